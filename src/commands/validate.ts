@@ -1,0 +1,26 @@
+import { readFile } from 'node:fs/promises';
+import { formatProblem, parseRunbook } from '../core/runbook/parse.js';
+import { describePlan, summarize } from '../core/runbook/plan.js';
+
+export async function validateCommand(file: string, options: { plan?: boolean }): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(
+      code === 'ENOENT'
+        ? `${file}: no such runbook file.\n`
+        : `${file}: cannot be read (${code ?? 'unknown error'}).\n`,
+    );
+    return 2;
+  }
+  const result = parseRunbook(text, file);
+  if (!result.ok) {
+    for (const problem of result.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+    return 2;
+  }
+  process.stdout.write(`${file}: ${summarize(result.runbook)}\n`);
+  if (options.plan) process.stdout.write(describePlan(result.runbook));
+  return 0;
+}

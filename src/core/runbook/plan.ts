@@ -1,0 +1,54 @@
+import { formatDuration } from './duration.js';
+import type { Runbook, Step } from './schema.js';
+
+export function summarize(runbook: Runbook): string {
+  const steps = runbook.promotions.reduce(
+    (n, p) => n + p.phases.reduce((m, ph) => m + ph.steps.length, 0) + p.rollback.steps.length,
+    0,
+  );
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `valid: ${runbook.runbook.title}: ${plural(runbook.environments.length, 'environment')}, ${plural(
+    runbook.promotions.length,
+    'promotion',
+  )}, ${plural(steps, 'step')}`;
+}
+
+function stepDetail(step: Step): string {
+  switch (step.kind) {
+    case 'command':
+      return `${step.dangerous ? '[dangerous] ' : ''}${step.run.join(' ')}`;
+    case 'http':
+      return `${step.method} ${step.url} -> ${step.expectStatus}`;
+    case 'load':
+      return `${step.concurrency} concurrent on ${step.url}`;
+    case 'approval':
+      return `${step.roles.join(' + ')}${step.conditionalRoles.map((c) => ` (+ ${c.role} when ${c.whenRisk.join('/')})`).join('')}, expires ${formatDuration(step.expiry)}`;
+    case 'canary':
+      return step.stages.map((s) => `${s.weight}% ${formatDuration(s.hold)}`).join(' -> ');
+    case 'monitor':
+      return `${formatDuration(step.duration)}`;
+    case 'notify':
+      return `template ${step.template}`;
+    case 'gonogo':
+      return `coverage >= ${step.coverage.min}%, p95 <= baseline + ${step.performance.maxP95IncreasePct}%`;
+    case 'manual':
+      return '';
+  }
+}
+
+/** A readable plan of every promotion: what the conductor will walk through. */
+export function describePlan(runbook: Runbook): string {
+  const lines: string[] = [];
+  for (const promotion of runbook.promotions) {
+    lines.push('', `${promotion.title} (${promotion.id}: ${promotion.from} -> ${promotion.to})`);
+    promotion.phases.forEach((phase, i) => {
+      lines.push(`  ${i + 1}. ${phase.title}`);
+      for (const step of phase.steps) {
+        const detail = stepDetail(step);
+        lines.push(`     - [${step.kind}] ${step.title}${detail ? `: ${detail}` : ''}`);
+      }
+    });
+    lines.push(`  rollback: ${promotion.rollback.steps.map((s) => s.title).join(' -> ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { UserError } from './errors.js';
+
+// Nothing heavy at the top: Ink, React and the AWS clients are imported by the command that
+// needs them, so `conductor --version` and `conductor validate` start fast.
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+function awaiting(capability: string): never {
+  throw new UserError(`This command awaits ${capability}, which has not landed yet.`, 2);
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('conductor')
+    .description('Conduct a DEV -> SIT -> PROD promotion runbook: checklists, gates, canary, rollback.')
+    .version(pkg.version, '-v, --version')
+    .option('--debug', 'show stack traces on failure')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('validate')
+    .description('check a runbook file and print a one-line summary')
+    .argument('<file>', 'runbook YAML file')
+    .option('--plan', 'also print the phases and steps of every promotion')
+    .action(async (file: string, options: { plan?: boolean }) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      process.exitCode = await validateCommand(file, options);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the runbook format (for editor completion)')
+    .action(async () => {
+      const { schemaCommand } = await import('./commands/schema.js');
+      process.exitCode = await schemaCommand();
+    });
+
+  program
+    .command('rehearse')
+    .description('run a whole promotion against the built-in AWS sandbox on an accelerated clock')
+    .option('--scenario <name>', 'sandbox scenario', 'healthy')
+    .option('--speed <n>', 'clock speed-up', '60')
+    .option('--autopilot', 'confirm manual items and record approvals with rehearsal stand-ins')
+    .option('--runbook <file>', 'runbook file', 'runbooks/bbws.yaml')
+    .option('--promotion <id>', 'promotion edge', 'sit-to-prod')
+    .action(() => awaiting('the rehearsal (issue: the conductor screens)'));
+
+  program
+    .command('start')
+    .description('start a promotion against the real AWS accounts of the runbook')
+    .option('--runbook <file>', 'runbook file', 'runbooks/bbws.yaml')
+    .action(() => awaiting('the promotion engine and screens'));
+
+  program
+    .command('resume')
+    .description('resume a session where it stopped (takes over from a headless guard)')
+    .argument('[id]', 'session id (default: the most recent unfinished one)')
+    .action(() => awaiting('the session engine'));
+
+  program
+    .command('sessions')
+    .description('list sessions')
+    .option('--json', 'machine-readable output')
+    .action(() => awaiting('the session engine'));
+
+  program
+    .command('status')
+    .description('show where a session is: step, traffic split, verdicts, pending approvals')
+    .argument('<id>', 'session id')
+    .option('--json', 'machine-readable output')
+    .action(() => awaiting('the session engine'));
+
+  program
+    .command('report')
+    .description('write the approval record and the release report of a session')
+    .argument('<id>', 'session id')
+    .option('--format <format>', 'md or json', 'md')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(() => awaiting('the release report'));
+
+  program
+    .command('sandbox')
+    .description('run the AWS sandbox alone, so any AWS client can be pointed at it')
+    .option('--port <port>', 'port on 127.0.0.1', '4566')
+    .option('--scenario <name>', 'sandbox scenario', 'healthy')
+    .option('--speed <n>', 'clock speed-up', '1')
+    .action(() => awaiting('the AWS sandbox'));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version arrive here with exit code 0; usage errors are bad input.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`conductor: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`conductor: ${message}\n`);
+    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Time for the app and the sandbox. Production uses the wall clock; a rehearsal runs the app
+ * and the sandbox on ONE accelerated clock, so a 15-minute hold passes in 15 s at speed 60.
+ */
+export interface Clock {
+  /** Epoch milliseconds on this clock. */
+  now(): number;
+  /** Resolves after `ms` of this clock's time; rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** How many clock milliseconds pass per real millisecond. */
+  readonly speed: number;
+}
+
+function realSleep(realMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, realMs),
+    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: realSleep,
+  speed: 1,
+};
+
+/** A clock that starts at `start` (epoch ms) and runs `speed` times faster than real time. */
+export function acceleratedClock(speed: number, start = Date.now()): Clock {
+  if (!(speed > 0)) throw new Error(`clock speed must be positive, got ${speed}`);
+  const realStart = performance.now();
+  return {
+    speed,
+    now: () => Math.floor(start + (performance.now() - realStart) * speed),
+    sleep: (ms, signal) => realSleep(ms / speed, signal),
+  };
+}

@@ -1,0 +1,17 @@
+/** `${name}` placeholders in runbook text (commands, URLs, templates). */
+const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9_.]*)\}/g;
+
+export type Variables = Record<string, string | number | undefined>;
+
+/** Names used by a piece of text, in order of appearance. */
+export function placeholdersIn(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]);
+}
+
+/** Replace every `${name}`; a name without a value is left visible as `${name}` so nothing is silently blank. */
+export function interpolate(text: string, vars: Variables): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = vars[name];
+    return value === undefined ? whole : String(value);
+  });
+}

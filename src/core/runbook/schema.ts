@@ -227,6 +227,8 @@ export const canaryStepSchema = z.strictObject({
   baseline: z
     .union([z.literal('stable'), z.strictObject({ errorRatePct: z.number().min(0), p95: durationSchema })])
     .default('stable'),
+  /** Template posted at each stage change (seed 9.1: operations every 15 min during deployment). */
+  progressTemplate: id.optional(),
 });
 
 export const extraMetricSchema = z.strictObject({

@@ -1,0 +1,280 @@
+import type { GonogoStep, Risk } from '../runbook/schema.js';
+
+/**
+ * The go/no-go decision (seed 8.1-8.3): five inputs, one row each with its reason, one decision.
+ *
+ * Decisions taken where the seed is silent or ambiguous:
+ * - A fact that was never measured is 'missing' and gives NO-GO: the tool never says GO on unknown.
+ * - Limits are inclusive: coverage exactly at the minimum passes (8.1 ">= 80%"); p95 increase and
+ *   error rate exactly at their maximum pass (8.2 halts when they "exceed" / "increase >").
+ * - Performance has ONE limit per figure, the runbook's (8.1: p95 within baseline +10%, error rate
+ *   1%); the looser 8.2 figure (+20%) is not a second GO band, because 8.1 requires ALL gates true.
+ * - A test run in which nothing passed and nothing failed proves nothing: 'fail'.
+ * - Risk: a risk in `mitigationRequiredRisks` without a recorded mitigation is NO-GO (8.2); with one it
+ *   is GO with extra monitoring, like a risk in `extraMonitoringRisks` (8.3 medium risk).
+ * - When the gate does not require approvals (`approvals: false`) the row is 'ok' and says so.
+ */
+export interface GoNoGoFacts {
+  coveragePct?: number;
+  testsFailed?: number;
+  testsPassed?: number;
+  /** p95 latency increase over the baseline, percent (negative when faster). */
+  p95IncreasePct?: number;
+  errorRatePct?: number;
+  approvalsSatisfied: boolean;
+  risk: Risk;
+  /** The recorded mitigation for a high or critical risk. */
+  mitigation?: string;
+}
+
+export type GoNoGoDecision = 'GO' | 'GO-EXTRA-MONITORING' | 'NO-GO';
+
+export interface GoNoGoRow {
+  input: 'coverage' | 'tests' | 'performance' | 'approvals' | 'risk';
+  value: string;
+  limit: string;
+  verdict: 'ok' | 'fail' | 'missing' | 'watch';
+  reason: string;
+}
+
+export interface GoNoGoResult {
+  decision: GoNoGoDecision;
+  rows: GoNoGoRow[];
+  /** What would have to change for a better decision, one sentence each; empty for a plain GO. */
+  whatWouldChange: string[];
+}
+
+function known(value: number | undefined): value is number {
+  return value !== undefined && Number.isFinite(value);
+}
+
+function pct(value: number): string {
+  return `${Number(value.toFixed(2))}%`;
+}
+
+function coverageRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
+  const limit = `>= ${pct(step.coverage.min)}`;
+  const value = facts.coveragePct;
+  if (!known(value)) {
+    return {
+      input: 'coverage',
+      value: 'not measured',
+      limit,
+      verdict: 'missing',
+      reason: 'No coverage figure was recorded.',
+    };
+  }
+  if (value < step.coverage.min) {
+    return {
+      input: 'coverage',
+      value: pct(value),
+      limit,
+      verdict: 'fail',
+      reason: `Coverage ${pct(value)} is below the minimum ${pct(step.coverage.min)}.`,
+    };
+  }
+  return {
+    input: 'coverage',
+    value: pct(value),
+    limit,
+    verdict: 'ok',
+    reason: `Coverage ${pct(value)} meets ${limit}.`,
+  };
+}
+
+function testsRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
+  const { maxFailed } = step.tests;
+  const limit = maxFailed === 0 ? 'no failures' : `at most ${maxFailed} failed`;
+  const failed = facts.testsFailed;
+  const passed = facts.testsPassed;
+  if (!known(failed)) {
+    return {
+      input: 'tests',
+      value: 'not run',
+      limit,
+      verdict: 'missing',
+      reason: 'No test result was recorded.',
+    };
+  }
+  const value = known(passed) ? `${passed} passed, ${failed} failed` : `${failed} failed`;
+  if (failed > maxFailed) {
+    return {
+      input: 'tests',
+      value,
+      limit,
+      verdict: 'fail',
+      reason: `${failed} test(s) failed; the limit is ${limit}.`,
+    };
+  }
+  if (known(passed) && passed === 0 && failed === 0) {
+    return {
+      input: 'tests',
+      value,
+      limit,
+      verdict: 'fail',
+      reason: 'No test ran; an empty run proves nothing.',
+    };
+  }
+  return { input: 'tests', value, limit, verdict: 'ok', reason: `Tests pass (${value}).` };
+}
+
+function performanceRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
+  const { maxP95IncreasePct, maxErrorRatePct } = step.performance;
+  const limit = `p95 <= baseline +${pct(maxP95IncreasePct)}, errors <= ${pct(maxErrorRatePct)}`;
+  const p95 = facts.p95IncreasePct;
+  const errors = facts.errorRatePct;
+  const missing = [!known(p95) && 'p95 against baseline', !known(errors) && 'error rate'].filter(Boolean);
+  const value = [
+    known(p95) ? `p95 ${p95 >= 0 ? '+' : ''}${pct(p95)}` : 'p95 not measured',
+    known(errors) ? `errors ${pct(errors)}` : 'errors not measured',
+  ].join(', ');
+  if (missing.length > 0) {
+    return {
+      input: 'performance',
+      value,
+      limit,
+      verdict: 'missing',
+      reason: `Not measured: ${missing.join(' and ')}.`,
+    };
+  }
+  const failures: string[] = [];
+  if (p95! > maxP95IncreasePct) {
+    failures.push(`p95 is ${pct(p95!)} over the baseline (limit +${pct(maxP95IncreasePct)})`);
+  }
+  if (errors! > maxErrorRatePct) failures.push(`error rate ${pct(errors!)} exceeds ${pct(maxErrorRatePct)}`);
+  if (failures.length > 0) {
+    const reason = `${failures.join('; ')}.`;
+    return {
+      input: 'performance',
+      value,
+      limit,
+      verdict: 'fail',
+      reason: reason[0].toUpperCase() + reason.slice(1),
+    };
+  }
+  return {
+    input: 'performance',
+    value,
+    limit,
+    verdict: 'ok',
+    reason: 'Performance within the baseline limits.',
+  };
+}
+
+function approvalsRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
+  if (!step.approvals) {
+    return {
+      input: 'approvals',
+      value: facts.approvalsSatisfied ? 'complete' : 'not complete',
+      limit: 'not required here',
+      verdict: 'ok',
+      reason: 'This gate does not require approvals.',
+    };
+  }
+  return facts.approvalsSatisfied
+    ? {
+        input: 'approvals',
+        value: 'complete',
+        limit: 'all required',
+        verdict: 'ok',
+        reason: 'Every required approval is valid.',
+      }
+    : {
+        input: 'approvals',
+        value: 'not complete',
+        limit: 'all required',
+        verdict: 'fail',
+        reason: 'Required approvals are missing, expired or invalid.',
+      };
+}
+
+function riskRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
+  const { risk } = facts;
+  const mitigation = facts.mitigation?.trim();
+  if (step.mitigationRequiredRisks.includes(risk)) {
+    const limit = 'mitigation recorded';
+    if (!mitigation) {
+      return {
+        input: 'risk',
+        value: risk,
+        limit,
+        verdict: 'fail',
+        reason: `Risk ${risk} without a recorded mitigation halts the promotion (8.2).`,
+      };
+    }
+    return {
+      input: 'risk',
+      value: `${risk}, mitigated`,
+      limit,
+      verdict: 'watch',
+      reason: `Risk ${risk}, mitigation: "${mitigation}"; go with extra monitoring.`,
+    };
+  }
+  if (step.extraMonitoringRisks.includes(risk)) {
+    return {
+      input: 'risk',
+      value: risk,
+      limit: 'extra monitoring',
+      verdict: 'watch',
+      reason: `Risk ${risk}: go with extra monitoring (8.3).`,
+    };
+  }
+  return {
+    input: 'risk',
+    value: risk,
+    limit: 'none',
+    verdict: 'ok',
+    reason: `Risk ${risk}: no extra condition.`,
+  };
+}
+
+function whatWouldChange(step: GonogoStep, facts: GoNoGoFacts, row: GoNoGoRow): string {
+  switch (row.input) {
+    case 'coverage':
+      return row.verdict === 'missing'
+        ? 'Record the coverage figure (run the coverage step).'
+        : `Raise coverage to ${pct(step.coverage.min)} or more (now ${row.value}).`;
+    case 'tests':
+      if (row.verdict === 'missing') return 'Run the tests and record the result.';
+      return (facts.testsFailed ?? 0) > step.tests.maxFailed
+        ? `Fix the failing tests (${row.value}).`
+        : 'Run a test suite that actually runs tests.';
+    case 'performance':
+      return row.verdict === 'missing'
+        ? 'Measure p95 against the baseline and the error rate (run the performance step).'
+        : `Bring performance within ${row.limit} (now ${row.value}).`;
+    case 'approvals':
+      return 'Obtain every required approval.';
+    case 'risk':
+      return row.verdict === 'watch'
+        ? `Risk ${facts.risk} means extra monitoring; only a lower assessed risk gives a plain GO.`
+        : `Record a mitigation for the ${row.value} risk, or reassess the risk.`;
+  }
+}
+
+export function decideGoNoGo(step: GonogoStep, facts: GoNoGoFacts): GoNoGoResult {
+  const rows = [
+    coverageRow(step, facts),
+    testsRow(step, facts),
+    performanceRow(step, facts),
+    approvalsRow(step, facts),
+    riskRow(step, facts),
+  ];
+  const blocking = rows.filter((row) => row.verdict === 'fail' || row.verdict === 'missing');
+  if (blocking.length > 0) {
+    return {
+      decision: 'NO-GO',
+      rows,
+      whatWouldChange: blocking.map((row) => whatWouldChange(step, facts, row)),
+    };
+  }
+  const watching = rows.filter((row) => row.verdict === 'watch');
+  if (watching.length > 0) {
+    return {
+      decision: 'GO-EXTRA-MONITORING',
+      rows,
+      whatWouldChange: watching.map((row) => whatWouldChange(step, facts, row)),
+    };
+  }
+  return { decision: 'GO', rows, whatWouldChange: [] };
+}

@@ -7,7 +7,6 @@ export interface TestSummary {
   runner: 'jest' | 'vitest' | 'node' | 'mocha' | 'pytest' | 'go';
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters.
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 function lastMatch(text: string, pattern: RegExp): RegExpExecArray | undefined {

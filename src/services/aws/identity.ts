@@ -1,0 +1,25 @@
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { UserError } from '../../errors.js';
+import { callAws } from './errors.js';
+
+/**
+ * The identity guard: before touching an environment, the credentials must belong to that
+ * environment's account. This is what stops a PROD change from landing in the wrong account.
+ */
+export async function verifyIdentity(
+  sts: STSClient,
+  expected: { accountId: string; envTitle: string },
+  signal?: AbortSignal,
+): Promise<{ account: string; arn: string }> {
+  const answer = await callAws('sts', 'GetCallerIdentity', () =>
+    sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }),
+  );
+  const account = answer.Account ?? '';
+  const arn = answer.Arn ?? '';
+  if (account !== expected.accountId) {
+    throw new UserError(
+      `Refusing to touch ${expected.envTitle}: the credentials are for account ${account || '(none)'}${arn ? ` (${arn})` : ''}, but ${expected.envTitle} is account ${expected.accountId}; switch to the profile of ${expected.envTitle} and try again.`,
+    );
+  }
+  return { account, arn };
+}

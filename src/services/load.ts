@@ -92,15 +92,23 @@ export async function runLoad(step: LoadStep, options: LoadOptions = {}): Promis
   let canceled = false;
   let cappedAt = false;
 
-  const instance = autocannon({
-    url: step.url,
-    method: step.method,
-    connections,
-    ...(amount !== undefined ? { amount } : { duration: durationS }),
-    timeout: options.requestTimeoutS ?? 10,
-    // Stop a count-bound run against a dead server instead of retrying forever.
-    bailout: amount ?? undefined,
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finished = resolve;
   });
+  // With a callback autocannon returns its event emitter (without one, only a promise).
+  const instance = autocannon(
+    {
+      url: step.url,
+      method: step.method,
+      connections,
+      ...(amount !== undefined ? { amount } : { duration: durationS }),
+      timeout: options.requestTimeoutS ?? 10,
+      // Stop a count-bound run against a dead server instead of retrying forever.
+      bailout: amount ?? undefined,
+    },
+    () => finished(),
+  );
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     responses++;
     if (statusCode >= 400) failedAnswers++;
@@ -122,9 +130,7 @@ export async function runLoad(step: LoadStep, options: LoadOptions = {}): Promis
     instance.stop();
   }, options.maxRunMs ?? 300_000);
 
-  await new Promise<void>((resolve) => {
-    instance.on('done', () => resolve());
-  });
+  await done;
   clearTimeout(cap);
   if (progress) clearInterval(progress);
   options.signal?.removeEventListener('abort', onAbort);

@@ -1,0 +1,235 @@
+import type { Risk } from '../runbook/schema.js';
+
+/**
+ * Everything that happens in a session is one of these events. The journal holds them in
+ * order; the state is always fold(events). An event carries `at` (clock epoch ms) and never
+ * anything secret (no webhook URLs, no credentials).
+ */
+
+export interface TrafficLambda {
+  functionName: string;
+  alias: string;
+  primaryVersion: string;
+  additionalVersion?: string;
+  /** 0..1 */
+  additionalWeight: number;
+}
+export interface TrafficStage {
+  restApiId: string;
+  stage: string;
+  deploymentId: string;
+  canaryDeploymentId?: string;
+  /** 0..100 */
+  canaryPercent: number;
+}
+/** The live split as read back from AWS. */
+export interface TrafficSnapshot {
+  apiGateway?: TrafficStage;
+  lambdas: TrafficLambda[];
+  readAt: number;
+}
+
+/** Where a rollback goes, read from AWS before any traffic moves. */
+export interface RollbackTargetRecord {
+  apiGateway?: { restApiId: string; stage: string; deploymentId: string; canaryDeploymentId?: string };
+  lambdas: Array<{ functionName: string; alias: string; stableVersion: string; canaryVersion: string }>;
+}
+
+export interface EvidenceRecord {
+  id: string;
+  fact: string;
+  value: number | null;
+  limit?: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface SeriesRecord {
+  requests: number;
+  errors: number;
+  errorRatePct: number | null;
+  p95Ms: number | null;
+  throttles: number;
+}
+
+export type Verdict = 'PASS' | 'WATCH' | 'NO-GO' | 'ROLLBACK' | 'INSUFFICIENT' | 'STALE';
+
+export interface SampleTargetRecord {
+  targetId: string;
+  label: string;
+  verdict: Verdict;
+  reasons: string[];
+  canary: SeriesRecord;
+  baseline: SeriesRecord;
+}
+
+export interface ApprovalEventBody {
+  step: string;
+  role: string;
+  approver: string;
+  comment: string;
+  reference?: string;
+}
+
+export interface GoNoGoRowRecord {
+  input: string;
+  value: string;
+  limit: string;
+  verdict: string;
+  reason: string;
+}
+
+export type StepOutcome = 'passed' | 'failed' | 'skipped';
+export type SessionOutcome = 'promoted' | 'rolled-back' | 'halted' | 'abandoned';
+export type RollbackTrigger = 'conductor' | 'automatic' | 'guard' | 'drift';
+export type DriftChoice = 'adopt' | 'reapply' | 'rollback';
+export type StageChoice = 'extend' | 'advance' | 'rollback' | 'investigate';
+
+export type SessionEvent =
+  | {
+      type: 'session.created';
+      at: number;
+      sessionId: string;
+      runbookFile: string;
+      runbookId: string;
+      runbookTitle: string;
+      runbookHash: string;
+      promotionId: string;
+      from: string;
+      to: string;
+      version: string;
+      previousVersion?: string;
+      conductor: string;
+      risk: Risk;
+      ticket?: string;
+      window?: { start: number; end: number };
+      rehearsal?: { scenario: string; speed: number };
+    }
+  | { type: 'ticket.recorded'; at: number; ticket: string }
+  | { type: 'risk.set'; at: number; risk: Risk; mitigation?: string }
+  | { type: 'window.declared'; at: number; start: number; end: number }
+  | { type: 'window.overridden'; at: number; reason: string; by: string }
+  | { type: 'phase.started'; at: number; phase: string }
+  | { type: 'phase.completed'; at: number; phase: string }
+  | { type: 'step.started'; at: number; step: string; attempt: number }
+  | {
+      type: 'step.completed';
+      at: number;
+      step: string;
+      outcome: StepOutcome;
+      detail: string;
+      evidence?: EvidenceRecord[];
+      exitCode?: number | null;
+      durationMs?: number;
+      logFile?: string;
+      by?: string;
+      note?: string;
+    }
+  | { type: 'step.confirmed'; at: number; step: string; by: string; note?: string }
+  | { type: 'dangerous.confirmed'; at: number; step: string; by: string }
+  | ({ type: 'approval.recorded'; at: number } & ApprovalEventBody)
+  | { type: 'approval.refused'; at: number; step: string; role: string; approver: string; reason: string }
+  | { type: 'gate.escalated'; at: number; step: string; text: string }
+  | {
+      type: 'gonogo.decided';
+      at: number;
+      step: string;
+      decision: 'GO' | 'GO-EXTRA-MONITORING' | 'NO-GO';
+      rows: GoNoGoRowRecord[];
+      whatWouldChange: string[];
+    }
+  | {
+      type: 'notification.rendered';
+      at: number;
+      step: string;
+      template: string;
+      channel: string;
+      text: string;
+    }
+  | {
+      type: 'notification.posted';
+      at: number;
+      template: string;
+      channel: string;
+      ok: boolean;
+      attempts: number;
+      error?: string;
+    }
+  | { type: 'identity.verified'; at: number; env: string; account: string; arn: string }
+  | { type: 'rollback-target.recorded'; at: number; target: RollbackTargetRecord }
+  | { type: 'traffic.read'; at: number; split: TrafficSnapshot }
+  | { type: 'canary.stage.started'; at: number; step: string; stage: number; weight: number; holdMs: number }
+  | { type: 'traffic.shifted'; at: number; weight: number; split: TrafficSnapshot }
+  | {
+      type: 'canary.sample';
+      at: number;
+      step: string;
+      stage: number;
+      windowStart: number;
+      windowEnd: number;
+      verdict: Verdict;
+      reasons: string[];
+      targets: SampleTargetRecord[];
+      extra?: Array<{ id: string; value: number | null }>;
+    }
+  | { type: 'canary.paused'; at: number; step: string; by: string }
+  | { type: 'canary.resumed'; at: number; step: string; by: string }
+  | { type: 'canary.extended'; at: number; step: string; byMs: number; by: string; reason?: string }
+  | {
+      type: 'canary.stage.completed';
+      at: number;
+      step: string;
+      stage: number;
+      verdict: Verdict;
+      summary: string;
+    }
+  | {
+      type: 'canary.stage.decision-needed';
+      at: number;
+      step: string;
+      stage: number;
+      action: 'ask' | 'halt';
+      reason: string;
+    }
+  | {
+      type: 'canary.stage.choice';
+      at: number;
+      step: string;
+      stage: number;
+      choice: StageChoice;
+      by: string;
+      reason?: string;
+    }
+  | { type: 'canary.advanced-early'; at: number; step: string; stage: number; by: string; reason: string }
+  | { type: 'canary.auto-rollback.armed'; at: number; step: string; deadline: number; reason: string }
+  | { type: 'canary.auto-rollback.held'; at: number; step: string; by: string; reason: string }
+  | { type: 'canary.promoted'; at: number; step: string; split: TrafficSnapshot }
+  | { type: 'monitor.started'; at: number; step: string; durationMs: number }
+  | { type: 'aws.retry'; at: number; service: string; operation: string; attempt: number; error: string }
+  | { type: 'aws.error'; at: number; operation: string; message: string }
+  | { type: 'drift.detected'; at: number; recordedWeight: number; live: TrafficSnapshot; details: string[] }
+  | { type: 'drift.resolved'; at: number; choice: DriftChoice; by: string }
+  | { type: 'rollback.started'; at: number; trigger: RollbackTrigger; reason: string; by: string }
+  | {
+      type: 'rollback.traffic-reverted';
+      at: number;
+      split: TrafficSnapshot;
+      verified: boolean;
+      durationMs: number;
+    }
+  | { type: 'rollback.step'; at: number; step: string; outcome: StepOutcome; detail: string }
+  | { type: 'rollback.completed'; at: number; verified: boolean; summary: string }
+  | { type: 'session.detached'; at: number; pid: number; host: string; mode: 'guard' | 'exit' }
+  | {
+      type: 'session.resumed';
+      at: number;
+      pid: number;
+      host: string;
+      tookOverFrom?: { pid: number; host: string };
+    }
+  | { type: 'session.halted'; at: number; reason: string }
+  | { type: 'session.completed'; at: number; outcome: SessionOutcome; summary: string }
+  | { type: 'warning'; at: number; message: string };
+
+export type SessionEventType = SessionEvent['type'];
+export type EventOf<T extends SessionEventType> = Extract<SessionEvent, { type: T }>;

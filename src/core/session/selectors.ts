@@ -1,0 +1,85 @@
+import type { Environment, Promotion, Runbook, Step } from '../runbook/schema.js';
+import type { CanaryStageState, SessionState, StepState } from './state.js';
+
+/** The step the session is on: the first one that has not passed (a failed step stays current). */
+export function currentStep(state: SessionState): StepState | undefined {
+  return state.steps.find((s) => s.status !== 'passed' && s.status !== 'skipped');
+}
+
+export function stepDefinition(promotion: Promotion, stepId: string): Step | undefined {
+  for (const phase of promotion.phases) {
+    const step = phase.steps.find((s) => s.id === stepId);
+    if (step) return step;
+  }
+  return undefined;
+}
+
+export function phaseOf(promotion: Promotion, stepId: string) {
+  return promotion.phases.find((p) => p.steps.some((s) => s.id === stepId));
+}
+
+export function findPromotion(runbook: Runbook, id: string): Promotion | undefined {
+  return runbook.promotions.find((p) => p.id === id);
+}
+
+export function environmentOf(runbook: Runbook, id: string): Environment | undefined {
+  return runbook.environments.find((e) => e.id === id);
+}
+
+/** The environment a step acts on: its phase's, else the promotion's target. */
+export function stepEnvironment(runbook: Runbook, promotion: Promotion, stepId: string): Environment {
+  const phase = phaseOf(promotion, stepId);
+  const id = phase?.environment ?? promotion.to;
+  const env = environmentOf(runbook, id);
+  if (!env) throw new Error(`environment "${id}" is not in the runbook`);
+  return env;
+}
+
+export function currentStage(state: SessionState): CanaryStageState | undefined {
+  const stages = state.canary?.stages;
+  return stages && stages.length > 0 ? stages[stages.length - 1] : undefined;
+}
+
+/** Hold time that has counted so far: paused and stale time does not count. */
+export function stageElapsed(stage: CanaryStageState, now: number): number {
+  const pausedNow = stage.pausedAt !== undefined ? Math.max(0, now - stage.pausedAt) : 0;
+  const end = stage.completedAt ?? now;
+  return Math.max(0, end - stage.startedAt - stage.pausedMs - pausedNow);
+}
+
+export function stageTimeLeft(stage: CanaryStageState, now: number): number {
+  return Math.max(0, stage.holdMs + stage.extendedMs - stageElapsed(stage, now));
+}
+
+/** Traffic is shifted when any of it is on the new version and no rollback has reverted it. */
+export function trafficShifted(state: SessionState): boolean {
+  if (state.rollback?.revertedAt !== undefined) return false;
+  return state.recordedWeight > 0 || state.canary?.promoted === true;
+}
+
+export function isFinished(state: SessionState): boolean {
+  return state.status === 'completed';
+}
+
+/** Latest evidence value for a fact across all steps (e.g. coverage), newest step last. */
+export function latestEvidence(state: SessionState, fact: string): number | undefined {
+  let value: number | undefined;
+  for (const step of state.steps) {
+    for (const e of step.evidence) if (e.fact === fact && e.value !== null) value = e.value;
+  }
+  return value;
+}
+
+/** All evidence values of a fact (e.g. tests-passed from several suites). */
+export function evidenceValues(state: SessionState, fact: string): number[] {
+  return state.steps.flatMap((s) =>
+    s.evidence.filter((e) => e.fact === fact && e.value !== null).map((e) => e.value!),
+  );
+}
+
+export function describeWeight(state: SessionState): string {
+  if (state.rollback?.revertedAt !== undefined) return 'all traffic on the stable version (rolled back)';
+  if (state.canary?.promoted) return 'all traffic on the new version (promoted)';
+  if (state.recordedWeight > 0) return `${state.recordedWeight}% on the new version`;
+  return 'no traffic on the new version';
+}

@@ -1,0 +1,614 @@
+import type { Promotion, Risk, Runbook, StepKind } from '../runbook/schema.js';
+import type {
+  ApprovalEventBody,
+  DriftChoice,
+  EvidenceRecord,
+  GoNoGoRowRecord,
+  RollbackTargetRecord,
+  RollbackTrigger,
+  SampleTargetRecord,
+  SessionEvent,
+  SessionOutcome,
+  StageChoice,
+  TrafficSnapshot,
+  Verdict,
+} from './events.js';
+
+/** Samples kept per canary stage in memory (the journal keeps them all). */
+export const MAX_SAMPLES_PER_STAGE = 240;
+
+export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+
+export interface StepState {
+  id: string;
+  phaseId: string;
+  kind: StepKind;
+  title: string;
+  status: StepStatus;
+  attempts: number;
+  startedAt?: number;
+  endedAt?: number;
+  detail?: string;
+  evidence: EvidenceRecord[];
+  exitCode?: number | null;
+  durationMs?: number;
+  logFile?: string;
+  confirmedBy?: string;
+  note?: string;
+  dangerousConfirmedBy?: string;
+}
+
+export interface PhaseState {
+  id: string;
+  title: string;
+  environment: string;
+  status: 'todo' | 'current' | 'done';
+  startedAt?: number;
+  endedAt?: number;
+}
+
+export interface SampleState {
+  at: number;
+  windowStart: number;
+  windowEnd: number;
+  verdict: Verdict;
+  reasons: string[];
+  targets: SampleTargetRecord[];
+  extra?: Array<{ id: string; value: number | null }>;
+}
+
+export interface CanaryStageState {
+  index: number;
+  weight: number;
+  holdMs: number;
+  startedAt: number;
+  extendedMs: number;
+  /** Hold time that did not count: paused by the conductor or metrics stale. */
+  pausedMs: number;
+  pausedAt?: number;
+  /** Who paused the hold: the conductor's handle, or 'metrics-stale' when the timer held itself. */
+  pausedBy?: string;
+  samples: SampleState[];
+  completedAt?: number;
+  verdict?: Verdict;
+  summary?: string;
+  decision?: { action: 'ask' | 'halt'; reason: string; at: number };
+  choices: Array<{ choice: StageChoice; by: string; reason?: string; at: number }>;
+}
+
+export interface CanaryState {
+  step: string;
+  stages: CanaryStageState[];
+  promoted: boolean;
+  promotedAt?: number;
+  autoRollback?: { deadline: number; reason: string; heldBy?: string; heldReason?: string };
+  monitor?: { step: string; startedAt: number; durationMs: number; samples: SampleState[] };
+}
+
+export interface SessionMeta {
+  sessionId: string;
+  runbookFile: string;
+  runbookId: string;
+  runbookTitle: string;
+  runbookHash: string;
+  promotionId: string;
+  from: string;
+  to: string;
+  version: string;
+  previousVersion?: string;
+  conductor: string;
+  risk: Risk;
+  mitigation?: string;
+  ticket?: string;
+  window?: { start: number; end: number };
+  windowOverride?: { reason: string; by: string; at: number };
+  rehearsal?: { scenario: string; speed: number };
+  createdAt: number;
+}
+
+export interface RollbackState {
+  trigger: RollbackTrigger;
+  reason: string;
+  by: string;
+  startedAt: number;
+  revertedAt?: number;
+  revertDurationMs?: number;
+  verified?: boolean;
+  split?: TrafficSnapshot;
+  steps: Array<{ step: string; outcome: string; detail: string; at: number }>;
+  completedAt?: number;
+  summary?: string;
+}
+
+export interface SessionState {
+  meta: SessionMeta;
+  status: 'active' | 'halted' | 'completed';
+  outcome?: SessionOutcome;
+  summary?: string;
+  phases: PhaseState[];
+  steps: StepState[];
+  approvals: Array<ApprovalEventBody & { at: number }>;
+  refusals: Array<{ step: string; role: string; approver: string; reason: string; at: number }>;
+  escalations: Array<{ step: string; text: string; at: number }>;
+  gonogo?: {
+    step: string;
+    decision: 'GO' | 'GO-EXTRA-MONITORING' | 'NO-GO';
+    rows: GoNoGoRowRecord[];
+    whatWouldChange: string[];
+    at: number;
+  };
+  notifications: Array<{
+    step: string;
+    template: string;
+    channel: string;
+    text: string;
+    at: number;
+    posted?: boolean;
+    error?: string;
+  }>;
+  identity: Record<string, { account: string; arn: string; at: number }>;
+  rollbackTarget?: RollbackTargetRecord;
+  /** The canary weight the journal says is live (percent). */
+  recordedWeight: number;
+  lastSplit?: TrafficSnapshot;
+  canary?: CanaryState;
+  drift?: {
+    recordedWeight: number;
+    live: TrafficSnapshot;
+    details: string[];
+    at: number;
+    resolved?: DriftChoice;
+  };
+  rollback?: RollbackState;
+  retries: number;
+  awsErrors: Array<{ operation: string; message: string; at: number }>;
+  warnings: string[];
+  attachments: Array<{ kind: 'detached' | 'resumed'; pid: number; host: string; at: number; mode?: string }>;
+  lastEventAt: number;
+  eventCount: number;
+}
+
+/** The empty state of a session of this promotion, before its first event. */
+export function initialState(runbook: Runbook, promotion: Promotion): SessionState {
+  return {
+    meta: {
+      sessionId: '',
+      runbookFile: '',
+      runbookId: runbook.runbook.id,
+      runbookTitle: runbook.runbook.title,
+      runbookHash: '',
+      promotionId: promotion.id,
+      from: promotion.from,
+      to: promotion.to,
+      version: '',
+      conductor: '',
+      risk: 'low',
+      createdAt: 0,
+    },
+    status: 'active',
+    phases: promotion.phases.map((phase) => ({
+      id: phase.id,
+      title: phase.title,
+      environment: phase.environment ?? promotion.to,
+      status: 'todo',
+    })),
+    steps: promotion.phases.flatMap((phase) =>
+      phase.steps.map(
+        (step): StepState => ({
+          id: step.id,
+          phaseId: phase.id,
+          kind: step.kind,
+          title: step.title,
+          status: 'pending',
+          attempts: 0,
+          evidence: [],
+        }),
+      ),
+    ),
+    approvals: [],
+    refusals: [],
+    escalations: [],
+    notifications: [],
+    identity: {},
+    recordedWeight: 0,
+    retries: 0,
+    awsErrors: [],
+    warnings: [],
+    attachments: [],
+    lastEventAt: 0,
+    eventCount: 0,
+  };
+}
+
+function mapStep(state: SessionState, id: string, f: (s: StepState) => StepState): StepState[] {
+  return state.steps.map((s) => (s.id === id ? f(s) : s));
+}
+
+function mapPhase(state: SessionState, id: string, f: (p: PhaseState) => PhaseState): PhaseState[] {
+  return state.phases.map((p) => (p.id === id ? f(p) : p));
+}
+
+function mapCurrentStage(
+  state: SessionState,
+  f: (s: CanaryStageState) => CanaryStageState,
+): CanaryState | undefined {
+  const canary = state.canary;
+  if (!canary || canary.stages.length === 0) return canary;
+  const last = canary.stages.length - 1;
+  return { ...canary, stages: canary.stages.map((s, i) => (i === last ? f(s) : s)) };
+}
+
+function pushBounded<T>(items: T[], item: T, max: number): T[] {
+  const next = items.length >= max ? items.slice(items.length - max + 1) : items.slice();
+  next.push(item);
+  return next;
+}
+
+/** The one reducer: state = fold(events). Pure. */
+export function reduce(state: SessionState, event: SessionEvent): SessionState {
+  const s: SessionState = { ...state, lastEventAt: event.at, eventCount: state.eventCount + 1 };
+  switch (event.type) {
+    case 'session.created': {
+      const { type: _t, at, ...rest } = event;
+      return { ...s, meta: { ...s.meta, ...rest, createdAt: at } };
+    }
+    case 'ticket.recorded':
+      return { ...s, meta: { ...s.meta, ticket: event.ticket } };
+    case 'risk.set':
+      return { ...s, meta: { ...s.meta, risk: event.risk, mitigation: event.mitigation } };
+    case 'window.declared':
+      return { ...s, meta: { ...s.meta, window: { start: event.start, end: event.end } } };
+    case 'window.overridden':
+      return {
+        ...s,
+        meta: { ...s.meta, windowOverride: { reason: event.reason, by: event.by, at: event.at } },
+      };
+    case 'phase.started':
+      return {
+        ...s,
+        phases: mapPhase(s, event.phase, (p) => ({ ...p, status: 'current', startedAt: event.at })),
+      };
+    case 'phase.completed':
+      return { ...s, phases: mapPhase(s, event.phase, (p) => ({ ...p, status: 'done', endedAt: event.at })) };
+    case 'step.started':
+      return {
+        ...s,
+        steps: mapStep(s, event.step, (st) => ({
+          ...st,
+          status: 'running',
+          attempts: event.attempt,
+          startedAt: event.at,
+          endedAt: undefined,
+        })),
+      };
+    case 'step.completed':
+      return {
+        ...s,
+        steps: mapStep(s, event.step, (st) => ({
+          ...st,
+          status: event.outcome,
+          endedAt: event.at,
+          detail: event.detail,
+          evidence: event.evidence ?? st.evidence,
+          exitCode: event.exitCode,
+          durationMs: event.durationMs,
+          logFile: event.logFile ?? st.logFile,
+          confirmedBy: event.by ?? st.confirmedBy,
+          note: event.note ?? st.note,
+        })),
+      };
+    case 'step.confirmed':
+      return {
+        ...s,
+        steps: mapStep(s, event.step, (st) => ({
+          ...st,
+          confirmedBy: event.by,
+          note: event.note ?? st.note,
+        })),
+      };
+    case 'dangerous.confirmed':
+      return { ...s, steps: mapStep(s, event.step, (st) => ({ ...st, dangerousConfirmedBy: event.by })) };
+    case 'approval.recorded': {
+      const { type: _t, ...approval } = event;
+      return { ...s, approvals: [...s.approvals, approval] };
+    }
+    case 'approval.refused': {
+      const { type: _t, ...refusal } = event;
+      return { ...s, refusals: [...s.refusals, refusal] };
+    }
+    case 'gate.escalated':
+      return { ...s, escalations: [...s.escalations, { step: event.step, text: event.text, at: event.at }] };
+    case 'gonogo.decided':
+      return {
+        ...s,
+        gonogo: {
+          step: event.step,
+          decision: event.decision,
+          rows: event.rows,
+          whatWouldChange: event.whatWouldChange,
+          at: event.at,
+        },
+      };
+    case 'notification.rendered':
+      return {
+        ...s,
+        notifications: [
+          ...s.notifications,
+          {
+            step: event.step,
+            template: event.template,
+            channel: event.channel,
+            text: event.text,
+            at: event.at,
+          },
+        ],
+      };
+    case 'notification.posted': {
+      const notifications = s.notifications.slice();
+      for (let i = notifications.length - 1; i >= 0; i--) {
+        if (notifications[i].template === event.template && notifications[i].posted === undefined) {
+          notifications[i] = { ...notifications[i], posted: event.ok, error: event.error };
+          break;
+        }
+      }
+      return { ...s, notifications };
+    }
+    case 'identity.verified':
+      return {
+        ...s,
+        identity: { ...s.identity, [event.env]: { account: event.account, arn: event.arn, at: event.at } },
+      };
+    case 'rollback-target.recorded':
+      return { ...s, rollbackTarget: event.target };
+    case 'traffic.read':
+      return { ...s, lastSplit: event.split };
+    case 'canary.stage.started': {
+      const canary: CanaryState = s.canary ?? { step: event.step, stages: [], promoted: false };
+      const stage: CanaryStageState = {
+        index: event.stage,
+        weight: event.weight,
+        holdMs: event.holdMs,
+        startedAt: event.at,
+        extendedMs: 0,
+        pausedMs: 0,
+        samples: [],
+        choices: [],
+      };
+      return { ...s, canary: { ...canary, stages: [...canary.stages, stage], autoRollback: undefined } };
+    }
+    case 'traffic.shifted':
+      return { ...s, recordedWeight: event.weight, lastSplit: event.split };
+    case 'canary.sample': {
+      const sample: SampleState = {
+        at: event.at,
+        windowStart: event.windowStart,
+        windowEnd: event.windowEnd,
+        verdict: event.verdict,
+        reasons: event.reasons,
+        targets: event.targets,
+        extra: event.extra,
+      };
+      if (s.canary?.monitor && s.canary.monitor.step === event.step) {
+        const monitor = s.canary.monitor;
+        return {
+          ...s,
+          canary: {
+            ...s.canary,
+            autoRollback: event.verdict === 'ROLLBACK' ? s.canary.autoRollback : undefined,
+            monitor: { ...monitor, samples: pushBounded(monitor.samples, sample, MAX_SAMPLES_PER_STAGE) },
+          },
+        };
+      }
+      const canary = mapCurrentStage(s, (st) => ({
+        ...st,
+        samples: pushBounded(st.samples, sample, MAX_SAMPLES_PER_STAGE),
+      }));
+      // A sample out of the rollback band ends the breach: an armed (or held) auto-rollback is disarmed.
+      return {
+        ...s,
+        canary: canary && event.verdict !== 'ROLLBACK' ? { ...canary, autoRollback: undefined } : canary,
+      };
+    }
+    case 'canary.paused':
+      return {
+        ...s,
+        canary: mapCurrentStage(s, (st) =>
+          st.pausedAt !== undefined ? st : { ...st, pausedAt: event.at, pausedBy: event.by },
+        ),
+      };
+    case 'canary.resumed':
+      return {
+        ...s,
+        canary: mapCurrentStage(s, (st) =>
+          st.pausedAt === undefined
+            ? st
+            : {
+                ...st,
+                pausedAt: undefined,
+                pausedBy: undefined,
+                pausedMs: st.pausedMs + Math.max(0, event.at - st.pausedAt),
+              },
+        ),
+      };
+    case 'canary.extended':
+      return {
+        ...s,
+        canary: mapCurrentStage(s, (st) => ({
+          ...st,
+          extendedMs: st.extendedMs + event.byMs,
+          decision: undefined,
+        })),
+      };
+    case 'canary.stage.completed':
+      return {
+        ...s,
+        canary: mapCurrentStage(s, (st) => ({
+          ...st,
+          completedAt: event.at,
+          verdict: event.verdict,
+          summary: event.summary,
+          decision: undefined,
+        })),
+      };
+    case 'canary.stage.decision-needed':
+      return {
+        ...s,
+        canary: mapCurrentStage(s, (st) => ({
+          ...st,
+          decision: { action: event.action, reason: event.reason, at: event.at },
+        })),
+      };
+    case 'canary.stage.choice':
+      return {
+        ...s,
+        canary: mapCurrentStage(s, (st) => ({
+          ...st,
+          choices: [
+            ...st.choices,
+            { choice: event.choice, by: event.by, reason: event.reason, at: event.at },
+          ],
+          decision: event.choice === 'investigate' ? st.decision : undefined,
+        })),
+      };
+    case 'canary.advanced-early':
+      return {
+        ...s,
+        canary: mapCurrentStage(s, (st) => ({
+          ...st,
+          choices: [...st.choices, { choice: 'advance', by: event.by, reason: event.reason, at: event.at }],
+        })),
+      };
+    case 'canary.auto-rollback.armed':
+      return s.canary
+        ? { ...s, canary: { ...s.canary, autoRollback: { deadline: event.deadline, reason: event.reason } } }
+        : s;
+    case 'canary.auto-rollback.held':
+      return s.canary?.autoRollback
+        ? {
+            ...s,
+            canary: {
+              ...s.canary,
+              autoRollback: { ...s.canary.autoRollback, heldBy: event.by, heldReason: event.reason },
+            },
+          }
+        : s;
+    case 'canary.promoted':
+      return s.canary
+        ? {
+            ...s,
+            recordedWeight: 100,
+            lastSplit: event.split,
+            canary: { ...s.canary, promoted: true, promotedAt: event.at, autoRollback: undefined },
+          }
+        : s;
+    case 'monitor.started':
+      return s.canary
+        ? {
+            ...s,
+            canary: {
+              ...s.canary,
+              monitor: { step: event.step, startedAt: event.at, durationMs: event.durationMs, samples: [] },
+            },
+          }
+        : s;
+    case 'aws.retry':
+      return { ...s, retries: s.retries + 1 };
+    case 'aws.error':
+      return {
+        ...s,
+        awsErrors: pushBounded(
+          s.awsErrors,
+          { operation: event.operation, message: event.message, at: event.at },
+          50,
+        ),
+      };
+    case 'drift.detected':
+      return {
+        ...s,
+        drift: {
+          recordedWeight: event.recordedWeight,
+          live: event.live,
+          details: event.details,
+          at: event.at,
+        },
+      };
+    case 'drift.resolved':
+      return s.drift ? { ...s, drift: { ...s.drift, resolved: event.choice } } : s;
+    case 'rollback.started':
+      return {
+        ...s,
+        rollback: {
+          trigger: event.trigger,
+          reason: event.reason,
+          by: event.by,
+          startedAt: event.at,
+          steps: [],
+        },
+        canary: s.canary ? { ...s.canary, autoRollback: undefined } : s.canary,
+      };
+    case 'rollback.traffic-reverted':
+      return {
+        ...s,
+        recordedWeight: 0,
+        lastSplit: event.split,
+        rollback: s.rollback
+          ? {
+              ...s.rollback,
+              revertedAt: event.at,
+              revertDurationMs: event.durationMs,
+              verified: event.verified,
+              split: event.split,
+            }
+          : s.rollback,
+      };
+    case 'rollback.step':
+      return s.rollback
+        ? {
+            ...s,
+            rollback: {
+              ...s.rollback,
+              steps: [
+                ...s.rollback.steps,
+                { step: event.step, outcome: event.outcome, detail: event.detail, at: event.at },
+              ],
+            },
+          }
+        : s;
+    case 'rollback.completed':
+      return s.rollback
+        ? {
+            ...s,
+            rollback: {
+              ...s.rollback,
+              completedAt: event.at,
+              verified: event.verified,
+              summary: event.summary,
+            },
+          }
+        : s;
+    case 'session.detached':
+      return {
+        ...s,
+        attachments: [
+          ...s.attachments,
+          { kind: 'detached', pid: event.pid, host: event.host, at: event.at, mode: event.mode },
+        ],
+      };
+    case 'session.resumed':
+      return {
+        ...s,
+        status: s.status === 'halted' ? 'active' : s.status,
+        attachments: [...s.attachments, { kind: 'resumed', pid: event.pid, host: event.host, at: event.at }],
+      };
+    case 'session.halted':
+      return { ...s, status: 'halted', summary: event.reason };
+    case 'session.completed':
+      return { ...s, status: 'completed', outcome: event.outcome, summary: event.summary };
+    case 'warning':
+      return { ...s, warnings: pushBounded(s.warnings, event.message, 100) };
+  }
+}
+
+export function foldEvents(runbook: Runbook, promotion: Promotion, events: SessionEvent[]): SessionState {
+  return events.reduce(reduce, initialState(runbook, promotion));
+}

@@ -1,0 +1,69 @@
+import { formatDuration } from '../runbook/duration.js';
+import type { Variables } from '../runbook/interpolate.js';
+import type { Runbook } from '../runbook/schema.js';
+import { environmentOf, evidenceValues, latestEvidence } from './selectors.js';
+import type { SessionState } from './state.js';
+
+function utc(ms: number | undefined): string {
+  if (ms === undefined) return 'n/a';
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The values a runbook's ${...} placeholders take in this session at this moment. */
+export function sessionVariables(
+  runbook: Runbook,
+  state: SessionState,
+  now: number,
+  envId?: string,
+): Variables {
+  const env = environmentOf(runbook, envId ?? state.meta.to);
+  const from = environmentOf(runbook, state.meta.from);
+  const passed = evidenceValues(state, 'tests-passed').reduce((a, b) => a + b, 0);
+  const coverage = latestEvidence(state, 'coverage');
+  const roleTitle = (id: string) => runbook.roles.find((r) => r.id === id)?.title ?? id;
+  const approvals = state.approvals.map((a) => `${roleTitle(a.role)} ${a.approver}`);
+  const lastSample = state.canary?.stages.at(-1)?.samples.at(-1);
+  const worst = lastSample?.targets.reduce<number | null>(
+    (m, t) => (t.canary.errorRatePct === null ? m : Math.max(m ?? 0, t.canary.errorRatePct)),
+    null,
+  );
+  const p95 = lastSample?.targets.reduce<number | null>(
+    (m, t) => (t.canary.p95Ms === null ? m : Math.max(m ?? 0, t.canary.p95Ms)),
+    null,
+  );
+  const stage = state.canary?.stages.at(-1);
+  const vars: Variables = {
+    version: state.meta.version,
+    previousVersion: state.meta.previousVersion ?? 'the previous version',
+    env: env?.id,
+    envTitle: env?.title,
+    account: env?.accountId,
+    region: env?.region,
+    profile: env?.profile,
+    baseUrl: env?.baseUrl,
+    from: from?.title ?? state.meta.from,
+    to: env?.title ?? state.meta.to,
+    ticket: state.meta.ticket ?? 'no ticket',
+    risk: state.meta.risk,
+    sessionId: state.meta.sessionId,
+    conductor: state.meta.conductor,
+    window: state.meta.window
+      ? `${utc(state.meta.window.start)} - ${utc(state.meta.window.end)}`
+      : 'not declared',
+    testCount: passed || 'n/a',
+    coverage: coverage === undefined ? 'n/a' : `${coverage}%`,
+    duration: formatDuration(Math.max(0, now - state.meta.createdAt)),
+    errorRate: worst === null || worst === undefined ? 'n/a' : `${worst.toFixed(2)}%`,
+    p95: p95 === null || p95 === undefined ? 'n/a' : `${Math.round(p95)} ms`,
+    approvals: approvals.length ? approvals.join(', ') : 'none',
+    approvers: [...new Set(state.approvals.map((a) => roleTitle(a.role)))].join(', ') || 'none',
+    stage: stage ? String(stage.index + 1) : 'n/a',
+    weight: `${state.recordedWeight}%`,
+    reason: state.rollback?.reason ?? state.summary ?? '',
+    incidentSummary: state.rollback
+      ? `${state.rollback.trigger} rollback: ${state.rollback.reason}`
+      : 'no incident',
+    now: utc(now),
+  };
+  return vars;
+}

@@ -1,0 +1,560 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Variables } from '../core/runbook/interpolate.js';
+import type { Environment, Promotion, Risk, Runbook, Step } from '../core/runbook/schema.js';
+import type { ApprovalEventBody, DriftChoice, SessionEvent, StageChoice } from '../core/session/events.js';
+import {
+  currentStage,
+  currentStep,
+  environmentOf,
+  phaseOf,
+  stepDefinition,
+  stepEnvironment,
+  trafficShifted,
+} from '../core/session/selectors.js';
+import { foldEvents, reduce, type SessionState, type StepState } from '../core/session/state.js';
+import { sessionVariables } from '../core/session/variables.js';
+import type { Clock } from '../services/clock.js';
+import type { OpenedJournal, SessionStore } from '../services/store/session-store.js';
+import { checkDrift } from './drift.js';
+import type { AwsPort, NotifyPort, WorkPort } from './ports.js';
+import { type RollbackHandle, startRollback } from './rollback.js';
+import { approveThroughGate } from './runners/approval.js';
+import { runStep } from './runners/index.js';
+
+export interface ConductorOptions {
+  runbook: Runbook;
+  runbookFile: string;
+  promotion: Promotion;
+  store: SessionStore;
+  journal: OpenedJournal;
+  clock: Clock;
+  aws: (env: Environment) => AwsPort;
+  work: WorkPort;
+  notify: NotifyPort;
+  /** The person conducting (a handle). */
+  conductor: string;
+  autopilot?: boolean;
+  /** Extra values for ${...} (a rehearsal points baseUrl at the sandbox). */
+  variables?: (env: Environment) => Variables;
+  /** Environment variables for command steps beyond AWS_PROFILE/AWS_REGION/ENVIRONMENT. */
+  commandEnv?: (env: Environment) => Record<string, string>;
+}
+
+export interface NewSession {
+  version: string;
+  previousVersion?: string;
+  risk: Risk;
+  ticket?: string;
+  window?: { start: number; end: number };
+  rehearsal?: { scenario: string; speed: number };
+  runbookText: string;
+}
+
+export type Listener = (state: SessionState) => void;
+
+/** A pending request from the engine to the person: what it waits for. */
+export interface Waiting {
+  step?: string;
+  kind:
+    | 'confirm'
+    | 'dangerous'
+    | 'rerun'
+    | 'approval'
+    | 'gonogo'
+    | 'traffic-guard'
+    | 'stage-decision'
+    | 'drift'
+    | 'halted';
+  message: string;
+}
+
+/**
+ * Drives one session through its runbook. Every outcome becomes an event that is appended
+ * (fsynced) to the journal before it is folded into state and shown; abort is the one
+ * exception: its rollback requests go out first.
+ */
+export class Conductor {
+  readonly options: ConductorOptions;
+  private state_: SessionState;
+  private listeners = new Set<Listener>();
+  private wakers: Array<() => void> = [];
+  private loopAbort = new AbortController();
+  private rollbackHandle?: RollbackHandle;
+  private stopped = false;
+  private running?: Promise<void>;
+  mode: 'interactive' | 'guard' = 'interactive';
+  waiting?: Waiting;
+  /** Live output of the running command, bounded. Not journaled (the log file has it all). */
+  liveOutput: string[] = [];
+  private rerunRequests = new Set<string>();
+  lastPollAt?: number;
+  lastSavedAt?: number;
+  awsCalls = { metrics: 0, traffic: 0 };
+
+  constructor(options: ConductorOptions) {
+    this.options = options;
+    this.state_ = foldEvents(options.runbook, options.promotion, options.journal.read.events);
+  }
+
+  get state(): SessionState {
+    return this.state_;
+  }
+
+  get runbook(): Runbook {
+    return this.options.runbook;
+  }
+
+  get promotion(): Promotion {
+    return this.options.promotion;
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  get signal(): AbortSignal {
+    return this.loopAbort.signal;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Durable first: written and fsynced, then folded, then shown. */
+  dispatch(event: SessionEvent): void {
+    this.options.journal.writer.append(event);
+    this.lastSavedAt = event.at;
+    this.state_ = reduce(this.state_, event);
+    this.updateIndex();
+    this.notify();
+  }
+
+  /** Tell screens something not journaled changed (live output, waiting reason). */
+  notify(): void {
+    for (const listener of this.listeners) listener(this.state_);
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
+  }
+
+  /** Resolves at the next change of state, or after `timeoutMs` of clock time. */
+  changed(timeoutMs = 1_000): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        resolve();
+      };
+      this.wakers.push(finish);
+      this.clock.sleep(timeoutMs, this.signal).then(finish, finish);
+    });
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  get env(): Environment {
+    const env = environmentOf(this.runbook, this.promotion.to);
+    if (!env) throw new Error(`environment ${this.promotion.to} missing`);
+    return env;
+  }
+
+  awsFor(env: Environment = this.env): AwsPort {
+    return this.options.aws(env);
+  }
+
+  variables(env: Environment = this.env): Variables {
+    return {
+      ...sessionVariables(this.runbook, this.state_, this.now(), env.id),
+      ...(this.options.variables?.(env) ?? {}),
+    };
+  }
+
+  stepEnv(stepId: string): Environment {
+    return stepEnvironment(this.runbook, this.promotion, stepId);
+  }
+
+  definition(stepId: string): Step {
+    const step = stepDefinition(this.promotion, stepId);
+    if (!step) throw new Error(`step ${stepId} is not in promotion ${this.promotion.id}`);
+    return step;
+  }
+
+  setWaiting(waiting: Waiting | undefined): void {
+    const same =
+      waiting?.kind === this.waiting?.kind &&
+      waiting?.message === this.waiting?.message &&
+      waiting?.step === this.waiting?.step;
+    this.waiting = waiting;
+    if (!same) this.notify();
+  }
+
+  // ---- starting and resuming ----------------------------------------------------------
+
+  create(input: NewSession): void {
+    const at = this.now();
+    this.dispatch({
+      type: 'session.created',
+      at,
+      sessionId: this.options.journal.id,
+      runbookFile: this.options.runbookFile,
+      runbookId: this.runbook.runbook.id,
+      runbookTitle: this.runbook.runbook.title,
+      runbookHash: createHash('sha256').update(input.runbookText).digest('hex'),
+      promotionId: this.promotion.id,
+      from: this.promotion.from,
+      to: this.promotion.to,
+      version: input.version,
+      previousVersion: input.previousVersion,
+      conductor: this.options.conductor,
+      risk: input.risk,
+      ticket: input.ticket,
+      window: input.window,
+      rehearsal: input.rehearsal,
+    });
+  }
+
+  /** After a restart: record who took over, then compare the live split with the journal. */
+  async resumed(tookOverFrom?: { pid: number; host: string }, warnings: string[] = []): Promise<void> {
+    for (const message of [...this.options.journal.read.warnings, ...warnings]) {
+      this.dispatch({ type: 'warning', at: this.now(), message });
+    }
+    this.dispatch({
+      type: 'session.resumed',
+      at: this.now(),
+      pid: process.pid,
+      host: hostname(),
+      tookOverFrom,
+    });
+    if (this.state_.rollbackTarget && this.state_.status !== 'completed') await checkDrift(this);
+  }
+
+  // ---- the loop -----------------------------------------------------------------------
+
+  start(): Promise<void> {
+    this.running ??= this.loop().catch((error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!this.stopped)
+        this.dispatch({ type: 'session.halted', at: this.now(), reason: `engine error: ${message}` });
+    });
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const state = this.state_;
+      if (state.status === 'completed') {
+        this.setWaiting(undefined);
+        return;
+      }
+      if (state.rollback && state.rollback.completedAt === undefined) {
+        await this.finishRollback();
+        continue;
+      }
+      if (state.drift && !state.drift.resolved) {
+        this.setWaiting({
+          kind: 'drift',
+          message:
+            'The live traffic split differs from the journal: adopt it, re-apply the recorded split, or roll back.',
+        });
+        await this.changed(5_000);
+        continue;
+      }
+      if (state.status === 'halted') {
+        this.setWaiting({ kind: 'halted', message: state.summary ?? 'The session is halted.' });
+        await this.changed(5_000);
+        continue;
+      }
+      const step = currentStep(state);
+      if (!step) {
+        this.completeIfDone();
+        continue;
+      }
+      this.enterPhase(step);
+      await runStep(this, step);
+      this.leavePhaseIfDone(step);
+    }
+  }
+
+  private enterPhase(step: StepState): void {
+    const phase = this.state_.phases.find((p) => p.id === step.phaseId);
+    if (phase && phase.status === 'todo')
+      this.dispatch({ type: 'phase.started', at: this.now(), phase: phase.id });
+  }
+
+  private leavePhaseIfDone(step: StepState): void {
+    const phase = this.state_.phases.find((p) => p.id === step.phaseId);
+    if (phase?.status !== 'current') return;
+    const done = this.state_.steps
+      .filter((s) => s.phaseId === phase.id)
+      .every((s) => s.status === 'passed' || s.status === 'skipped');
+    if (done) this.dispatch({ type: 'phase.completed', at: this.now(), phase: phase.id });
+  }
+
+  private completeIfDone(): void {
+    if (this.state_.status === 'completed') return;
+    this.dispatch({
+      type: 'session.completed',
+      at: this.now(),
+      outcome: 'promoted',
+      summary: `${this.state_.meta.version} promoted to ${this.env.title}; every step passed.`,
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.loopAbort.abort(new Error('conductor stopped'));
+    this.notify();
+  }
+
+  /** Cancel what the loop is doing now (a command, a poll) without stopping the session. */
+  interruptLoop(): void {
+    const old = this.loopAbort;
+    this.loopAbort = new AbortController();
+    old.abort(new Error('interrupted'));
+  }
+
+  // ---- the conductor's actions (called through the key table) ------------------------
+
+  confirmStep(stepId: string, note?: string, by = this.options.conductor): string | undefined {
+    const step = this.state_.steps.find((s) => s.id === stepId);
+    const def = this.definition(stepId);
+    if (!step || step !== currentStep(this.state_)) return 'Only the current step can be confirmed.';
+    if (def.kind !== 'manual') return 'This step is not a manual item.';
+    if (def.evidence === 'required' && !note?.trim())
+      return 'This item needs an evidence note (a link, ticket or value).';
+    const at = this.now();
+    this.dispatch({ type: 'step.confirmed', at, step: stepId, by, note });
+    this.dispatch({
+      type: 'step.completed',
+      at,
+      step: stepId,
+      outcome: 'passed',
+      detail: `confirmed by ${by}`,
+      by,
+      note,
+    });
+    return undefined;
+  }
+
+  confirmDangerous(stepId: string, by = this.options.conductor): void {
+    this.dispatch({ type: 'dangerous.confirmed', at: this.now(), step: stepId, by });
+  }
+
+  rerun(stepId: string): void {
+    this.rerunRequests.add(stepId);
+    this.notify();
+  }
+
+  takeRerun(stepId: string): boolean {
+    return this.rerunRequests.delete(stepId);
+  }
+
+  approve(record: Omit<ApprovalEventBody, 'step'> & { step?: string }): string | undefined {
+    const step = record.step ?? currentStep(this.state_)?.id;
+    if (!step) return 'There is no approval gate open.';
+    const def = this.definition(step);
+    if (def.kind !== 'approval') return 'The current step is not an approval gate.';
+    return this.recordApproval(def.id, record);
+  }
+
+  private recordApproval(step: string, record: Omit<ApprovalEventBody, 'step'>): string | undefined {
+    // Imported lazily to keep the gate logic in one place (core/gates).
+    return approveThroughGate(this, step, record);
+  }
+
+  recordTicket(ticket: string): void {
+    this.dispatch({ type: 'ticket.recorded', at: this.now(), ticket: ticket.trim() });
+  }
+
+  declareWindow(start: number, end: number): void {
+    this.dispatch({ type: 'window.declared', at: this.now(), start, end });
+  }
+
+  overrideWindow(reason: string, by = this.options.conductor): void {
+    this.dispatch({ type: 'window.overridden', at: this.now(), reason, by });
+  }
+
+  setRisk(risk: Risk, mitigation?: string): void {
+    this.dispatch({ type: 'risk.set', at: this.now(), risk, mitigation });
+  }
+
+  pauseHold(by = this.options.conductor): void {
+    const stage = currentStage(this.state_);
+    if (!stage || stage.completedAt !== undefined || !this.state_.canary) return;
+    const type = stage.pausedAt === undefined ? 'canary.paused' : 'canary.resumed';
+    this.dispatch({ type, at: this.now(), step: this.state_.canary.step, by });
+  }
+
+  extendHold(by = this.options.conductor, reason?: string): void {
+    const canary = this.state_.canary;
+    if (!canary) return;
+    const def = this.definition(canary.step);
+    if (def.kind !== 'canary') return;
+    this.dispatch({
+      type: 'canary.extended',
+      at: this.now(),
+      step: canary.step,
+      byMs: def.extendBy,
+      by,
+      reason,
+    });
+  }
+
+  advanceNow(reason: string, by = this.options.conductor): string | undefined {
+    const canary = this.state_.canary;
+    const stage = currentStage(this.state_);
+    if (!canary || !stage || stage.completedAt !== undefined) return 'No canary stage is running.';
+    if (this.mode === 'guard') return 'A headless guard never advances a stage.';
+    if (!reason.trim()) return 'Advancing early needs a reason.';
+    if (stage.samples.some((s) => s.verdict === 'NO-GO' || s.verdict === 'ROLLBACK'))
+      return 'This stage has NO-GO or ROLLBACK samples: it cannot be advanced.';
+    this.dispatch({
+      type: 'canary.advanced-early',
+      at: this.now(),
+      step: canary.step,
+      stage: stage.index,
+      by,
+      reason,
+    });
+    return undefined;
+  }
+
+  chooseAtStageEnd(choice: StageChoice, reason?: string, by = this.options.conductor): string | undefined {
+    const canary = this.state_.canary;
+    const stage = currentStage(this.state_);
+    if (!canary || !stage?.decision) return 'No decision is pending.';
+    if (choice === 'advance' && stage.decision.action === 'halt') return 'A NO-GO stage never advances.';
+    if (choice === 'advance' && this.mode === 'guard') return 'A headless guard never advances a stage.';
+    if (choice === 'investigate' && !reason?.trim()) return 'Holding to investigate needs a reason.';
+    if (choice === 'rollback') {
+      this.abort(`conductor chose to roll back at the end of stage ${stage.index + 1}`);
+      return undefined;
+    }
+    if (choice === 'extend') {
+      this.extendHold(by, reason);
+    }
+    this.dispatch({
+      type: 'canary.stage.choice',
+      at: this.now(),
+      step: canary.step,
+      stage: stage.index,
+      choice,
+      by,
+      reason,
+    });
+    return undefined;
+  }
+
+  holdAutoRollback(reason: string, by = this.options.conductor): void {
+    const canary = this.state_.canary;
+    if (!canary?.autoRollback) return;
+    this.dispatch({ type: 'canary.auto-rollback.held', at: this.now(), step: canary.step, by, reason });
+  }
+
+  async resolveDrift(choice: DriftChoice, by = this.options.conductor): Promise<void> {
+    if (!this.state_.drift || this.state_.drift.resolved) return;
+    if (choice === 'rollback') {
+      this.dispatch({ type: 'drift.resolved', at: this.now(), choice, by });
+      this.abort('conductor chose to roll back after a traffic drift', 'drift');
+      return;
+    }
+    const target = this.state_.rollbackTarget;
+    if (choice === 'reapply' && target) {
+      const split = await this.awsFor().setCanaryWeight(target, this.state_.recordedWeight, this.signal);
+      this.dispatch({ type: 'traffic.shifted', at: this.now(), weight: this.state_.recordedWeight, split });
+    }
+    if (choice === 'adopt') {
+      const live = this.state_.drift.live;
+      const weight =
+        live.apiGateway?.canaryPercent ?? Math.round((live.lambdas[0]?.additionalWeight ?? 0) * 100);
+      this.dispatch({ type: 'traffic.shifted', at: this.now(), weight, split: live });
+    }
+    this.dispatch({ type: 'drift.resolved', at: this.now(), choice, by });
+  }
+
+  /**
+   * Abort and roll back. The rollback requests leave before anything else: no render, no
+   * disk write, no await. Then rollback.started is made durable.
+   */
+  abort(
+    reason = 'conductor pressed abort',
+    trigger: 'conductor' | 'automatic' | 'guard' | 'drift' = 'conductor',
+  ): void {
+    if (this.rollbackHandle || (this.state_.rollback && this.state_.rollback.completedAt === undefined))
+      return;
+    if (this.state_.status === 'completed') return;
+    const target = this.state_.rollbackTarget;
+    const startedAt = this.now();
+    this.rollbackHandle = startRollback(this, target, this.state_.canary?.promoted === true);
+    this.interruptLoop();
+    this.dispatch({
+      type: 'rollback.started',
+      at: startedAt,
+      trigger,
+      reason,
+      by: trigger === 'conductor' || trigger === 'drift' ? this.options.conductor : trigger,
+    });
+  }
+
+  private async finishRollback(): Promise<void> {
+    this.rollbackHandle ??= startRollback(
+      this,
+      this.state_.rollbackTarget,
+      this.state_.canary?.promoted === true,
+    );
+    await this.rollbackHandle.finish();
+    this.rollbackHandle = undefined;
+  }
+
+  /** SIGHUP: keep guarding without a screen. Never advances a stage; may still roll back. */
+  becomeGuard(): void {
+    this.mode = 'guard';
+    this.dispatch({
+      type: 'session.detached',
+      at: this.now(),
+      pid: process.pid,
+      host: hostname(),
+      mode: 'guard',
+    });
+  }
+
+  detach(): void {
+    this.dispatch({
+      type: 'session.detached',
+      at: this.now(),
+      pid: process.pid,
+      host: hostname(),
+      mode: 'exit',
+    });
+  }
+
+  get trafficShifted(): boolean {
+    return trafficShifted(this.state_);
+  }
+
+  private updateIndex(): void {
+    const s = this.state_;
+    if (!s.meta.sessionId) return;
+    this.options.store.updateIndex({
+      id: s.meta.sessionId,
+      title: `${s.meta.runbookTitle}: ${s.meta.version} ${s.meta.from} -> ${s.meta.to}`,
+      runbookFile: s.meta.runbookFile,
+      promotionId: s.meta.promotionId,
+      version: s.meta.version,
+      status: s.status === 'completed' ? (s.outcome ?? 'completed') : s.status,
+      currentStep: currentStep(s)?.title ?? '',
+      createdAt: s.meta.createdAt,
+      updatedAt: s.lastEventAt,
+      rehearsal: s.meta.rehearsal !== undefined,
+    });
+  }
+
+  phaseTitleOf(stepId: string): string {
+    return phaseOf(this.promotion, stepId)?.title ?? '';
+  }
+}

@@ -1,0 +1,74 @@
+import type { TrafficSnapshot } from '../core/session/events.js';
+import type { SessionState } from '../core/session/state.js';
+import type { Conductor } from './conductor.js';
+
+const close = (a: number, b: number) => Math.abs(a - b) < 0.5;
+
+/** What differs between the live split and what the journal says is live; empty when they agree. */
+export function driftDetails(state: SessionState, live: TrafficSnapshot): string[] {
+  const target = state.rollbackTarget;
+  if (!target) return [];
+  const details: string[] = [];
+  const promoted = state.canary?.promoted === true;
+  const rolledBack = state.rollback?.revertedAt !== undefined;
+  const expectedPercent = promoted || rolledBack ? 0 : state.recordedWeight;
+  if (live.apiGateway && target.apiGateway) {
+    if (!close(live.apiGateway.canaryPercent, expectedPercent)) {
+      details.push(
+        `API Gateway stage ${live.apiGateway.stage}: canary at ${live.apiGateway.canaryPercent}% live, ${expectedPercent}% in the journal`,
+      );
+    }
+  }
+  for (const lambda of live.lambdas) {
+    const recorded = target.lambdas.find((l) => l.functionName === lambda.functionName);
+    if (!recorded) continue;
+    const expectedPrimary = promoted ? recorded.canaryVersion : recorded.stableVersion;
+    const liveCanaryPct =
+      lambda.primaryVersion === recorded.canaryVersion
+        ? 100 - lambda.additionalWeight * 100
+        : lambda.additionalVersion === recorded.canaryVersion
+          ? lambda.additionalWeight * 100
+          : 0;
+    const expectedCanaryPct = promoted ? 100 : rolledBack ? 0 : state.recordedWeight;
+    if (
+      lambda.primaryVersion !== expectedPrimary &&
+      !(expectedCanaryPct === 100 && close(liveCanaryPct, 100))
+    ) {
+      details.push(
+        `${lambda.functionName}:${lambda.alias} serves version ${lambda.primaryVersion} live, ${expectedPrimary} in the journal`,
+      );
+    } else if (!close(liveCanaryPct, expectedCanaryPct)) {
+      details.push(
+        `${lambda.functionName}:${lambda.alias}: ${Number(liveCanaryPct.toFixed(1))}% on version ${recorded.canaryVersion} live, ${expectedCanaryPct}% in the journal`,
+      );
+    }
+  }
+  return details;
+}
+
+/** On resume: read the live split and compare it with the journal before going on. */
+export async function checkDrift(c: Conductor): Promise<void> {
+  const target = c.state.rollbackTarget;
+  if (!target) return;
+  try {
+    const live = await c.awsFor().readTrafficSplit(target, c.signal);
+    c.dispatch({ type: 'traffic.read', at: c.now(), split: live });
+    const details = driftDetails(c.state, live);
+    if (details.length > 0) {
+      c.dispatch({
+        type: 'drift.detected',
+        at: c.now(),
+        recordedWeight: c.state.recordedWeight,
+        live,
+        details,
+      });
+    }
+  } catch (error) {
+    c.dispatch({
+      type: 'aws.error',
+      at: c.now(),
+      operation: 'read traffic split on resume',
+      message: c.awsFor().describeError(error, 'read traffic split'),
+    });
+  }
+}

@@ -1,0 +1,357 @@
+import { judgeSample, type SampleJudgement } from '../../core/canary/judge.js';
+import { endOfStage, metricsStale, shouldAutoRollback } from '../../core/canary/stage.js';
+import type { CanaryStep, MonitorStep } from '../../core/runbook/schema.js';
+import type { RollbackTargetRecord, SeriesRecord, TrafficSnapshot } from '../../core/session/events.js';
+import { trafficBlockersOf } from '../../core/session/gates.js';
+import { currentStage, stageTimeLeft } from '../../core/session/selectors.js';
+import type { CanaryStageState, StepState } from '../../core/session/state.js';
+import type { Conductor } from '../conductor.js';
+import { driftDetails } from '../drift.js';
+import type { TargetMetrics } from '../ports.js';
+import { sendNotification } from './notify.js';
+
+export const STALE_BY = 'metrics-stale';
+
+/** Run an AWS call; on failure record it (one sentence) and return undefined. */
+export async function awsCall<T>(
+  c: Conductor,
+  operation: string,
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (c.signal.aborted) return undefined;
+    c.dispatch({
+      type: 'aws.error',
+      at: c.now(),
+      operation,
+      message: c.awsFor().describeError(error, operation),
+    });
+    return undefined;
+  }
+}
+
+/** Verify the account and record where a rollback goes, before the first traffic change. */
+export async function prepareTarget(c: Conductor): Promise<RollbackTargetRecord | undefined> {
+  const env = c.env;
+  const aws = c.awsFor(env);
+  if (!c.state.identity[env.id]) {
+    try {
+      const identity = await aws.verifyIdentity(c.signal);
+      c.dispatch({ type: 'identity.verified', at: c.now(), env: env.id, ...identity });
+    } catch (error) {
+      if (c.signal.aborted) return undefined;
+      const message = aws.describeError(error, 'sts:GetCallerIdentity');
+      c.dispatch({ type: 'session.halted', at: c.now(), reason: message });
+      return undefined;
+    }
+  }
+  if (!c.state.rollbackTarget) {
+    const target = await awsCall(c, 'read rollback target', () => aws.readRollbackTarget(c.signal));
+    if (!target) return undefined;
+    c.dispatch({ type: 'rollback-target.recorded', at: c.now(), target });
+  }
+  return c.state.rollbackTarget;
+}
+
+/** A baseline with too little traffic (at 100% the stable version gets none) is replaced by the last good one. */
+function withRememberedBaseline(c: Conductor, def: CanaryStep, targets: TargetMetrics[]): TargetMetrics[] {
+  const samples = [...(c.state.canary?.stages ?? []).flatMap((s) => s.samples)];
+  return targets.map((t) => {
+    if (t.baseline.requests >= def.minRequests && t.baseline.p95Ms !== null) return t;
+    for (let i = samples.length - 1; i >= 0; i--) {
+      const previous = samples[i].targets.find((p) => p.targetId === t.targetId);
+      if (previous && previous.baseline.requests >= def.minRequests && previous.baseline.p95Ms !== null) {
+        const baseline: SeriesRecord = previous.baseline;
+        return { ...t, baseline };
+      }
+    }
+    return t;
+  });
+}
+
+/** One poll: metrics and the live split, bounded by the poll period so a hung call becomes STALE. */
+export async function pollOnce(
+  c: Conductor,
+  def: CanaryStep,
+  target: RollbackTargetRecord,
+  stepId: string,
+  stageIndex: number,
+  periodMs: number,
+  extraMetrics?: MonitorStep['extraMetrics'],
+): Promise<SampleJudgement | undefined> {
+  const aws = c.awsFor();
+  const windowEnd = Math.floor(c.now() / periodMs) * periodMs;
+  const windowStart = windowEnd - periodMs;
+  const timeout = new AbortController();
+  const onLoopAbort = () => timeout.abort(c.signal.reason);
+  c.signal.addEventListener('abort', onLoopAbort, { once: true });
+  const timer = c.clock.sleep(periodMs, timeout.signal).then(
+    () => timeout.abort(new Error('the metrics poll took longer than its period')),
+    () => undefined,
+  );
+  let judgement: SampleJudgement;
+  let extra: Array<{ id: string; value: number | null }> | undefined;
+  let live: TrafficSnapshot | undefined;
+  try {
+    const [metrics, split] = await Promise.all([
+      aws.fetchMetrics(
+        target,
+        { start: windowStart, end: windowEnd, periodMs, extra: extraMetrics },
+        timeout.signal,
+      ),
+      aws.readTrafficSplit(target, timeout.signal).catch(() => undefined),
+    ]);
+    c.awsCalls.metrics += metrics.calls;
+    live = split;
+    extra = metrics.extra;
+    judgement = judgeSample(def, { targets: withRememberedBaseline(c, def, metrics.targets) });
+  } catch (error) {
+    if (c.signal.aborted) return undefined;
+    const reason = timeout.signal.aborted
+      ? `CloudWatch did not answer within the ${Math.round(periodMs / 1000)} s poll period.`
+      : aws.describeError(error, 'cloudwatch:GetMetricData');
+    judgement = judgeSample(def, { stale: true, reason });
+  } finally {
+    timeout.abort();
+    c.signal.removeEventListener('abort', onLoopAbort);
+    await timer;
+  }
+  c.lastPollAt = c.now();
+  c.dispatch({
+    type: 'canary.sample',
+    at: c.now(),
+    step: stepId,
+    stage: stageIndex,
+    windowStart,
+    windowEnd,
+    verdict: judgement.verdict,
+    reasons: judgement.reasons,
+    targets: judgement.targets.map((t) => ({
+      targetId: t.targetId,
+      label: t.label,
+      verdict: t.verdict,
+      reasons: t.reasons,
+      canary: t.canary,
+      baseline: t.baseline,
+    })),
+    extra,
+  });
+  if (live) {
+    c.dispatch({ type: 'traffic.read', at: c.now(), split: live });
+    const details = driftDetails(c.state, live);
+    if (details.length > 0 && !c.state.rollback) {
+      c.dispatch({
+        type: 'drift.detected',
+        at: c.now(),
+        recordedWeight: c.state.recordedWeight,
+        live,
+        details,
+      });
+    }
+  }
+  return judgement;
+}
+
+/** Arm, count down, or fire the automatic rollback after a sustained breach (seed 10.2). */
+export function guardRollbackBand(
+  c: Conductor,
+  def: CanaryStep,
+  stepId: string,
+  verdicts: readonly string[],
+): boolean {
+  const canary = c.state.canary;
+  if (!canary || !def.autoRollback) return false;
+  const armed = canary.autoRollback;
+  if (!armed && shouldAutoRollback(def, verdicts as Parameters<typeof shouldAutoRollback>[1])) {
+    const reason = `rollback band held for ${def.sustained} samples in a row`;
+    c.dispatch({
+      type: 'canary.auto-rollback.armed',
+      at: c.now(),
+      step: stepId,
+      deadline: c.now() + def.rollbackCountdown,
+      reason,
+    });
+    return false;
+  }
+  if (armed && !armed.heldBy && c.now() >= armed.deadline) {
+    c.abort(`automatic: ${armed.reason}`, c.mode === 'guard' ? 'guard' : 'automatic');
+    return true;
+  }
+  return false;
+}
+
+async function startNextStage(
+  c: Conductor,
+  def: CanaryStep,
+  step: StepState,
+  target: RollbackTargetRecord,
+  next: number,
+) {
+  const blockers = trafficBlockersOf(c.runbook, c.promotion, c.state, c.now());
+  if (blockers.length > 0) {
+    c.setWaiting({ step: step.id, kind: 'traffic-guard', message: blockers.join(' ') });
+    await c.changed(5_000);
+    return;
+  }
+  if (c.mode === 'guard') {
+    c.setWaiting({ step: step.id, kind: 'halted', message: 'A headless guard never advances a stage.' });
+    await c.changed(5_000);
+    return;
+  }
+  c.setWaiting(undefined);
+  const stage = def.stages[next];
+  const split = await awsCall(c, `shift traffic to ${stage.weight}%`, () =>
+    c.awsFor().setCanaryWeight(target, stage.weight, c.signal),
+  );
+  if (!split) {
+    await c.changed(def.period);
+    return;
+  }
+  c.dispatch({ type: 'traffic.shifted', at: c.now(), weight: stage.weight, split });
+  c.dispatch({
+    type: 'canary.stage.started',
+    at: c.now(),
+    step: step.id,
+    stage: next,
+    weight: stage.weight,
+    holdMs: stage.hold,
+  });
+  if (def.progressTemplate) sendNotification(c, step.id, def.progressTemplate);
+}
+
+async function finishStage(
+  c: Conductor,
+  def: CanaryStep,
+  step: StepState,
+  stage: CanaryStageState,
+): Promise<void> {
+  const verdicts = stage.samples.map((s) => s.verdict);
+  const lastChoice = stage.choices.at(-1);
+  const advancedByPerson =
+    lastChoice?.choice === 'advance' && lastChoice.at >= (stage.decision?.at ?? stage.startedAt);
+  const end = endOfStage(verdicts);
+  const complete = (summary: string) =>
+    c.dispatch({
+      type: 'canary.stage.completed',
+      at: c.now(),
+      step: step.id,
+      stage: stage.index,
+      verdict: end.action === 'advance' ? 'PASS' : verdicts.includes('WATCH') ? 'WATCH' : 'PASS',
+      summary,
+    });
+  if (advancedByPerson && end.action !== 'halt') {
+    complete(`advanced by ${lastChoice.by}${lastChoice.reason ? `: ${lastChoice.reason}` : ''}`);
+    return;
+  }
+  if (end.action === 'advance' && (def.advance === 'auto' || advancedByPerson)) {
+    if (c.mode === 'guard') {
+      c.setWaiting({
+        step: step.id,
+        kind: 'halted',
+        message: 'Stage passed; a headless guard never advances.',
+      });
+      await c.changed(5_000);
+      return;
+    }
+    complete(end.reason);
+    return;
+  }
+  if (!stage.decision) {
+    const reason = end.action === 'advance' ? `${end.reason} Press enter to advance.` : end.reason;
+    c.dispatch({
+      type: 'canary.stage.decision-needed',
+      at: c.now(),
+      step: step.id,
+      stage: stage.index,
+      action: end.action === 'halt' ? 'halt' : 'ask',
+      reason,
+    });
+    if (c.options.autopilot && end.action === 'advance')
+      c.chooseAtStageEnd('advance', 'all samples passed', 'rehearsal-autopilot');
+    return;
+  }
+  c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
+  await c.changed(5_000);
+}
+
+/** The staged canary: shift, verify, hold, poll and judge, decide at the end of each stage, promote. */
+export async function runCanary(c: Conductor, step: StepState): Promise<void> {
+  const def = c.definition(step.id);
+  if (def.kind !== 'canary') return;
+  if (step.status === 'pending') c.dispatch({ type: 'step.started', at: c.now(), step: step.id, attempt: 1 });
+  const target = await prepareTarget(c);
+  if (!target || c.signal.aborted || c.state.status !== 'active') return;
+
+  while (
+    !c.signal.aborted &&
+    c.state.status === 'active' &&
+    !c.state.rollback &&
+    !(c.state.drift && !c.state.drift.resolved)
+  ) {
+    const state = c.state;
+    if (state.canary?.promoted) {
+      c.dispatch({
+        type: 'step.completed',
+        at: c.now(),
+        step: step.id,
+        outcome: 'passed',
+        detail: 'every stage passed; promoted',
+      });
+      return;
+    }
+    const stage = currentStage(state);
+    if (!stage || stage.completedAt !== undefined) {
+      const next = stage ? stage.index + 1 : 0;
+      if (next < def.stages.length) {
+        await startNextStage(c, def, step, target, next);
+        continue;
+      }
+      if (c.mode === 'guard') {
+        c.setWaiting({ step: step.id, kind: 'halted', message: 'A headless guard never promotes.' });
+        await c.changed(5_000);
+        continue;
+      }
+      const split = await awsCall(c, 'promote', () => c.awsFor().promote(target, c.signal));
+      if (split) c.dispatch({ type: 'canary.promoted', at: c.now(), step: step.id, split });
+      else await c.changed(def.period);
+      continue;
+    }
+    if (
+      guardRollbackBand(
+        c,
+        def,
+        step.id,
+        stage.samples.map((s) => s.verdict),
+      )
+    )
+      return;
+    if (stage.decision || stageTimeLeft(stage, c.now()) <= 0 || stage.choices.at(-1)?.choice === 'advance') {
+      await finishStage(c, def, step, stage);
+      continue;
+    }
+    c.setWaiting(undefined);
+    const lastSampleAt = stage.samples.at(-1)?.at ?? stage.startedAt;
+    const nextPollAt = lastSampleAt + def.period;
+    const armed = c.state.canary?.autoRollback;
+    const wakeAt = Math.min(nextPollAt, armed && !armed.heldBy ? armed.deadline : Number.POSITIVE_INFINITY);
+    if (c.now() < wakeAt) {
+      await c.changed(Math.min(wakeAt - c.now(), Math.max(1, stageTimeLeft(stage, c.now()))));
+      continue;
+    }
+    if (c.now() < nextPollAt) continue;
+    const judged = await pollOnce(c, def, target, step.id, stage.index, def.period);
+    if (!judged) continue;
+    const after = currentStage(c.state);
+    if (!after) continue;
+    const verdicts = after.samples.map((s) => s.verdict);
+    // Stale metrics hold the timer; fresh ones let it run again.
+    if (metricsStale(verdicts) && after.pausedAt === undefined) {
+      c.dispatch({ type: 'canary.paused', at: c.now(), step: step.id, by: STALE_BY });
+    } else if (judged.verdict !== 'STALE' && after.pausedBy === STALE_BY) {
+      c.dispatch({ type: 'canary.resumed', at: c.now(), step: step.id, by: STALE_BY });
+    }
+    if (guardRollbackBand(c, def, step.id, verdicts)) return;
+  }
+}

@@ -1,0 +1,49 @@
+import type { StepState } from '../../core/session/state.js';
+import { renderNotification } from '../../core/templates/notifications.js';
+import type { Conductor } from '../conductor.js';
+
+/** Render a runbook template with the session's values and post it; a failed post never blocks. */
+export function sendNotification(c: Conductor, stepId: string, templateId: string, channelId?: string): void {
+  const template = c.runbook.templates.find((t) => t.id === templateId);
+  if (!template) {
+    c.dispatch({ type: 'warning', at: c.now(), message: `Template ${templateId} is not in the runbook.` });
+    return;
+  }
+  const channel = c.runbook.channels.find((ch) => ch.id === (channelId ?? template.channel));
+  const rendered = renderNotification(template, channel, c.variables());
+  c.dispatch({
+    type: 'notification.rendered',
+    at: c.now(),
+    step: stepId,
+    template: template.id,
+    channel: rendered.channel,
+    text: rendered.text,
+  });
+  const channelKey = channel?.id ?? template.channel;
+  c.options.notify
+    .post(channelKey, { channel: rendered.channel, text: rendered.text })
+    .then((result) => {
+      if (result)
+        c.dispatch({
+          type: 'notification.posted',
+          at: c.now(),
+          template: template.id,
+          channel: rendered.channel,
+          ...result,
+        });
+    })
+    .catch(() => undefined);
+}
+
+export async function runNotify(c: Conductor, step: StepState): Promise<void> {
+  const def = c.definition(step.id);
+  if (def.kind !== 'notify') return;
+  sendNotification(c, step.id, def.template, def.channel);
+  c.dispatch({
+    type: 'step.completed',
+    at: c.now(),
+    step: step.id,
+    outcome: 'passed',
+    detail: `rendered ${def.template}`,
+  });
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { interpolate } from '../../core/runbook/interpolate.js';
+import type { StepState } from '../../core/session/state.js';
+import type { Conductor } from '../conductor.js';
+import type { WorkOutcome } from '../ports.js';
+import { AUTOPILOT } from './manual.js';
+
+const MAX_LIVE_LINES = 500;
+
+/** command, http and load steps: run for real, record the evidence; a failure waits for `r`. */
+export async function runWork(c: Conductor, step: StepState): Promise<void> {
+  const def = c.definition(step.id);
+  if (step.status === 'failed' && !c.takeRerun(step.id)) {
+    c.setWaiting({
+      step: step.id,
+      kind: 'rerun',
+      message: `${step.title} failed: ${step.detail ?? ''} Press r to run it again.`,
+    });
+    await c.changed(5_000);
+    return;
+  }
+  if (def.kind === 'command' && def.dangerous && !step.dangerousConfirmedBy) {
+    if (c.options.autopilot) {
+      c.confirmDangerous(step.id, AUTOPILOT);
+    } else {
+      c.setWaiting({
+        step: step.id,
+        kind: 'dangerous',
+        message: `${step.title} changes ${c.stepEnv(step.id).title}: confirm to run it.`,
+      });
+      await c.changed(5_000);
+      return;
+    }
+  }
+  const attempt = step.attempts + 1;
+  c.setWaiting(undefined);
+  c.dispatch({ type: 'step.started', at: c.now(), step: step.id, attempt });
+  const env = c.stepEnv(step.id);
+  const vars = c.variables(env);
+  const signal = c.signal;
+  let outcome: WorkOutcome;
+  const started = c.now();
+  try {
+    if (def.kind === 'command') {
+      c.liveOutput = [];
+      const logFile = join(c.options.journal.dir, `${step.id}.${attempt}.log`);
+      outcome = await c.options.work.command(
+        {
+          ...def,
+          run: def.run.map((arg) => interpolate(arg, vars)),
+          cwd: def.cwd ? interpolate(def.cwd, vars) : def.cwd,
+          env: Object.fromEntries(Object.entries(def.env).map(([k, v]) => [k, interpolate(v, vars)])),
+        },
+        {
+          env: {
+            ENVIRONMENT: env.id,
+            AWS_REGION: env.region,
+            ...(env.profile ? { AWS_PROFILE: env.profile } : {}),
+            ...(c.options.commandEnv?.(env) ?? {}),
+          },
+          logFile,
+          signal,
+          onLine: (line) => {
+            c.liveOutput.push(line);
+            if (c.liveOutput.length > MAX_LIVE_LINES)
+              c.liveOutput.splice(0, c.liveOutput.length - MAX_LIVE_LINES);
+            c.notify();
+          },
+        },
+      );
+    } else if (def.kind === 'http') {
+      outcome = await c.options.work.http(
+        { ...def, url: interpolate(def.url, vars), body: def.body ? interpolate(def.body, vars) : def.body },
+        { signal, production: env.production },
+      );
+    } else if (def.kind === 'load') {
+      outcome = await c.options.work.load({ ...def, url: interpolate(def.url, vars) }, { signal });
+    } else {
+      return;
+    }
+  } catch (error) {
+    if (signal.aborted) return; // interrupted by abort or stop: the step stays as it was
+    outcome = {
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+      evidence: [],
+      durationMs: c.now() - started,
+    };
+  }
+  if (signal.aborted && !outcome.ok) return;
+  c.dispatch({
+    type: 'step.completed',
+    at: c.now(),
+    step: step.id,
+    outcome: outcome.ok ? 'passed' : 'failed',
+    detail: outcome.detail,
+    evidence: outcome.evidence,
+    exitCode: outcome.exitCode,
+    durationMs: outcome.durationMs,
+    logFile: outcome.logFile,
+  });
+}

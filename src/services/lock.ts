@@ -1,0 +1,110 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+
+/** One conductor per session at a time. The lock file names its holder. */
+export interface LockInfo {
+  pid: number;
+  host: string;
+  startedAt: number;
+}
+
+export interface HeldLock {
+  info: LockInfo;
+  warnings: string[];
+  tookOverFrom?: LockInfo;
+  release(): void;
+}
+
+/** The signal a resuming conductor sends to ask the holder to hand the session over. */
+export const HANDOVER_SIGNAL: NodeJS.Signals = 'SIGUSR2';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(file: string): LockInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+function tryCreate(file: string, info: LockInfo): boolean {
+  try {
+    writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function acquireLock(
+  dir: string,
+  options: { handover?: boolean; waitMs?: number; now?: () => number } = {},
+): Promise<HeldLock> {
+  const file = join(dir, 'lock.json');
+  const me: LockInfo = { pid: process.pid, host: hostname(), startedAt: (options.now ?? Date.now)() };
+  const warnings: string[] = [];
+  let tookOverFrom: LockInfo | undefined;
+  const held = (): HeldLock => ({
+    info: me,
+    warnings,
+    tookOverFrom,
+    release() {
+      const current = readLock(file);
+      if (current && current.pid === me.pid && current.host === me.host) rmSync(file, { force: true });
+    },
+  });
+
+  if (tryCreate(file, me)) return held();
+  const holder = readLock(file);
+  if (!holder) {
+    // An unreadable lock (torn write) protects nothing: replace it.
+    warnings.push('The session lock was unreadable; it was replaced.');
+    rmSync(file, { force: true });
+    if (tryCreate(file, me)) return held();
+  } else if (holder.host === me.host && holder.pid === me.pid) {
+    return held();
+  } else if (holder.host === me.host && !alive(holder.pid)) {
+    warnings.push(
+      `Took over a stale lock: conductor pid ${holder.pid} on ${holder.host} is no longer running.`,
+    );
+    tookOverFrom = holder;
+    rmSync(file, { force: true });
+    if (tryCreate(file, me)) return held();
+  } else if (holder.host !== me.host) {
+    throw new UserError(
+      `This session is held by conductor pid ${holder.pid} on host ${holder.host}; stop it there, or remove ${file} if that host is gone.`,
+    );
+  } else if (!options.handover) {
+    throw new UserError(
+      `This session is held by conductor pid ${holder.pid} on this host; run \`conductor resume\` to take it over.`,
+    );
+  } else {
+    tookOverFrom = holder;
+    process.kill(holder.pid, HANDOVER_SIGNAL);
+    const deadline = Date.now() + (options.waitMs ?? 3_000);
+    while (Date.now() < deadline && readLock(file)?.pid === holder.pid && alive(holder.pid)) await pause(50);
+    if (readLock(file)?.pid === holder.pid) {
+      warnings.push(
+        `Conductor pid ${holder.pid} did not hand over within 3 s; took the session over anyway.`,
+      );
+      rmSync(file, { force: true });
+    } else {
+      warnings.push(`Conductor pid ${holder.pid} handed the session over.`);
+    }
+    if (tryCreate(file, me)) return held();
+  }
+  throw new UserError(`Another conductor took this session's lock at the same moment; try again.`);
+}

@@ -1,0 +1,25 @@
+import { chmodSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where conductor keeps sessions: $CONDUCTOR_HOME, else $XDG_STATE_HOME/conductor, else ~/.local/state/conductor. */
+export function conductorHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CONDUCTOR_HOME) return env.CONDUCTOR_HOME;
+  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'conductor');
+}
+
+/** A folder private to the user (0700), created if missing. */
+export function privateDir(path: string): string {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+  return path;
+}
+
+export function sessionsDir(home = conductorHome()): string {
+  return privateDir(join(privateDir(home), 'sessions'));
+}
+
+export function sessionDir(id: string, home = conductorHome()): string {
+  return privateDir(join(sessionsDir(home), id));
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Conf from 'conf';
+import type { SessionEvent } from '../../core/session/events.js';
+import { type JournalRead, JournalWriter, readJournal, validPrefix } from './journal.js';
+import { conductorHome, privateDir, sessionDir, sessionsDir } from './paths.js';
+
+export interface SessionIndexEntry {
+  id: string;
+  title: string;
+  runbookFile: string;
+  promotionId: string;
+  version: string;
+  status: string;
+  currentStep: string;
+  createdAt: number;
+  updatedAt: number;
+  rehearsal: boolean;
+}
+
+interface Preferences {
+  sessions: Record<string, SessionIndexEntry>;
+  conductor?: string;
+}
+
+export interface OpenedJournal {
+  id: string;
+  dir: string;
+  read: JournalRead;
+  writer: JournalWriter;
+}
+
+export function newSessionId(now: number): string {
+  const d = new Date(now);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(
+    d.getUTCMinutes(),
+  )}${pad(d.getUTCSeconds())}`;
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Journals on disk (the truth) and the conf index of sessions (a cache, rebuilt from the journals). */
+export class SessionStore {
+  readonly home: string;
+  private conf: Conf<Preferences>;
+
+  constructor(home = conductorHome()) {
+    this.home = privateDir(home);
+    this.conf = new Conf<Preferences>({
+      projectName: 'conductor',
+      cwd: privateDir(join(this.home, 'config')),
+      configFileMode: 0o600,
+      defaults: { sessions: {} },
+    });
+  }
+
+  journalFile(id: string): string {
+    return join(sessionDir(id, this.home), 'journal.jsonl');
+  }
+
+  dir(id: string): string {
+    return sessionDir(id, this.home);
+  }
+
+  exists(id: string): boolean {
+    return existsSync(join(sessionsDir(this.home), id, 'journal.jsonl'));
+  }
+
+  create(now: number): OpenedJournal {
+    const id = newSessionId(now);
+    const dir = sessionDir(id, this.home);
+    const read: JournalRead = { events: [], lastHash: '0'.repeat(64), warnings: [] };
+    return { id, dir, read, writer: JournalWriter.open(join(dir, 'journal.jsonl'), read) };
+  }
+
+  /** Open an existing journal; a torn last line is cut away (with a warning) before appending. */
+  open(id: string): OpenedJournal {
+    const file = this.journalFile(id);
+    const read = readJournal(file);
+    if (read.broken) throw new Error(read.broken);
+    const truncate = read.warnings.length > 0 ? validPrefix(file, read.events.length) : undefined;
+    return { id, dir: this.dir(id), read, writer: JournalWriter.open(file, read, truncate) };
+  }
+
+  readEvents(id: string): SessionEvent[] {
+    return readJournal(this.journalFile(id)).events;
+  }
+
+  updateIndex(entry: SessionIndexEntry): void {
+    this.conf.set(`sessions.${entry.id}`, entry);
+  }
+
+  index(): SessionIndexEntry[] {
+    return Object.values(this.conf.get('sessions') ?? {}).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  /** Session ids found on disk, whether or not the index knows them. */
+  journalIds(): string[] {
+    return readdirSync(sessionsDir(this.home)).filter((id) =>
+      existsSync(join(sessionsDir(this.home), id, 'journal.jsonl')),
+    );
+  }
+
+  preference<K extends keyof Preferences>(key: K): Preferences[K] {
+    return this.conf.get(key);
+  }
+
+  setPreference<K extends keyof Preferences>(key: K, value: Preferences[K]): void {
+    this.conf.set(key, value);
+  }
+}

@@ -1,0 +1,71 @@
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { CanaryStep, Environment } from '../core/runbook/schema.js';
+import type { AwsPort } from '../engine/ports.js';
+import { type AwsClients, createAwsClients, type RetryInfo } from '../services/aws/clients.js';
+import { describeAwsError } from '../services/aws/errors.js';
+import { verifyIdentity } from '../services/aws/identity.js';
+import { fetchMetrics } from '../services/aws/metrics.js';
+import {
+  promote,
+  readRollbackTarget,
+  readTrafficSplit,
+  rollback,
+  setCanaryWeight,
+} from '../services/aws/traffic.js';
+import type { Clock } from '../services/clock.js';
+
+export interface AwsPortOptions {
+  env: Environment;
+  canary: CanaryStep | undefined;
+  clock: Clock;
+  /** Endpoint override (the sandbox in a rehearsal). */
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+  onRetry?: (info: RetryInfo) => void;
+  requestTimeoutMs?: number;
+}
+
+/** The engine's AWS port for one environment, built on the real SDK clients. */
+export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: AwsClients } {
+  const { env, canary } = options;
+  const clients = createAwsClients({
+    region: env.region,
+    profile: options.credentials ? undefined : env.profile,
+    endpoint: options.endpoint,
+    credentials: options.credentials,
+    onRetry: options.onRetry,
+    now: () => options.clock.now(),
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
+  const targets = (): CanaryStep['targets'] => {
+    if (!canary) throw new Error(`the promotion to ${env.title} has no canary step with traffic targets`);
+    return canary.targets;
+  };
+  return {
+    clients,
+    verifyIdentity: (signal) =>
+      verifyIdentity(clients.sts, { accountId: env.accountId, envTitle: env.title }, signal),
+    readRollbackTarget: (signal) => readRollbackTarget(clients, targets(), signal),
+    readTrafficSplit: (target, signal) => readTrafficSplit(clients, target, signal),
+    setCanaryWeight: (target, percent, signal) => setCanaryWeight(clients, target, percent, signal),
+    promote: (target, signal) => promote(clients, target, signal),
+    rollback: (target, { promoted, signal }) => rollback(clients, target, { promoted, signal }),
+    fetchMetrics: async (target, request, signal) => {
+      const snapshot = await fetchMetrics(
+        clients.cloudwatch,
+        {
+          targets: targets(),
+          rollbackTarget: target,
+          periodSec: Math.max(60, Math.round(request.periodMs / 60_000) * 60),
+          extra: request.extra,
+          start: request.start,
+          end: request.end,
+        },
+        signal,
+      );
+      return { targets: snapshot.targets, extra: snapshot.extra, calls: snapshot.calls };
+    },
+    describeError: (error, operation) =>
+      describeAwsError(error, { operation, envTitle: env.title, profile: env.profile }),
+  };
+}

@@ -74,7 +74,7 @@ export function windowStatus(
   }
   return {
     open: false,
-    message: `The maintenance window ${formatWindow(window)} closed ${formatDuration(now - window.end)} ago; declare a new window or override with a reason.`,
+    message: `The maintenance window ${formatWindow(window)} closed ${now - window.end < 60_000 ? 'just now' : `${formatDuration(now - window.end)} ago`}; declare a new window or override with a reason.`,
   };
 }
 

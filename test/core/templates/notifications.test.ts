@@ -30,7 +30,6 @@ describe('renderNotification', () => {
     expect(rendered).toEqual({
       channel: '#qa-testing',
       title: 'SIT PROMOTION REQUEST',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: runbook placeholders, not JS template literals.
       text: '📦 SIT PROMOTION REQUEST\nVersion: v2024.12.25.1\nTest Results: ✅ All tests passing (847 tests)\nCode Coverage: 85%\nPlease review and approve in JIRA: JIRA-4321',
       missing: [],
     });

@@ -1,0 +1,152 @@
+/**
+ * Scenarios: what the new release (the canary) does as traffic moves to it, and what the AWS
+ * control plane does around it. "Canary weight" is the share of traffic (percent) that runs the
+ * new release on any target: the stage's canary percentTraffic or an alias's additional weight.
+ */
+
+export interface ScenarioDescription {
+  title: string;
+  description: string;
+  /** Test coverage the rehearsal's stand-in tools report (percent), when the scenario sets it. */
+  coverage?: number;
+}
+
+/** How one version behaves for requests at a given moment. */
+export interface VersionBehaviour {
+  errorProbability: number;
+  /** Lognormal latency: median in ms and sigma of the underlying normal. */
+  latencyMedianMs: number;
+  latencySigma: number;
+  /** Probability that an invocation is throttled by Lambda. */
+  throttleProbability: number;
+}
+
+/** When the canary weight first reached a threshold (clock ms), read from the routing history. */
+export type FirstReached = (weightPct: number) => number | undefined;
+
+export interface Scenario {
+  name: string;
+  description: ScenarioDescription;
+  requestsPerMinute: number;
+  behaviour(isNewRelease: boolean, at: number, firstReached: FirstReached): VersionBehaviour;
+  /** Share of CloudWatch calls answered with Throttling. */
+  cloudwatchThrottleRate: number;
+  /** GetMetricData hangs for this long (clock ms) from the moment the canary first gets traffic. */
+  metricDataOutageMs?: number;
+  /** The traffic split is changed behind the app's back. */
+  drift?: { whenWeightPct: number; afterMs: number; percentTraffic: number; aliasWeight: number };
+}
+
+const MINUTE = 60_000;
+/** Gives a p95 of about 180 ms: 101 * exp(1.645 * 0.35). */
+const STABLE: VersionBehaviour = {
+  errorProbability: 0.001,
+  latencyMedianMs: 101,
+  latencySigma: 0.35,
+  throttleProbability: 0,
+};
+
+const healthy = (): Scenario['behaviour'] => () => STABLE;
+
+function scenario(
+  name: string,
+  title: string,
+  description: string,
+  parts: Partial<Omit<Scenario, 'name' | 'description'>> & { coverage?: number } = {},
+): Scenario {
+  const { coverage, ...rest } = parts;
+  return {
+    name,
+    description: coverage === undefined ? { title, description } : { title, description, coverage },
+    requestsPerMinute: 1200,
+    behaviour: healthy(),
+    cloudwatchThrottleRate: 0,
+    ...rest,
+  };
+}
+
+const all: Scenario[] = [
+  scenario(
+    'healthy',
+    'Healthy release',
+    'The new release behaves like the stable one: about 0.1% errors and a p95 near 180 ms at every weight.',
+    { coverage: 87 },
+  ),
+  scenario(
+    'error-spike',
+    'Error spike at half traffic',
+    'The canary is healthy until its weight reaches 50%, then 8% of its requests fail (and keep failing until it gets no traffic).',
+    {
+      coverage: 87,
+      behaviour: (isNew, at, firstReached) => {
+        const spikeFrom = firstReached(50);
+        if (isNew && spikeFrom !== undefined && at >= spikeFrom) return { ...STABLE, errorProbability: 0.08 };
+        return STABLE;
+      },
+    },
+  ),
+  scenario(
+    'latency-regression',
+    'Latency regression',
+    "From a weight of 25% the canary's p95 latency is 2.5 times the stable one; errors stay normal.",
+    {
+      coverage: 87,
+      behaviour: (isNew, at, firstReached) => {
+        const from = firstReached(25);
+        if (isNew && from !== undefined && at >= from)
+          return { ...STABLE, latencyMedianMs: STABLE.latencyMedianMs * 2.5 };
+        return STABLE;
+      },
+    },
+  ),
+  scenario(
+    'slow-burn',
+    'Slow burn',
+    'The canary fails 0.8% of its requests from the start: above the pass band, below the rollback band.',
+    { coverage: 87, behaviour: (isNew) => (isNew ? { ...STABLE, errorProbability: 0.008 } : STABLE) },
+  ),
+  scenario(
+    'throttled',
+    'CloudWatch throttling',
+    'The application is healthy, but half of all CloudWatch calls are answered with Throttling.',
+    { coverage: 87, cloudwatchThrottleRate: 0.5 },
+  ),
+  scenario(
+    'cloudwatch-outage',
+    'CloudWatch outage',
+    'GetMetricData hangs (never answers until the client gives up) for 4 minutes from the moment the canary first gets traffic, then recovers.',
+    { coverage: 87, metricDataOutageMs: 4 * MINUTE },
+  ),
+  scenario(
+    'low-traffic',
+    'Low traffic',
+    'Only 20 requests a minute reach the API: too few to judge a small canary.',
+    { coverage: 87, requestsPerMinute: 20 },
+  ),
+  scenario(
+    'drift',
+    'Drift behind your back',
+    'Five minutes after the canary reaches 25%, someone else sets the stage canary to 40% and one alias weight to 0.4.',
+    { coverage: 87, drift: { whenWeightPct: 25, afterMs: 5 * MINUTE, percentTraffic: 40, aliasWeight: 0.4 } },
+  ),
+  scenario(
+    'coverage-drop',
+    'Coverage drop',
+    'Metrics are healthy, but the test run reports 72% coverage, below the go/no-go bar.',
+    { coverage: 72 },
+  ),
+];
+
+export const SCENARIO_BEHAVIOURS: ReadonlyMap<string, Scenario> = new Map(all.map((s) => [s.name, s]));
+
+export const SCENARIOS: Record<string, ScenarioDescription> = Object.fromEntries(
+  all.map((s) => [s.name, s.description]),
+);
+
+export function scenarioNames(): string[] {
+  return all.map((s) => s.name);
+}
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIO_BEHAVIOURS.get(name);
+}

@@ -11,7 +11,9 @@ export async function validateCommand(file: string, options: { plan?: boolean })
     process.stderr.write(
       code === 'ENOENT'
         ? `${file}: no such runbook file.\n`
-        : `${file}: cannot be read (${code ?? 'unknown error'}).\n`,
+        : code === 'EISDIR'
+          ? `${file}: is a directory; give the path of a runbook YAML file.\n`
+          : `${file}: cannot be read (${code ?? 'unknown error'}).\n`,
     );
     return 2;
   }

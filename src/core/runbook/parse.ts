@@ -1,6 +1,21 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import type { z } from 'zod';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type YAMLError,
+  type Node as YamlNode,
+} from 'yaml';
+import { placeholdersIn } from './interpolate.js';
+import { describeIssue } from './issues.js';
+import { checkReferences } from './references.js';
 import { type Runbook, runbookSchema } from './schema.js';
+import { closestVariable, isKnownVariable } from './variables.js';
+
+export { checkReferences } from './references.js';
 
 export interface RunbookProblem {
   file: string;
@@ -17,7 +32,7 @@ export function formatProblem(p: RunbookProblem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.path || '(document)'}: ${p.message}`;
 }
 
-function pathText(path: ReadonlyArray<PropertyKey>): string {
+export function pathText(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
@@ -26,29 +41,34 @@ function pathText(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-/** The deepest YAML node that exists along a path, and whether we reached the key itself. */
+function keyValue(key: unknown): unknown {
+  return isScalar(key) ? key.value : key;
+}
+
+/** The deepest YAML node that exists along a path, and the key node of the last map entry reached. */
 function nodeAt(
   root: YamlNode | null,
   path: ReadonlyArray<PropertyKey>,
-): { node: YamlNode | null; keyNode?: YamlNode } {
+): { node: YamlNode | null; keyNode?: YamlNode; complete: boolean } {
   let node: YamlNode | null = root;
   let keyNode: YamlNode | undefined;
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-      if (!pair) return { node };
+      const pair = node.items.find((item) => String(keyValue(item.key)) === String(key));
+      if (!pair) return { node, complete: false };
       keyNode = pair.key as YamlNode;
+      // An empty value (`title:`) has no node of its own: point at its key.
       node = (pair.value as YamlNode | null) ?? keyNode;
     } else if (isSeq(node) && typeof key === 'number') {
       const item = node.items[key] as YamlNode | undefined;
-      if (!item) return { node };
+      if (!item) return { node, complete: false };
       node = item;
       keyNode = undefined;
     } else {
-      return { node };
+      return { node, complete: false };
     }
   }
-  return { node, keyNode };
+  return { node, keyNode, complete: true };
 }
 
 export function positionOf(
@@ -57,178 +77,188 @@ export function positionOf(
   path: ReadonlyArray<PropertyKey>,
   preferKey = false,
 ): { line: number; col: number } {
-  const { node, keyNode } = nodeAt(root, path);
-  const target = preferKey && keyNode ? keyNode : node;
+  const { node, keyNode, complete } = nodeAt(root, path);
+  // A map or list under a key starts on the next line in block style; the key's line is the one to show.
+  const collectionUnderKey = complete && keyNode && (isMap(node) || isSeq(node));
+  const target = (preferKey || collectionUnderKey) && keyNode ? keyNode : node;
   const offset = target?.range?.[0] ?? 0;
   return lineCounter.linePos(offset);
 }
 
-/** Parse and validate runbook YAML text. Pure: the caller reads the file. */
+/** Parse and validate runbook YAML text. Pure: the caller reads the file. Never throws. */
 export function parseRunbook(text: string, file: string): ParseResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((error) => {
-        const pos = lineCounter.linePos(error.pos[0]);
-        return {
-          file,
-          line: pos.line,
-          col: pos.col,
-          path: '',
-          message: `YAML: ${error.message.split('\n')[0]}`,
-        };
-      }),
-    };
+  const problemAt = (offset: number, path: ReadonlyArray<PropertyKey>, message: string): RunbookProblem => ({
+    file,
+    ...lineCounter.linePos(offset),
+    path: pathText(path),
+    message,
+  });
+
+  const syntax = [...doc.errors, ...doc.warnings].map((error) =>
+    problemAt(syntaxOffset(error, doc, text), [], syntaxMessage(error, text)),
+  );
+  if (syntax.length > 0) return failure(firstPerLine(syntax));
+
+  const root = doc.contents as YamlNode | null;
+  const shapeProblems: RunbookProblem[] = [];
+  walkScalars(
+    root,
+    [],
+    {
+      key(node, path) {
+        shapeProblems.push(
+          problemAt(node.range?.[0] ?? 0, path, 'keys must be plain names, not lists or maps'),
+        );
+      },
+      string(value, offset, source, path) {
+        for (const name of new Set(placeholdersIn(value))) {
+          if (isKnownVariable(name)) continue;
+          const inSource = source.indexOf(`\${${name}}`);
+          const hint = closestVariable(name);
+          shapeProblems.push(
+            problemAt(
+              offset + Math.max(0, inSource),
+              path,
+              `unknown variable \${${name}}${hint ? ` (did you mean \${${hint}}?)` : ''}; see docs/runbook-format.md for the variables a runbook can use`,
+            ),
+          );
+        }
+      },
+    },
+    text,
+  );
+  if (shapeProblems.some((p) => p.message.startsWith('keys must'))) return failure(shapeProblems);
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const alias = /alias[^:]*: (\S+)$/.exec(reason)?.[1];
+    if (alias) {
+      const offset = Math.max(0, text.indexOf(`*${alias}`));
+      return failure([problemAt(offset, [], `alias *${alias} refers to no anchor &${alias} above it`)]);
+    }
+    return failure([problemAt(0, [], `the YAML cannot be read as data: ${reason}`)]);
   }
-  const data = doc.toJS();
-  const result = runbookSchema.safeParse(data);
+
+  const result = runbookSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
-    return {
-      ok: false,
-      problems: zodProblems(result.error, doc.contents as YamlNode | null, lineCounter, file),
-    };
+    const schemaProblems = result.error.issues.flatMap((issue) =>
+      describeIssue(issue, data, runbookSchema).map(({ path, preferKey, message }) => ({
+        file,
+        ...positionOf(root, lineCounter, path, preferKey),
+        path: pathText(path),
+        message,
+      })),
+    );
+    return failure([...schemaProblems, ...shapeProblems]);
   }
   const refProblems = checkReferences(result.data).map(({ path, message }) => ({
     file,
-    ...positionOf(doc.contents as YamlNode | null, lineCounter, path),
+    ...positionOf(root, lineCounter, path),
     path: pathText(path),
     message,
   }));
-  if (refProblems.length > 0) return { ok: false, problems: refProblems };
+  const problems = [...refProblems, ...shapeProblems];
+  if (problems.length > 0) return failure(problems);
   return { ok: true, runbook: result.data };
 }
 
-function zodProblems(
-  error: z.ZodError,
-  root: YamlNode | null,
-  lineCounter: LineCounter,
-  file: string,
-): RunbookProblem[] {
-  return error.issues.map((issue) => {
-    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    const path = unknownKey ? [...issue.path, unknownKey] : issue.path;
-    const pos = positionOf(root, lineCounter, path, Boolean(unknownKey));
-    return { file, ...pos, path: pathText(path), message: issue.message };
+function failure(problems: RunbookProblem[]): ParseResult {
+  const seen = new Set<string>();
+  const unique = problems.filter((p) => {
+    const key = `${p.line}:${p.col}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  unique.sort((a, b) => a.line - b.line || a.col - b.col);
+  return { ok: false, problems: unique };
+}
+
+/** One YAML error often cascades into several on the same line; the first one is the useful one. */
+function firstPerLine(problems: RunbookProblem[]): RunbookProblem[] {
+  const lines = new Set<number>();
+  return problems.filter((p) => {
+    if (lines.has(p.line)) return false;
+    lines.add(p.line);
+    return true;
   });
 }
 
-/** Cross-references the schema alone cannot see: ids that must exist, be unique, be ordered. */
-export function checkReferences(runbook: Runbook): Array<{ path: PropertyKey[]; message: string }> {
-  const problems: Array<{ path: PropertyKey[]; message: string }> = [];
-  const roles = new Set(runbook.roles.map((r) => r.id));
-  const envs = new Set(runbook.environments.map((e) => e.id));
-  const channels = new Set(runbook.channels.map((c) => c.id));
-  const templates = new Set(runbook.templates.map((t) => t.id));
+function syntaxMessage(error: YAMLError, text: string): string {
+  switch (error.code) {
+    case 'DUPLICATE_KEY': {
+      const key = /^[^:,{}\n]*/.exec(text.slice(error.pos[0]))?.[0].trim();
+      return key ? `duplicate key "${key}": a key may appear only once in a map` : 'duplicate key in a map';
+    }
+    case 'MULTIPLE_DOCS':
+      return 'the file holds more than one YAML document (a second "---"); a runbook is one document';
+    case 'TAB_AS_INDENT':
+      return 'YAML does not allow tabs for indentation; indent with spaces';
+    case 'TAG_RESOLVE_FAILED':
+      return `unknown YAML tag (${error.message.replace(/^Unresolved tag: /, '')}); remove it`;
+    case 'BAD_ALIAS':
+    case 'BAD_INDENT':
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'MISSING_CHAR':
+      if (/quote/.test(error.message)) return 'a quoted string is not closed';
+      break;
+    default:
+      break;
+  }
+  const first = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+}
 
-  const unique = (items: Array<{ id: string }>, at: PropertyKey[], what: string) => {
-    const seen = new Set<string>();
-    items.forEach((item, i) => {
-      if (seen.has(item.id))
-        problems.push({ path: [...at, i, 'id'], message: `duplicate ${what} id "${item.id}"` });
-      seen.add(item.id);
-    });
-  };
-  unique(runbook.roles, ['roles'], 'role');
-  unique(runbook.environments, ['environments'], 'environment');
-  unique(runbook.channels, ['channels'], 'channel');
-  unique(runbook.templates, ['templates'], 'template');
-  unique(runbook.promotions, ['promotions'], 'promotion');
+/** Where to point for a syntax error: for an unclosed quote, where the quote opened. */
+function syntaxOffset(error: YAMLError, doc: Document, text: string): number {
+  if (error.code === 'MISSING_CHAR' && /quote/.test(error.message)) {
+    let opening: number | undefined;
+    walkScalars(
+      doc.contents as YamlNode | null,
+      [],
+      {
+        string(_value, offset, source) {
+          const quote = source[0];
+          if ((quote === '"' || quote === "'") && offset <= error.pos[0]) {
+            const closed = source.length > 1 && source.endsWith(quote);
+            if (!closed) opening = offset;
+          }
+        },
+      },
+      text,
+    );
+    if (opening !== undefined) return opening;
+  }
+  return error.pos[0];
+}
 
-  runbook.environments.forEach((env, e) => {
-    env.approvalRoles.forEach((role, r) => {
-      if (!roles.has(role))
-        problems.push({ path: ['environments', e, 'approvalRoles', r], message: `unknown role "${role}"` });
-    });
-    if (env.changeTicket.pattern !== undefined) {
-      try {
-        new RegExp(env.changeTicket.pattern);
-      } catch {
-        problems.push({
-          path: ['environments', e, 'changeTicket', 'pattern'],
-          message: 'is not a valid regular expression',
-        });
+interface ScalarVisitor {
+  key?(node: YamlNode, path: PropertyKey[]): void;
+  string(value: string, offset: number, source: string, path: PropertyKey[]): void;
+}
+
+/** Visit every string value (not keys) with its offset and source text, and every non-scalar key. */
+function walkScalars(node: unknown, path: PropertyKey[], visitor: ScalarVisitor, text: string): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      if (pair.key !== null && !isScalar(pair.key)) {
+        visitor.key?.(pair.key as YamlNode, path);
+        continue;
       }
+      walkScalars(pair.value, [...path, String(keyValue(pair.key))], visitor, text);
     }
-  });
-  runbook.templates.forEach((t, i) => {
-    if (!channels.has(t.channel))
-      problems.push({ path: ['templates', i, 'channel'], message: `unknown channel "${t.channel}"` });
-  });
-
-  runbook.promotions.forEach((promotion, p) => {
-    const at: PropertyKey[] = ['promotions', p];
-    for (const end of ['from', 'to'] as const) {
-      if (!envs.has(promotion[end]))
-        problems.push({ path: [...at, end], message: `unknown environment "${promotion[end]}"` });
-    }
-    unique(promotion.phases, [...at, 'phases'], 'phase');
-    const stepIds = new Set<string>();
-    promotion.phases.forEach((phase, ph) => {
-      if (phase.environment && !envs.has(phase.environment))
-        problems.push({
-          path: [...at, 'phases', ph, 'environment'],
-          message: `unknown environment "${phase.environment}"`,
-        });
-      phase.steps.forEach((step, s) => {
-        const sp: PropertyKey[] = [...at, 'phases', ph, 'steps', s];
-        if (stepIds.has(step.id))
-          problems.push({ path: [...sp, 'id'], message: `duplicate step id "${step.id}"` });
-        stepIds.add(step.id);
-        if (step.kind === 'approval') {
-          step.roles.forEach((role, r) => {
-            if (!roles.has(role))
-              problems.push({ path: [...sp, 'roles', r], message: `unknown role "${role}"` });
-          });
-          step.conditionalRoles.forEach((c, r) => {
-            if (!roles.has(c.role))
-              problems.push({
-                path: [...sp, 'conditionalRoles', r, 'role'],
-                message: `unknown role "${c.role}"`,
-              });
-          });
-        }
-        if (step.kind === 'notify') {
-          if (!templates.has(step.template))
-            problems.push({ path: [...sp, 'template'], message: `unknown template "${step.template}"` });
-          if (step.channel && !channels.has(step.channel))
-            problems.push({ path: [...sp, 'channel'], message: `unknown channel "${step.channel}"` });
-        }
-        if (step.kind === 'canary') {
-          step.stages.forEach((stage, i) => {
-            if (i > 0 && stage.weight <= step.stages[i - 1].weight)
-              problems.push({
-                path: [...sp, 'stages', i, 'weight'],
-                message: `stage weights must increase (${step.stages[i - 1].weight} then ${stage.weight})`,
-              });
-          });
-          const { pass, nogo, rollback } = step.bands;
-          if (!(pass.errorRatePct <= nogo.errorRatePct && nogo.errorRatePct <= rollback.errorRatePct))
-            problems.push({
-              path: [...sp, 'bands'],
-              message: 'bands out of order: error rate limits must be pass <= nogo <= rollback',
-            });
-          if (
-            !(
-              pass.p95OverBaselinePct <= nogo.p95OverBaselinePct &&
-              nogo.p95OverBaselinePct <= rollback.p95OverBaselinePct
-            )
-          )
-            problems.push({
-              path: [...sp, 'bands'],
-              message: 'bands out of order: p95 limits must be pass <= nogo <= rollback',
-            });
-        }
-      });
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      walkScalars(item, [...path, i], visitor, text);
     });
-    promotion.rollback.steps.forEach((step, s) => {
-      if (step.kind === 'notify' && !templates.has(step.template))
-        problems.push({
-          path: [...at, 'rollback', 'steps', s, 'template'],
-          message: `unknown template "${step.template}"`,
-        });
-    });
-  });
-  return problems;
+  } else if (isScalar(node) && typeof node.value === 'string' && node.range) {
+    visitor.string(node.value, node.range[0], text.slice(node.range[0], node.range[1]), path);
+  }
 }

@@ -1,0 +1,209 @@
+import type { Variables } from './interpolate.js';
+import type { Environment, Promotion, Runbook } from './schema.js';
+
+/**
+ * Every `${name}` a runbook may use. A name outside this catalogue is a validation problem, so a
+ * typo such as `${verison}` is caught when the runbook is written, not when a PROD notice goes out
+ * with a hole in it.
+ *
+ * Where a value comes from:
+ * - environment: the environment the phase acts on (the promotion's target unless the phase names one);
+ * - promotion:   the promotion edge being conducted;
+ * - session:     given when the session starts (version, ticket, risk...) or kept by the session;
+ * - result:      measured during the session (tests, coverage, canary metrics, durations);
+ * - conductor:   typed by the conductor when a step needs it (incident ticket, release notes...).
+ */
+export type VariableSource = 'environment' | 'promotion' | 'session' | 'result' | 'conductor';
+
+export interface VariableInfo {
+  name: string;
+  source: VariableSource;
+  description: string;
+  example: string;
+}
+
+export const VARIABLES: readonly VariableInfo[] = [
+  { name: 'env', source: 'environment', description: 'environment id', example: 'prod' },
+  { name: 'envTitle', source: 'environment', description: 'environment title', example: 'PROD' },
+  { name: 'account', source: 'environment', description: 'AWS account id', example: '093646564004' },
+  { name: 'region', source: 'environment', description: 'AWS region', example: 'af-south-1' },
+  { name: 'profile', source: 'environment', description: 'AWS CLI profile', example: 'bbws-prod' },
+  {
+    name: 'baseUrl',
+    source: 'environment',
+    description: 'base URL of the API',
+    example: 'https://api.bbws.co.za',
+  },
+  { name: 'promotion', source: 'promotion', description: 'promotion id', example: 'sit-to-prod' },
+  { name: 'from', source: 'promotion', description: 'title of the source environment', example: 'SIT' },
+  { name: 'to', source: 'promotion', description: 'title of the target environment', example: 'PROD' },
+  {
+    name: 'runbook',
+    source: 'promotion',
+    description: 'runbook title',
+    example: 'BBWS environment promotion',
+  },
+  { name: 'version', source: 'session', description: 'release being promoted', example: 'v2024.12.25.1' },
+  {
+    name: 'previousVersion',
+    source: 'session',
+    description: 'release to roll back to',
+    example: 'v2024.12.24.3',
+  },
+  { name: 'ticket', source: 'session', description: 'change ticket', example: 'JIRA-1234' },
+  { name: 'risk', source: 'session', description: 'risk of the change', example: 'medium' },
+  { name: 'sessionId', source: 'session', description: 'session id', example: '20251225-2000-sit-to-prod' },
+  { name: 'conductor', source: 'session', description: 'who conducts the session', example: 'jane.doe' },
+  {
+    name: 'window',
+    source: 'session',
+    description: 'maintenance window',
+    example: '2025-12-25 20:00-22:00 UTC+2',
+  },
+  { name: 'now', source: 'session', description: 'current time (ISO 8601)', example: '2025-12-25T18:30:00Z' },
+  {
+    name: 'approvals',
+    source: 'session',
+    description: 'approvals recorded, with times',
+    example: 'Tech Lead: jane.doe 16:45',
+  },
+  {
+    name: 'approvers',
+    source: 'session',
+    description: 'roles that approved',
+    example: 'Tech Lead, Infrastructure Lead',
+  },
+  { name: 'testCount', source: 'result', description: 'tests passed', example: '847' },
+  { name: 'coverage', source: 'result', description: 'line coverage, percent', example: '85' },
+  { name: 'duration', source: 'result', description: 'time the deployment or rollback took', example: '45m' },
+  { name: 'errorRate', source: 'result', description: 'latest error rate, percent', example: '0.1' },
+  { name: 'p95', source: 'result', description: 'latest p95 latency', example: '182ms' },
+  { name: 'stage', source: 'result', description: 'canary stage number, 1-based', example: '2' },
+  { name: 'weight', source: 'result', description: 'canary traffic weight, percent', example: '25' },
+  {
+    name: 'reason',
+    source: 'result',
+    description: 'why a rollback happened',
+    example: 'error rate 6.2% for 3 samples',
+  },
+  {
+    name: 'changes',
+    source: 'conductor',
+    description: 'infrastructure changes in this release',
+    example: '- Lambda: auth, product',
+  },
+  {
+    name: 'components',
+    source: 'conductor',
+    description: 'components being deployed',
+    example: 'Order Lambda, Product Lambda',
+  },
+  {
+    name: 'estimatedDuration',
+    source: 'conductor',
+    description: 'estimated deployment time',
+    example: '15 minutes',
+  },
+  {
+    name: 'incidentSummary',
+    source: 'conductor',
+    description: 'what happened, in a sentence',
+    example: 'orders failing at 25%',
+  },
+  {
+    name: 'incidentTicket',
+    source: 'conductor',
+    description: 'incident ticket of a rollback',
+    example: 'JIRA-5678',
+  },
+  {
+    name: 'rcaDue',
+    source: 'conductor',
+    description: 'when the root-cause analysis is due',
+    example: '2025-12-26 17:00',
+  },
+  {
+    name: 'releaseNotes',
+    source: 'conductor',
+    description: 'link to the release notes',
+    example: 'https://...',
+  },
+  {
+    name: 'customerCommunication',
+    source: 'conductor',
+    description: 'status of the customer notice',
+    example: 'Sent',
+  },
+];
+
+const KNOWN = new Set(VARIABLES.map((v) => v.name));
+
+export function isKnownVariable(name: string): boolean {
+  return KNOWN.has(name);
+}
+
+/** The closest known name, for "did you mean" hints; undefined when nothing is close. */
+export function closestVariable(name: string): string | undefined {
+  return closestName(name, [...KNOWN]);
+}
+
+/** Closest of `candidates` to `name` by edit distance (case-insensitive), if within a small typo. */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const tolerance = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  return bestDistance <= tolerance ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Values that come from an environment of the runbook: for steps of a phase acting on `env`. */
+export function environmentVariables(env: Environment): Variables {
+  return {
+    env: env.id,
+    envTitle: env.title,
+    account: env.accountId,
+    region: env.region,
+    profile: env.profile,
+    baseUrl: env.baseUrl,
+  };
+}
+
+/** Values that come from the promotion edge. */
+export function promotionVariables(runbook: Runbook, promotion: Promotion): Variables {
+  const title = (id: string) => runbook.environments.find((e) => e.id === id)?.title ?? id;
+  return {
+    promotion: promotion.id,
+    from: title(promotion.from),
+    to: title(promotion.to),
+    runbook: runbook.runbook.title,
+  };
+}
+
+/** The environment a phase acts on: its own, or the promotion's target. */
+export function phaseEnvironment(
+  runbook: Runbook,
+  promotion: Promotion,
+  phase: { environment?: string },
+): Environment | undefined {
+  const id = phase.environment ?? promotion.to;
+  return runbook.environments.find((e) => e.id === id);
+}

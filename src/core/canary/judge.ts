@@ -79,7 +79,7 @@ function ms(value: number): string {
 function bandLimits(band: CanaryBand, baselineP95Ms: number | null): BandLimits {
   return {
     errorRatePct: band.errorRatePct,
-    p95Ms: baselineP95Ms === null ? null : baselineP95Ms * (1 + band.p95OverBaselinePct / 100),
+    p95Ms: baselineP95Ms === null ? null : (baselineP95Ms * (100 + band.p95OverBaselinePct)) / 100,
     maxThrottles: band.maxThrottles,
   };
 }

@@ -90,7 +90,12 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port on 127.0.0.1', '4566')
     .option('--scenario <name>', 'sandbox scenario', 'healthy')
     .option('--speed <n>', 'clock speed-up', '1')
-    .action(() => awaiting('the AWS sandbox'));
+    .option('--runbook <file>', 'runbook whose canary targets seed the sandbox', 'runbooks/bbws.yaml')
+    .option('--promotion <id>', 'promotion edge (default: the first with a canary step)')
+    .action(async (options: import('./commands/sandbox.js').SandboxCommandOptions) => {
+      const { sandboxCommand } = await import('./commands/sandbox.js');
+      process.exitCode = await sandboxCommand(options);
+    });
 
   return program;
 }

@@ -74,8 +74,10 @@ export function layoutChart(input: ChartInput): ChartLayout {
     symbols: symbols as Symbols,
   });
 
-  const probe = plot([0, 0], config(DEFAULT_SYMBOLS)).split('\n')[0];
-  const labelColumns = probe.length - 2;
+  // asciichart's label column is about twice as wide as its labels; its cells are read from where
+  // the points start and a compact label column of our own is put in front.
+  const firstPoint = plot([0, 0], config(DEFAULT_SYMBOLS)).split('\n')[0].length - 2;
+  const labelColumns = labelWidth + 2;
   const notes = thresholds.map((t) => ` ${t.label} ${formatValue(t.value, unit, max)}`);
   const noteWidth = Math.min(18, Math.max(0, ...notes.map((note) => note.length)));
   const plotColumns = Math.max(2, width - labelColumns - noteWidth);
@@ -87,7 +89,6 @@ export function layoutChart(input: ChartInput): ChartLayout {
   const plotRows = Math.round(max * ratio) - min2;
   const rowOf = (value: number) => plotRows - (Math.round(value * ratio) - min2);
 
-  const base = plot(Array(plotColumns).fill(min), config(DEFAULT_SYMBOLS)).split('\n');
   const layer = (series: number[], symbols: string[]) =>
     series.length > 0 ? plot(series, config(symbols)).split('\n') : [];
   const canary = layer(resampleSeries(input.canary, plotColumns, slots), DEFAULT_SYMBOLS);
@@ -102,11 +103,11 @@ export function layoutChart(input: ChartInput): ChartLayout {
   });
 
   const rows: ChartRow[] = [];
-  for (let r = 0; r < Math.min(base.length, input.rows); r++) {
-    // asciichart marks the top row as the origin; the axis reads better with one origin, at the bottom.
-    const axis = r === base.length - 1 ? '┼' : '┤';
-    const cells: ChartSegment[] = [{ text: base[r].slice(0, labelColumns - 1) + axis, layer: 'axis' }];
-    for (let c = labelColumns; c < labelColumns + plotColumns; c++) {
+  for (let r = 0; r <= Math.min(plotRows, input.rows - 1); r++) {
+    const rowValue = plotRows > 0 ? max - (r * range) / plotRows : max;
+    const axis = r === plotRows ? '┼' : '┤';
+    const cells: ChartSegment[] = [{ text: `${format(rowValue)} ${axis}`, layer: 'axis' }];
+    for (let c = firstPoint; c < firstPoint + plotColumns; c++) {
       const pick = (lines: string[]) => {
         const ch = lines[r]?.[c];
         return ch !== undefined && ch !== ' ' ? ch : undefined;

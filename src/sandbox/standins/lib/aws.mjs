@@ -1,0 +1,109 @@
+// Stand-in for the AWS CLI, used only when no AWS CLI is installed (an installed one runs for real
+// against the sandbox). Canned answers shaped like the real CLI's JSON for the calls the runbook makes.
+import { environmentName, failing, flagValues, pause, say, shout } from './common.mjs';
+
+const env = environmentName();
+const account = process.env.CONDUCTOR_STANDIN_ACCOUNT || '123456789012';
+const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'af-south-1';
+const functions = ['auth', 'product', 'order'].map((name) => `bbws-${env}-${name}-lambda`);
+
+const json = (value) => say([JSON.stringify(value, null, 4)]).then(() => 0);
+
+function table(name) {
+  return {
+    Table: {
+      TableName: name,
+      TableStatus: 'ACTIVE',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
+      ItemCount: 1280,
+      TableArn: `arn:aws:dynamodb:${region}:${account}:table/${name}`,
+      GlobalSecondaryIndexes: [{ IndexName: 'category-index', IndexStatus: 'ACTIVE' }],
+    },
+  };
+}
+
+const handlers = {
+  'sts get-caller-identity': () =>
+    json({
+      UserId: 'AROAREHEARSAL:conductor',
+      Account: account,
+      Arn: `arn:aws:sts::${account}:assumed-role/${process.env.AWS_PROFILE || 'rehearsal'}/conductor`,
+    }),
+  'lambda list-functions': (args) =>
+    flagValues(args, '--query').length
+      ? json(functions)
+      : json({
+          Functions: functions.map((FunctionName) => ({
+            FunctionName,
+            Runtime: 'python3.12',
+            State: 'Active',
+          })),
+        }),
+  'lambda update-function-code': (args) =>
+    json({
+      FunctionName: flagValues(args, '--function-name')[0],
+      LastUpdateStatus: 'InProgress',
+      Version: '$LATEST',
+    }),
+  'lambda update-alias': (args) =>
+    json({ Name: flagValues(args, '--name')[0], FunctionVersion: flagValues(args, '--function-version')[0] }),
+  'dynamodb list-tables': () => json({ TableNames: [`${env}-products`, `${env}-orders`, `${env}-users`] }),
+  'dynamodb describe-table': (args) =>
+    flagValues(args, '--query').length
+      ? json(['ACTIVE'])
+      : json(table(flagValues(args, '--table-name')[0] ?? `${env}-products`)),
+  'dynamodb describe-continuous-backups': () =>
+    json({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+      },
+    }),
+  'dynamodb scan': () => json({ Items: [{ id: { S: 'prod-001' } }], Count: 1, ScannedCount: 1 }),
+  'dynamodb put-item': () => say(['']).then(() => 0),
+  'dynamodb get-item': () => json({ Item: { id: { S: 'smoke-test' } } }),
+  'dynamodb query': () => json({ Items: [{ id: { S: 'smoke-test' } }], Count: 1, ScannedCount: 1 }),
+  's3 ls': () =>
+    say([`2024-12-25 14:30:00 ${env}-bbws-content`, `2024-12-25 14:30:00 bbws-artifacts-${env}`]).then(
+      () => 0,
+    ),
+  's3 cp': (_args, positional) =>
+    say([`upload: ${positional[2] ?? ''} to ${positional[3] ?? ''}`]).then(() => 0),
+  's3api get-bucket-versioning': () => json({ Status: 'Enabled' }),
+  's3api head-object': () =>
+    json({ ContentLength: 11, ContentType: 'text/plain', ServerSideEncryption: 'AES256', Metadata: {} }),
+  'logs describe-log-groups': (args) =>
+    json({
+      logGroups: functions.map((name) => ({
+        logGroupName: `${flagValues(args, '--log-group-name-prefix')[0]?.replace(/bbws-.*$/, '') ?? '/aws/lambda/'}${name}`,
+        retentionInDays: 30,
+      })),
+    }),
+  'apigateway update-stage': (args) =>
+    json({ stageName: flagValues(args, '--stage-name')[0], canarySettings: {} }),
+  'ec2 describe-instances': () => json({ Reservations: [] }),
+  'cloudfront get-distribution-config': () =>
+    json({ ETag: 'E2QWRUHEXAMPLE', DistributionConfig: { Enabled: true } }),
+};
+
+export async function aws(args) {
+  const positional = args.filter((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));
+  if (args.includes('--version'))
+    return say(['aws-cli/2.22.4 Python/3.12.6 Linux/x86_64 (rehearsal stand-in)']).then(() => 0);
+  const key = positional.slice(0, 2).join(' ');
+  await pause(400);
+  if (failing(`aws-${positional[0]}`)) {
+    shout([
+      `An error occurred (ServiceUnavailable) when calling the ${positional[1]} operation: Service is unavailable`,
+    ]);
+    return 254;
+  }
+  const handler = handlers[key];
+  if (!handler) {
+    shout([`aws (rehearsal stand-in): no rehearsed answer for "aws ${key}"`]);
+    return 0;
+  }
+  return handler(args, positional);
+}

@@ -1,0 +1,3 @@
+import { terraform } from './terraform.mjs';
+
+process.exitCode = await terraform(process.argv.slice(2));

@@ -221,7 +221,12 @@ function aggregate(stat: string, values: number[]): number | null {
  */
 export async function fetchMetrics(
   cloudwatch: CloudWatchClient,
-  input: MetricQueryInput & { start: number; end: number },
+  input: MetricQueryInput & {
+    start: number;
+    end: number;
+    /** The clock's now: a window whose newest period has not ended yet is incomplete. */
+    now?: number;
+  },
   signal?: AbortSignal,
 ): Promise<MetricsSnapshot> {
   const plan = planMetricQueries(input);
@@ -250,6 +255,7 @@ export async function fetchMetrics(
   const periodMs = input.periodSec * 1000;
   const alignedStart = Math.floor(input.start / 60_000) * 60_000;
   const newestPeriod = alignedStart + Math.floor((input.end - 1 - alignedStart) / periodMs) * periodMs;
+  const newestStillRunning = input.now !== undefined && newestPeriod + periodMs > input.now;
 
   const stats = (targetId: string, side: Side): SeriesStats => {
     const values = (measure: Measure) => {
@@ -281,7 +287,7 @@ export async function fetchMetrics(
       label: target.label,
       canary: stats(target.targetId, 'canary'),
       baseline: stats(target.targetId, 'baseline'),
-      complete: allComplete && newestSeen,
+      complete: allComplete && newestSeen && !newestStillRunning,
     };
   });
 

@@ -238,6 +238,16 @@ describe('fetchMetrics', () => {
     expect(snapshot.targets.find((target) => target.targetId === 'apigateway')!.complete).toBe(false);
   });
 
+  it('flags a window whose newest period has not ended yet', async () => {
+    cloudwatch
+      .on(GetMetricDataCommand)
+      .resolves({ MetricDataResults: [series('as_count', [900, 900, 900])] });
+    const running = await fetchMetrics(clients.cloudwatch, { ...input, start, end, now: end - 1 });
+    expect(running.targets[0].complete).toBe(false);
+    const ended = await fetchMetrics(clients.cloudwatch, { ...input, start, end, now: end });
+    expect(ended.targets[0].complete).toBe(true);
+  });
+
   it('returns nulls, not zeros, when there is no data at all', async () => {
     cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
     const snapshot = await fetchMetrics(clients.cloudwatch, { ...input, start, end });

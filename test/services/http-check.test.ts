@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpStep } from '../../src/core/runbook/schema.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { acceleratedClock } from '../../src/services/clock.js';
 import { httpCheck } from '../../src/services/http-check.js';
+import { loadRunbook } from '../sandbox/helpers.js';
 
 function step(url: string, extra: Partial<HttpStep> = {}): HttpStep {
   return {
@@ -215,5 +218,39 @@ describe.skipIf(!hasOpenssl)('httpCheck over https (certificates made with opens
     const result = await httpCheck(step(`${trustedUrl}/health`, { tlsValid: true }));
     expect(result.tls).toMatchObject({ valid: false, selfSigned: false });
     expect(result.problems).toEqual(['the TLS certificate is not valid (UNABLE_TO_VERIFY_LEAF_SIGNATURE)']);
+  });
+});
+
+describe('httpCheck against the rehearsal sandbox', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      clock: acceleratedClock(60),
+      runbook: loadRunbook(),
+      scenario: 'healthy',
+    });
+  });
+  afterAll(() => sandbox.close());
+
+  it("passes the application's health check", async () => {
+    const result = await httpCheck(step(`${sandbox.appUrl}/health`, { bodyContains: '"status":"ok"' }));
+    expect(result.problems).toEqual([]);
+    expect(result.status).toBe(200);
+  });
+
+  it('fails it while the sandbox answers 503', async () => {
+    sandbox.faults.set({
+      operation: 'app:GET /health',
+      errorRate: 1,
+      errorCode: 'ServiceUnavailable',
+      errorStatus: 503,
+    });
+    try {
+      const result = await httpCheck(step(`${sandbox.appUrl}/health`));
+      expect(result.ok).toBe(false);
+      expect(result.problems).toEqual(['expected status 200, got 503']);
+    } finally {
+      sandbox.faults.clear();
+    }
   });
 });

@@ -2,7 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadStep } from '../../src/core/runbook/schema.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { acceleratedClock } from '../../src/services/clock.js';
 import { runLoad } from '../../src/services/load.js';
+import { loadRunbook } from '../sandbox/helpers.js';
 
 let base = '';
 let served = 0;
@@ -105,5 +108,54 @@ describe('runLoad', () => {
     expect((await runLoad({ ...step('/'), url: 'ftp://example/' })).problems).toEqual([
       '"ftp://example/" is not an http or https URL',
     ]);
+  });
+});
+
+describe('runLoad against the rehearsal sandbox', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      clock: acceleratedClock(60),
+      runbook: loadRunbook(),
+      scenario: 'healthy',
+    });
+  });
+  afterAll(() => sandbox.close());
+
+  it('loads the products endpoint within the limits', async () => {
+    const result = await runLoad({
+      ...step('/'),
+      url: `${sandbox.appUrl}/products/list`,
+      requests: 100,
+      concurrency: 10,
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.requests).toBe(100);
+    expect(
+      sandbox.requests.filter((r) => r.operation === 'GET /products/list').length,
+    ).toBeGreaterThanOrEqual(100);
+  });
+
+  it('fails when the sandbox makes a fifth of the requests fail', async () => {
+    sandbox.faults.set({
+      operation: 'app:GET /products/list',
+      errorRate: 1,
+      errorCode: 'InternalError',
+      errorStatus: 500,
+      times: 20,
+    });
+    try {
+      const result = await runLoad({
+        ...step('/'),
+        url: `${sandbox.appUrl}/products/list`,
+        requests: 100,
+        concurrency: 10,
+      });
+      expect(result.errors).toBe(20);
+      expect(result.errorRatePct).toBe(20);
+      expect(result.problems).toEqual(['error rate 20% is above the 1% allowed']);
+    } finally {
+      sandbox.faults.clear();
+    }
   });
 });

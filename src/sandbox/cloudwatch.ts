@@ -52,10 +52,10 @@ function slots(
   asOf: number,
 ): Array<{ at: number; bucket: Bucket; partial: boolean }> {
   const periodMs = period * 1000;
-  const first = Math.max(
-    Math.floor(range.start / periodMs) * periodMs,
-    Math.floor((asOf - RETENTION_MS) / periodMs) * periodMs,
-  );
+  // Periods start at StartTime rounded down to the minute, as CloudWatch does for recent data.
+  const aligned = Math.floor(range.start / MINUTE_MS) * MINUTE_MS;
+  const retained = asOf - RETENTION_MS;
+  const first = aligned + Math.max(0, Math.ceil((retained - aligned) / periodMs)) * periodMs;
   const last = Math.min(range.end, asOf);
   const currentMinuteStart = Math.floor(asOf / MINUTE_MS) * MINUTE_MS;
   const out: Array<{ at: number; bucket: Bucket; partial: boolean }> = [];

@@ -45,6 +45,17 @@ const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 /** The application's endpoints live under this prefix (other unmatched paths work too). */
 export const APP_PREFIX = '/app';
 
+/** CloudWatch's JSON error shapes, by the awsQuery code the x-amzn-query-error header carries. */
+const CLOUDWATCH_JSON_SHAPE: Record<string, string> = {
+  InvalidParameterValue: 'InvalidParameterValueException',
+  InvalidParameterCombination: 'InvalidParameterCombinationException',
+  MissingParameter: 'MissingRequiredParameterException',
+  ValidationError: 'ValidationException',
+  InternalServiceError: 'InternalServiceFault',
+  LimitExceeded: 'LimitExceededFault',
+  InvalidFormat: 'InvalidFormatFault',
+};
+
 const DEFAULT_FAULT_CODE: Record<SandboxService, string> = {
   cloudwatch: 'Throttling',
   sts: 'Throttling',
@@ -75,7 +86,10 @@ function errorReply(
         'content-type': 'application/x-amz-json-1.0',
         'x-amzn-query-error': `${error.code};${error.fault}`,
       },
-      body: toJson({ __type: error.code, message: error.message }),
+      body: toJson({
+        __type: `com.amazonaws.cloudwatch#${CLOUDWATCH_JSON_SHAPE[error.code] ?? error.code}`,
+        message: error.message,
+      }),
     };
   }
   const retry: Record<string, string> =

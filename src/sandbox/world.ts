@@ -275,8 +275,31 @@ export class World {
 
   // ---- metrics -------------------------------------------------------------------------------
 
+  /** Series keys by dimension list (the lists are memoized), so the hot loop builds no strings. */
+  private keyCache = new WeakMap<Dimension[], Map<string, string>>();
+  private dimensionCache = new Map<string, Dimension[][]>();
+
+  /** Dimension lists memoized by a name, so each list is one object reused across requests. */
+  private dimensionsFor(name: string, build: () => Dimension[][]): Dimension[][] {
+    let sets = this.dimensionCache.get(name);
+    if (!sets) {
+      sets = build();
+      this.dimensionCache.set(name, sets);
+    }
+    return sets;
+  }
+
   private bucketIn(data: MinuteData, namespace: string, metricName: string, dimensions: Dimension[]): Bucket {
-    const key = seriesKey(namespace, metricName, dimensions);
+    let keys = this.keyCache.get(dimensions);
+    if (!keys) {
+      keys = new Map();
+      this.keyCache.set(dimensions, keys);
+    }
+    let key = keys.get(metricName);
+    if (key === undefined) {
+      key = seriesKey(namespace, metricName, dimensions);
+      keys.set(metricName, key);
+    }
     let bucket = data.get(key);
     if (!bucket) {
       bucket = new Bucket(PERCENTILE_METRICS.has(metricName));
@@ -314,7 +337,7 @@ export class World {
       const duration = behaviour.latencyMedianMs * Math.exp(behaviour.latencySigma * z);
       if (target) {
         const fn = target.functionName;
-        const dimensionSets: Dimension[][] = [
+        const dimensionSets = this.dimensionsFor(`${fn}\u0000${version}`, () => [
           [
             { Name: 'FunctionName', Value: fn },
             { Name: 'Resource', Value: `${fn}:${target.alias}` },
@@ -325,7 +348,7 @@ export class World {
             { Name: 'Resource', Value: `${fn}:${target.alias}` },
           ],
           [{ Name: 'FunctionName', Value: fn }],
-        ];
+        ]);
         for (const dims of dimensionSets) {
           this.bucketIn(data, 'AWS/Lambda', 'Throttles', dims).add(throttled ? 1 : 0);
           if (throttled) continue;
@@ -335,13 +358,13 @@ export class World {
         }
       }
       if (api) {
-        const stageDims: Dimension[][] = [
+        const stageDims = this.dimensionsFor(canaryStage ? 'stage:canary' : 'stage:main', () => [
           [
             { Name: 'ApiName', Value: api.apiName },
             { Name: 'Stage', Value: canaryStage ? api.canaryStage : api.stage },
           ],
           [{ Name: 'ApiName', Value: api.apiName }],
-        ];
+        ]);
         for (const dims of stageDims) {
           this.bucketIn(data, 'AWS/ApiGateway', 'Count', dims).add(1);
           this.bucketIn(data, 'AWS/ApiGateway', '5XXError', dims).add(failed ? 1 : 0);

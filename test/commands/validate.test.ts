@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { schemaCommand } from '../../src/commands/schema.js';
+import { validateCommand } from '../../src/commands/validate.js';
 import { badFixtures } from '../core/runbook/bad-fixtures.js';
 
 // These run the built CLI (`npm run build` first; `npm test` does it) the way a user does.
@@ -96,5 +98,54 @@ describe('conductor schema', () => {
   it('matches the checked-in docs/runbook.schema.json that bbws.yaml points editors at', () => {
     const checkedIn = readFileSync(`${root}docs/runbook.schema.json`, 'utf8');
     expect(checkedIn).toBe(run.stdout);
+  });
+});
+
+describe('validate and schema commands, in process', () => {
+  async function capture(run: () => Promise<number>) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      err.push(String(chunk));
+      return true;
+    });
+    try {
+      return { code: await run(), stdout: out.join(''), stderr: err.join('') };
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+  }
+
+  it('validates the BBWS runbook and prints the plan', async () => {
+    const result = await capture(() => validateCommand(`${root}runbooks/bbws.yaml`, { plan: true }));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('valid: BBWS environment promotion');
+    expect(result.stdout).toContain('Promote DEV to SIT (dev-to-sit: dev -> sit)');
+  });
+
+  it('reports each problem of a malformed runbook on its own line and returns 2', async () => {
+    const [fixture] = badFixtures();
+    const result = await capture(() => validateCommand(fixture.file, {}));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^${fixture.file}:${fixture.line}:\\d+: `));
+  });
+
+  it('returns 2 for a file that cannot be read', async () => {
+    const missing = await capture(() => validateCommand(`${root}runbooks/missing.yaml`, {}));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such runbook file');
+    const directory = await capture(() => validateCommand(`${root}runbooks`, {}));
+    expect(directory.stderr).toContain('is a directory');
+  });
+
+  it('prints the JSON Schema', async () => {
+    const result = await capture(() => schemaCommand());
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).title).toBe('conductor runbook');
   });
 });

@@ -126,6 +126,15 @@ export function parseRunbook(text: string, file: string): ParseResult {
           );
         }
       },
+      cutByComment(value, offset, comment, path) {
+        shapeProblems.push(
+          problemAt(
+            offset,
+            path,
+            `"#${comment.split(/\s/)[0]}" is read as a YAML comment, so the value stops at "${value}"; put the whole value in quotes`,
+          ),
+        );
+      },
     },
     text,
   );
@@ -241,6 +250,8 @@ function syntaxOffset(error: YAMLError, doc: Document, text: string): number {
 interface ScalarVisitor {
   key?(node: YamlNode, path: PropertyKey[]): void;
   string(value: string, offset: number, source: string, path: PropertyKey[]): void;
+  /** A plain value followed on its line by `#word`: most likely a Slack channel cut off as a comment. */
+  cutByComment?(value: string, commentOffset: number, comment: string, path: PropertyKey[]): void;
 }
 
 /** Visit every string value (not keys) with its offset and source text, and every non-scalar key. */
@@ -260,5 +271,9 @@ function walkScalars(node: unknown, path: PropertyKey[], visitor: ScalarVisitor,
     });
   } else if (isScalar(node) && typeof node.value === 'string' && node.range) {
     visitor.string(node.value, node.range[0], text.slice(node.range[0], node.range[1]), path);
+    if (node.type === 'PLAIN' && node.comment && /^\S/.test(node.comment)) {
+      const hash = text.indexOf('#', node.range[1]);
+      visitor.cutByComment?.(node.value, hash, node.comment, path);
+    }
   }
 }

@@ -203,3 +203,79 @@ export async function httpCheck(step: HttpStep, options: HttpCheckOptions = {}):
     ...(versionHeader ? { versionHeader } : {}),
   };
 }
+
+/** An http step's result in the shape the engine records: one line of detail and evidence rows. */
+export interface HttpStepOutcome {
+  ok: boolean;
+  detail: string;
+  evidence: Array<{
+    id: string;
+    fact: 'custom';
+    value: number | null;
+    limit?: string;
+    ok: boolean;
+    detail: string;
+  }>;
+  durationMs: number;
+  result: HttpCheckResult;
+}
+
+/**
+ * Run an http step. In a production environment an https URL must present a valid, not
+ * self-signed certificate even when the step does not ask (seed 7.3).
+ */
+export async function runHttpStep(
+  step: HttpStep,
+  context: { signal?: AbortSignal; production: boolean; timeoutMs?: number; ca?: HttpCheckOptions['ca'] },
+): Promise<HttpStepOutcome> {
+  const requireTls = step.tlsValid || (context.production && step.url.startsWith('https:'));
+  const result = await httpCheck(
+    { ...step, tlsValid: requireTls },
+    { signal: context.signal, timeoutMs: context.timeoutMs, ca: context.ca },
+  );
+  const statusPart =
+    result.status !== undefined ? `${result.status} in ${formatDuration(result.latencyMs)}` : '';
+  const tlsPart = result.tls
+    ? `certificate ${result.tls.valid ? 'valid' : result.tls.selfSigned ? 'self-signed' : 'not valid'}${
+        result.tls.issuer ? ` (${result.tls.issuer})` : ''
+      }${result.tls.daysLeft !== undefined ? `, expires in ${result.tls.daysLeft} days` : ''}`
+    : '';
+  const detail = [
+    ...result.problems,
+    statusPart,
+    tlsPart,
+    result.versionHeader ? `version ${result.versionHeader}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const evidence: HttpStepOutcome['evidence'] = [
+    {
+      id: `${step.id}-status`,
+      fact: 'custom',
+      value: result.status ?? null,
+      limit: `= ${step.expectStatus}`,
+      ok: result.status === step.expectStatus,
+      detail: result.status !== undefined ? `status ${result.status}` : 'no answer',
+    },
+  ];
+  if (step.maxLatency !== undefined && result.status !== undefined) {
+    evidence.push({
+      id: `${step.id}-latency`,
+      fact: 'custom',
+      value: result.latencyMs,
+      limit: `<= ${formatDuration(step.maxLatency)}`,
+      ok: result.latencyMs <= step.maxLatency,
+      detail: `latency ${formatDuration(result.latencyMs)}`,
+    });
+  }
+  if (result.tls?.daysLeft !== undefined) {
+    evidence.push({
+      id: `${step.id}-certificate-days-left`,
+      fact: 'custom',
+      value: result.tls.daysLeft,
+      ok: !requireTls || (result.tls.valid && !result.tls.selfSigned),
+      detail: tlsPart,
+    });
+  }
+  return { ok: result.ok, detail, evidence, durationMs: result.latencyMs, result };
+}

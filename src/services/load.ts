@@ -159,3 +159,48 @@ export async function runLoad(step: LoadStep, options: LoadOptions = {}): Promis
   }
   return result(problems, requests, errors, p95Ms);
 }
+
+/** A load step's result in the shape the engine records: one line of detail and evidence rows. */
+export interface LoadStepOutcome {
+  ok: boolean;
+  detail: string;
+  evidence: Array<{
+    id: string;
+    fact: 'custom';
+    value: number | null;
+    limit?: string;
+    ok: boolean;
+    detail: string;
+  }>;
+  durationMs: number;
+  result: LoadResult;
+}
+
+export async function runLoadStep(step: LoadStep, options: LoadOptions = {}): Promise<LoadStepOutcome> {
+  const result = await runLoad(step, options);
+  const summary = `${result.requests} requests, ${result.errorRatePct}% errors, p95 ${formatDuration(result.p95Ms)}`;
+  return {
+    ok: result.ok,
+    detail: [...result.problems, summary].join('; '),
+    evidence: [
+      {
+        id: `${step.id}-error-rate`,
+        fact: 'custom',
+        value: result.requests > 0 ? result.errorRatePct : null,
+        limit: `<= ${step.maxErrorRatePct}%`,
+        ok: result.requests > 0 && result.errorRatePct <= step.maxErrorRatePct,
+        detail: `error rate ${result.errorRatePct}%`,
+      },
+      {
+        id: `${step.id}-p95`,
+        fact: 'custom',
+        value: result.requests > result.errors ? result.p95Ms : null,
+        limit: `<= ${formatDuration(step.maxP95)}`,
+        ok: result.requests > result.errors && result.p95Ms <= step.maxP95,
+        detail: `p95 ${formatDuration(result.p95Ms)}`,
+      },
+    ],
+    durationMs: result.durationMs,
+    result,
+  };
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpStep } from '../../src/core/runbook/schema.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { acceleratedClock } from '../../src/services/clock.js';
-import { httpCheck } from '../../src/services/http-check.js';
+import { httpCheck, runHttpStep } from '../../src/services/http-check.js';
 import { loadRunbook } from '../sandbox/helpers.js';
 
 function step(url: string, extra: Partial<HttpStep> = {}): HttpStep {
@@ -201,6 +201,15 @@ describe.skipIf(!hasOpenssl)('httpCheck over https (certificates made with opens
     expect(result.problems).toEqual(['the TLS certificate is self-signed (localhost)']);
   });
 
+  it('requires a valid certificate for a production https URL even when the step does not ask', async () => {
+    const outcome = await runHttpStep(step(`${selfSignedUrl}/health`), { production: true });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.detail).toMatch(
+      /^the TLS certificate is self-signed \(localhost\); 200 in .*; certificate self-signed \(localhost\), expires in \d+ days/,
+    );
+    expect(outcome.evidence.at(-1)).toMatchObject({ id: 'health-certificate-days-left', ok: false });
+  });
+
   it('still answers for a self-signed certificate when the step does not check TLS (SIT)', async () => {
     const result = await httpCheck(step(`${selfSignedUrl}/health`));
     expect(result.ok).toBe(true);
@@ -252,5 +261,24 @@ describe('httpCheck against the rehearsal sandbox', () => {
     } finally {
       sandbox.faults.clear();
     }
+  });
+});
+
+describe('runHttpStep', () => {
+  it('records status and latency evidence and a one-line detail', async () => {
+    const outcome = await runHttpStep(step(`${plain}/health`, { maxLatency: 5_000 }), { production: false });
+    expect(outcome.ok).toBe(true);
+    expect(outcome.detail).toMatch(/^200 in \d+ms; version 2024\.12\.25\.1$/);
+    expect(outcome.evidence.map((e) => [e.id, e.ok])).toEqual([
+      ['health-status', true],
+      ['health-latency', true],
+    ]);
+  });
+
+  it('puts the problems first when the check fails', async () => {
+    const outcome = await runHttpStep(step(`${plain}/products/list`), { production: false });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.detail).toMatch(/^expected status 200, got 503; 503 in/);
+    expect(outcome.evidence[0]).toMatchObject({ value: 503, ok: false, limit: '= 200' });
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadStep } from '../../src/core/runbook/schema.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { acceleratedClock } from '../../src/services/clock.js';
-import { runLoad } from '../../src/services/load.js';
+import { runLoad, runLoadStep } from '../../src/services/load.js';
 import { loadRunbook } from '../sandbox/helpers.js';
 
 let base = '';
@@ -157,5 +157,17 @@ describe('runLoad against the rehearsal sandbox', () => {
     } finally {
       sandbox.faults.clear();
     }
+  });
+});
+
+describe('runLoadStep', () => {
+  it('records error rate and p95 as evidence against the step limits', async () => {
+    const outcome = await runLoadStep(step('/flaky', { requests: 50, concurrency: 5, maxErrorRatePct: 50 }));
+    expect(outcome.ok).toBe(true);
+    expect(outcome.detail).toMatch(/^50 requests, 10% errors, p95 /);
+    expect(outcome.evidence.map((e) => [e.id, e.value, e.limit, e.ok])).toEqual([
+      ['load-error-rate', 10, '<= 50%', true],
+      ['load-p95', expect.any(Number), '<= 2s', true],
+    ]);
   });
 });

@@ -120,7 +120,10 @@ describe('CloudWatch GetMetricData through the real client (AWS JSON 1.0)', () =
       }),
     );
     const [p95, avg] = result.MetricDataResults ?? [];
-    for (const v of p95.Values ?? []) expect(v).toBeGreaterThan(150), expect(v).toBeLessThan(220);
+    for (const v of p95.Values ?? []) {
+      expect(v).toBeGreaterThan(150);
+      expect(v).toBeLessThan(220);
+    }
     for (const [i, v] of (avg.Values ?? []).entries()) expect(v).toBeLessThan(p95.Values?.[i] ?? 0);
   });
 

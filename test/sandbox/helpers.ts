@@ -39,7 +39,11 @@ export function sdkClients(endpoint: string, options: ClientOptions = {}) {
     region: 'af-south-1',
     credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' },
     maxAttempts: options.maxAttempts ?? 1,
-    requestHandler: new NodeHttpHandler({ requestTimeout: options.requestTimeout ?? 10_000 }),
+    // Without throwOnRequestTimeout this handler only warns when a request hangs.
+    requestHandler: new NodeHttpHandler({
+      requestTimeout: options.requestTimeout ?? 10_000,
+      throwOnRequestTimeout: true,
+    }),
   };
   return {
     cloudwatch: new CloudWatchClient(config),

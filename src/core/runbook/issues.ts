@@ -80,6 +80,13 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.
           return [
             at(parentPath, `expected a step (a map with "${discriminator}"), got ${inputText(parent)}`),
           ];
+        if (value === null)
+          return [
+            at(
+              [...parentPath, discriminator],
+              `"${discriminator}" is empty: write one of ${options.join(', ')}`,
+            ),
+          ];
         if (value === undefined)
           return [at(parentPath, `missing required key "${discriminator}": one of ${options.join(', ')}`)];
         const suggestion = typeof value === 'string' ? closestName(value, options) : undefined;

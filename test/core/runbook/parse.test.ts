@@ -87,6 +87,13 @@ describe('parseRunbook', () => {
     expect(problem.path).toBe('promotions[0].phases[1].steps[1].kind');
   });
 
+  it('says an empty step kind is empty', () => {
+    const [problem] = problemsOf(minimalText.replace('kind: notify', 'kind:'));
+    expect(problem.message).toBe(
+      '"kind" is empty: write one of manual, command, http, load, approval, gonogo, canary, monitor, notify',
+    );
+  });
+
   it('lists the allowed keys when an unknown key is nothing like them', () => {
     const [problem] = problemsOf(minimalText.replace('    slack: "#ops"', '    pagerduty: ops'));
     expect(problem.message).toMatch(/^unknown key "pagerduty" \(allowed here: id, title, slack, other/);

@@ -43,6 +43,10 @@ export interface KeyContext {
   goAllowed?: boolean;
   /** There is a view to go back to (esc). */
   canGoBack?: boolean;
+  /** The engine waits for an answer on this screen (stage decision, drift, traffic guard): enter answers. */
+  decisionPending?: boolean;
+  /** An automatic rollback is counting down and can still be held. */
+  autoRollbackArmed?: boolean;
 }
 
 /** The subset of Ink's `Key` that the dispatcher reads. */
@@ -139,7 +143,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     when: (ctx) =>
       ctx.overlay === 'confirm' ||
       ctx.overlay === 'form' ||
-      onScreen(ctx, 'home', 'checklist', 'approval', 'summary'),
+      onScreen(ctx, 'home', 'checklist', 'approval', 'summary') ||
+      (onScreen(ctx, 'canary', 'monitor') && ctx.decisionPending === true),
   },
   {
     id: 'back',
@@ -187,7 +192,16 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     label: 'rerun',
     help: 'Run the selected failed item (a command or a rollback step) again.',
     group: 'screen',
-    when: (ctx) => onScreen(ctx, 'checklist', 'rollback') && ctx.selectedItem === 'failed' && !ctx.running,
+    when: (ctx) =>
+      onScreen(ctx, 'checklist', 'rollback', 'gonogo') && ctx.selectedItem === 'failed' && !ctx.running,
+  },
+  {
+    id: 'hold-rollback',
+    keys: ['h'],
+    label: 'HOLD auto-rollback',
+    help: 'Stop the automatic rollback countdown (with a reason) to look first; x still rolls back at once.',
+    group: 'safety',
+    when: (ctx) => onScreen(ctx, 'canary', 'monitor') && ctx.autoRollbackArmed === true,
   },
   {
     id: 'approve',

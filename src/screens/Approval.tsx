@@ -1,0 +1,113 @@
+import { Box, Text } from 'ink';
+import { Banner } from '../components/Banner.js';
+import { formatClock } from '../components/format.js';
+import { type Cell, Table } from '../components/Table.js';
+import type { RoleStatus } from '../core/gates/approvals.js';
+import type { ApprovalStep } from '../core/runbook/schema.js';
+import { approvalStatusOf, roleTitles } from '../core/session/gates.js';
+import { currentStep, stepDefinition } from '../core/session/selectors.js';
+import { useTheme } from '../terminal/theme.js';
+import type { ScreenProps } from './types.js';
+
+/** The approval step on screen: the current step when it is one, else the last approval gate. */
+export function approvalStepOf(props: Pick<ScreenProps, 'state' | 'promotion'>): ApprovalStep | undefined {
+  const current = currentStep(props.state);
+  const def = current ? stepDefinition(props.promotion, current.id) : undefined;
+  if (def?.kind === 'approval') return def;
+  const last = [...props.state.steps].reverse().find((s) => s.kind === 'approval');
+  const lastDef = last ? stepDefinition(props.promotion, last.id) : undefined;
+  return lastDef?.kind === 'approval' ? lastDef : undefined;
+}
+
+function utc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** "expires in 47:59:00 (2026-12-01 14:00 UTC)" — a countdown a tired person can compare. */
+function expiryCell(role: RoleStatus, now: number): Cell {
+  if (role.expiresAt === undefined) return { text: '—', tone: 'muted' };
+  if (role.state === 'expired') return { text: `EXPIRED ${utc(role.expiresAt)}`, tone: 'danger', bold: true };
+  const left = role.expiresAt - now;
+  return {
+    text: `${formatClock(left)} left · ${utc(role.expiresAt)}`,
+    tone: left < 3_600_000 ? 'warn' : undefined,
+  };
+}
+
+const STATE_CELL: Record<RoleStatus['state'], Cell> = {
+  approved: { text: '✓ approved', tone: 'ok' },
+  missing: { text: '· waiting', tone: 'warn', bold: true },
+  expired: { text: '✗ expired', tone: 'danger', bold: true },
+  invalid: { text: '✗ not valid', tone: 'danger', bold: true },
+};
+
+export function Approval(props: ScreenProps) {
+  const { state, runbook, now, width, height } = props;
+  const theme = useTheme();
+  const def = approvalStepOf(props);
+  if (!def) return <Text>No approval gate in this promotion.</Text>;
+  const status = approvalStatusOf(runbook, state, def, now);
+  const titles = roleTitles(runbook);
+  const refusal = state.refusals.filter((r) => r.step === def.id).at(-1);
+  const latestApproval = state.approvals.filter((a) => a.step === def.id).at(-1);
+  const refusalIsLatest = refusal && (!latestApproval || refusal.at >= latestApproval.at);
+  const escalation = status.escalate?.text ?? state.escalations.filter((e) => e.step === def.id).at(-1)?.text;
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text bold wrap="truncate">
+        {def.title}
+      </Text>
+      <Text wrap="truncate" dimColor>
+        risk {state.meta.risk} · approvals last {formatClock(def.expiry)}
+        {def.separationOfDuties ? ` · the conductor (${state.meta.conductor}) may not approve` : ''}
+      </Text>
+      <Table
+        columns={[
+          { key: 'role', title: 'role', width: 20 },
+          { key: 'state', title: 'state', width: 12 },
+          { key: 'who', title: 'approved by', width: 24 },
+          { key: 'expiry', title: 'expires' },
+        ]}
+        rows={status.roles.map((role) => ({
+          role: titles[role.role] ?? role.role,
+          state: STATE_CELL[role.state],
+          who: role.approval ? `${role.approval.approver} ${utc(role.approval.at).slice(11)}` : '',
+          expiry: expiryCell(role, now),
+        }))}
+        width={width}
+        maxRows={6}
+      />
+      {status.roles.map((role) => (
+        <Text key={`why-${role.role}`} wrap="truncate" dimColor>
+          {titles[role.role] ?? role.role}: {role.why}
+          {role.approval
+            ? ` · "${role.approval.comment}"${role.approval.reference ? ` (${role.approval.reference})` : ''}`
+            : ''}
+        </Text>
+      ))}
+      {status.satisfied ? (
+        <Text color={theme.ok} bold wrap="truncate">
+          ✓ Every required role has approved.
+        </Text>
+      ) : (
+        status.problems.map((problem) => (
+          <Text key={problem} wrap="truncate" color={theme.warn}>
+            ! {problem}
+          </Text>
+        ))
+      )}
+      {escalation ? <Banner kind="danger" text={`ESCALATE: ${escalation}`} /> : null}
+      {refusalIsLatest && refusal ? <Banner kind="warn" text={`Not recorded: ${refusal.reason}`} /> : null}
+      {def.documentation.length > 0 ? (
+        <Text wrap="truncate" dimColor>
+          approvers look for: {def.documentation.join(' · ')}
+        </Text>
+      ) : null}
+      {!status.satisfied ? (
+        <Text bold wrap="truncate">
+          a or enter: record an approval (approver, role, comment, reference)
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,80 @@
+import { Box, Text } from 'ink';
+import { type Cell, Table } from '../components/Table.js';
+import { decideFor } from '../core/session/gates.js';
+import { currentStep, stepDefinition } from '../core/session/selectors.js';
+import { useTheme } from '../terminal/theme.js';
+import type { ScreenProps } from './types.js';
+
+const VERDICT: Record<string, Cell> = {
+  ok: { text: '✓ ok', tone: 'ok' },
+  watch: { text: '! watch', tone: 'warn', bold: true },
+  fail: { text: '✗ FAIL', tone: 'danger', bold: true },
+  missing: { text: '? missing', tone: 'danger', bold: true },
+};
+
+/** The matrix, the decision and what would change it: recorded when decided, else a live preview. */
+export function GoNoGo(props: ScreenProps) {
+  const { state, runbook, promotion, now, width, height } = props;
+  const theme = useTheme();
+  const step =
+    state.steps.find((s) => s.kind === 'gonogo' && s.id === currentStep(state)?.id) ??
+    state.steps.find((s) => s.kind === 'gonogo');
+  const def = step ? stepDefinition(promotion, step.id) : undefined;
+  if (!step || def?.kind !== 'gonogo') return <Text>No go/no-go in this promotion.</Text>;
+  const recorded = state.gonogo?.step === step.id ? state.gonogo : undefined;
+  const result = recorded ?? decideFor(runbook, promotion, state, def, now);
+  const color = result.decision === 'NO-GO' ? theme.danger : result.decision === 'GO' ? theme.ok : theme.warn;
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text bold wrap="truncate">
+        {def.title}
+      </Text>
+      <Text wrap="truncate">
+        Decision:{' '}
+        <Text bold color={color} inverse={!theme.colors}>
+          {` ${result.decision} `}
+        </Text>
+        <Text dimColor>
+          {recorded
+            ? ` recorded ${new Date(recorded.at).toISOString().slice(11, 16)} UTC`
+            : ' (preview: not decided yet)'}
+        </Text>
+      </Text>
+      <Table
+        columns={[
+          { key: 'input', title: 'input', width: 12 },
+          { key: 'value', title: 'value', width: 14 },
+          { key: 'limit', title: 'limit', width: 14 },
+          { key: 'verdict', title: 'verdict', width: 10 },
+          { key: 'reason', title: 'reason' },
+        ]}
+        rows={result.rows.map((row) => ({
+          input: row.input,
+          value: row.value,
+          limit: row.limit,
+          verdict: VERDICT[row.verdict] ?? row.verdict,
+          reason: row.reason,
+        }))}
+        width={width}
+        maxRows={6}
+      />
+      {result.whatWouldChange.length > 0 ? (
+        <>
+          <Text bold wrap="truncate">
+            What would change it
+          </Text>
+          {result.whatWouldChange.map((line) => (
+            <Text key={line} wrap="truncate">
+              • {line}
+            </Text>
+          ))}
+        </>
+      ) : null}
+      {result.decision === 'NO-GO' && step.status === 'failed' ? (
+        <Text bold wrap="truncate">
+          r: decide again once something above has changed
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,199 @@
+import { Box, Text, useInput } from 'ink';
+import { useRef, useState } from 'react';
+import { formatAge } from '../components/format.js';
+import { KeyBar } from '../components/KeyBar.js';
+import { type Cell, Table } from '../components/Table.js';
+import type { Risk } from '../core/runbook/schema.js';
+import { keyBarItems, matchKey } from '../keys.js';
+import { useTheme } from '../terminal/theme.js';
+import { FormView } from './FormView.js';
+import {
+  erase,
+  type FormModel,
+  formValues,
+  makeForm,
+  missingField,
+  moveInForm,
+  nextField,
+  typeInto,
+  withError,
+} from './form.js';
+
+/** One resumable session, as the session index lists it. */
+export interface HomeSession {
+  id: string;
+  title: string;
+  status: string;
+  currentStep: string;
+  updatedAt: number;
+  rehearsal: boolean;
+}
+
+export interface StartRequest {
+  runbookFile: string;
+  /** The promotion (edge) id, e.g. sit-to-prod. */
+  edge: string;
+  version: string;
+  ticket: string;
+  risk: Risk;
+  /** As typed, e.g. "22:00-02:00" (UTC); the caller reads it. Empty for none. */
+  window: string;
+}
+
+export interface HomeProps {
+  sessions: readonly HomeSession[];
+  /** Clock time, for the sessions' age. */
+  now: number;
+  onResume: (id: string) => void;
+  /** Returns why the promotion cannot start (one sentence), or undefined when it started. */
+  onStart: (request: StartRequest) => string | undefined;
+  onQuit: () => void;
+  /** The promotions the runbook offers, e.g. ['dev-to-sit', 'sit-to-prod']. */
+  edges: readonly string[];
+  defaults?: Partial<StartRequest>;
+  rehearsal?: { scenario: string; speed: number };
+  width: number;
+  height: number;
+}
+
+const RISKS: Risk[] = ['low', 'medium', 'high', 'critical'];
+
+function startForm(edges: readonly string[], defaults: Partial<StartRequest> = {}): FormModel {
+  return makeForm({ type: 'start' }, 'Start a promotion', [
+    {
+      id: 'runbookFile',
+      label: 'runbook file',
+      value: defaults.runbookFile ?? 'runbooks/bbws.yaml',
+      required: true,
+    },
+    {
+      id: 'edge',
+      label: 'edge',
+      value: defaults.edge ?? edges.at(-1) ?? '',
+      options: [...edges],
+    },
+    { id: 'version', label: 'version', value: defaults.version ?? '', required: true, hint: 'e.g. v1.4.2' },
+    {
+      id: 'ticket',
+      label: 'change ticket',
+      value: defaults.ticket ?? '',
+      hint: 'e.g. CHG-1234 (required for PROD)',
+    },
+    { id: 'risk', label: 'risk', value: defaults.risk ?? 'low', options: RISKS },
+    { id: 'window', label: 'maintenance window', value: defaults.window ?? '', hint: 'HH:MM-HH:MM UTC' },
+  ]);
+}
+
+const statusCell = (status: string): Cell =>
+  status === 'promoted'
+    ? { text: status, tone: 'ok' }
+    : status === 'rolled-back' || status === 'halted'
+      ? { text: status, tone: 'danger' }
+      : status === 'active'
+        ? { text: status, bold: true }
+        : status;
+
+/** Before any session: resume one (newest first) or start a promotion. */
+export function Home(props: HomeProps) {
+  const { sessions, now, edges, width, height, rehearsal } = props;
+  const theme = useTheme();
+  const [selected, setSelected] = useState(0);
+  const [form, setFormState] = useState<FormModel | undefined>();
+  const formRef = useRef(form);
+  const setForm = (next: FormModel | undefined) => {
+    formRef.current = next;
+    setFormState(next);
+  };
+  const sorted = [...sessions].sort((a, b) => b.updatedAt - a.updatedAt);
+  const ctx = {
+    screen: 'home' as const,
+    overlay: form ? ('form' as const) : undefined,
+    trafficShifted: false,
+    running: false,
+  };
+
+  useInput((input, key) => {
+    const current = formRef.current;
+    const binding = matchKey(input, key, { ...ctx, overlay: current ? 'form' : undefined });
+    if (current) {
+      if (binding?.id === 'interrupt') return props.onQuit();
+      if (binding?.id === 'back') return setForm(undefined);
+      if (binding?.id === 'next-field') return setForm(nextField(current));
+      if (binding?.id === 'up') return setForm(moveInForm(current, -1));
+      if (binding?.id === 'down') return setForm(moveInForm(current, 1));
+      if (binding?.id === 'confirm') {
+        const missing = missingField(current);
+        if (missing) return setForm(withError(current, missing));
+        const v = formValues(current);
+        const error = props.onStart({
+          runbookFile: v.runbookFile,
+          edge: v.edge,
+          version: v.version,
+          ticket: v.ticket,
+          risk: v.risk as Risk,
+          window: v.window,
+        });
+        return setForm(error ? withError(current, error) : undefined);
+      }
+      if (key.backspace || key.delete) return setForm(erase(current));
+      if (input && !key.ctrl && !key.meta) setForm(typeInto(current, input));
+      return;
+    }
+    switch (binding?.id) {
+      case 'up':
+        return setSelected((s) => Math.max(0, s - 1));
+      case 'down':
+        return setSelected((s) => Math.min(Math.max(0, sorted.length - 1), s + 1));
+      case 'confirm':
+        if (sorted[selected]) props.onResume(sorted[selected].id);
+        return;
+      case 'start':
+        return setForm(startForm(edges, props.defaults));
+      case 'detach':
+      case 'interrupt':
+        return props.onQuit();
+      default:
+        return;
+    }
+  });
+
+  return (
+    <Box flexDirection="column" width={width} height={height - 1} overflow="hidden">
+      <Text bold wrap="truncate">
+        conductor
+        {rehearsal ? (
+          <Text color={theme.warn} inverse={!theme.colors}>
+            {'  '}REHEARSAL scenario {rehearsal.scenario} · clock ×{rehearsal.speed}
+          </Text>
+        ) : null}
+      </Text>
+      <Text wrap="truncate" dimColor>
+        Sessions to resume, newest first
+      </Text>
+      {sorted.length === 0 ? (
+        <Text dimColor>No session yet. Press s to start a promotion.</Text>
+      ) : (
+        <Table
+          columns={[
+            { key: 'title', title: 'session' },
+            { key: 'status', title: 'state', width: 12 },
+            { key: 'step', title: 'at step', width: Math.floor(width / 4) },
+            { key: 'age', title: 'updated', width: 10 },
+          ]}
+          rows={sorted.map((s) => ({
+            title: `${s.rehearsal ? '[rehearsal] ' : ''}${s.title}`,
+            status: statusCell(s.status),
+            step: s.currentStep,
+            age: formatAge(Math.max(0, now - s.updatedAt)),
+          }))}
+          width={width}
+          maxRows={Math.max(2, height - 6 - (form ? form.fields.length + 5 : 0))}
+          selected={selected}
+        />
+      )}
+      {form ? <FormView form={form} width={width} /> : null}
+      <Box flexGrow={1} />
+      <KeyBar items={keyBarItems(ctx)} width={width} />
+    </Box>
+  );
+}

@@ -1,0 +1,86 @@
+import { currentStage, currentStep, trafficShifted } from '../core/session/selectors.js';
+import type { SessionState, StepState } from '../core/session/state.js';
+import type { Waiting } from '../engine/conductor.js';
+import type { KeyContext, Overlay, Screen } from '../keys.js';
+
+/** The screen for where the session is: a rollback wins over everything, then the current step's kind. */
+export function screenFor(state: SessionState): Screen {
+  if (state.rollback) return 'rollback';
+  if (state.status === 'completed') return 'summary';
+  if (state.drift && !state.drift.resolved) return 'canary';
+  const step = currentStep(state);
+  if (!step) return 'summary';
+  switch (step.kind) {
+    case 'approval':
+      return 'approval';
+    case 'gonogo':
+      return 'gonogo';
+    case 'canary':
+      return 'canary';
+    case 'monitor':
+      return 'monitor';
+    default:
+      return 'checklist';
+  }
+}
+
+/** The steps of the phase the session is in (the current step's phase, else the last phase). */
+export function phaseSteps(state: SessionState): StepState[] {
+  const step = currentStep(state) ?? state.steps.at(-1);
+  return step ? state.steps.filter((s) => s.phaseId === step.phaseId) : [];
+}
+
+/** The checklist item the selection lands on when nothing was chosen: the current step. */
+export function defaultSelection(state: SessionState): number {
+  const steps = phaseSteps(state);
+  const current = currentStep(state);
+  const index = current ? steps.findIndex((s) => s.id === current.id) : -1;
+  return Math.max(index, 0);
+}
+
+export interface UiFacts {
+  overlay?: Overlay;
+  /** Index into phaseSteps(state) of the selected checklist item. */
+  selected: number;
+}
+
+/** The key context of this frame: what the key table needs to know to answer a key. */
+export function keyContextFor(state: SessionState, waiting: Waiting | undefined, ui: UiFacts): KeyContext {
+  const screen = screenFor(state);
+  const current = currentStep(state);
+  const running = state.steps.some(
+    (s) => s.status === 'running' && s.kind !== 'canary' && s.kind !== 'monitor',
+  );
+  const stage = currentStage(state);
+  const holdActive =
+    (screen === 'canary' && stage !== undefined && stage.completedAt === undefined && !stage.decision) ||
+    (screen === 'monitor' && state.canary?.monitor !== undefined);
+  let selectedItem: KeyContext['selectedItem'];
+  if (screen === 'checklist') {
+    const item = phaseSteps(state)[ui.selected];
+    if (item?.status === 'failed') selectedItem = 'failed';
+    else if (item && item.kind === 'manual' && item.id === current?.id) selectedItem = 'manual';
+    else if (item && item.kind !== 'manual') selectedItem = 'command';
+  } else if (screen === 'gonogo' && current?.status === 'failed') {
+    selectedItem = 'failed';
+  }
+  const decisionPending =
+    (screen === 'canary' || screen === 'monitor') &&
+    ((state.drift !== undefined && !state.drift.resolved) ||
+      stage?.decision !== undefined ||
+      waiting?.kind === 'traffic-guard');
+  return {
+    screen,
+    overlay: ui.overlay,
+    trafficShifted: trafficShifted(state),
+    running,
+    holdActive,
+    selectedItem,
+    approvalPending: screen === 'approval' && current?.status !== 'passed',
+    goAllowed: false,
+    canGoBack: false,
+    decisionPending,
+    autoRollbackArmed:
+      state.canary?.autoRollback !== undefined && state.canary.autoRollback.heldBy === undefined,
+  };
+}

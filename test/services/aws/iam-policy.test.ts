@@ -44,7 +44,9 @@ describe('the IAM policy in docs/aws.md', () => {
   });
 
   it('has no stale entry in the table of operations', () => {
-    const stale = awsOperations.map((entry) => entry.operation).filter((operation) => !used.includes(operation));
+    const stale = awsOperations
+      .map((entry) => entry.operation)
+      .filter((operation) => !used.includes(operation));
     expect(stale).toEqual([]);
   });
 });

@@ -164,4 +164,17 @@ describe('rollback', () => {
     );
     expect(world.lambda.commandCalls(UpdateAliasCommand)).toHaveLength(2);
   });
+
+  it('says how to roll back by hand when AWS keeps reading back the canary', async () => {
+    shiftTraffic(10);
+    // Every write is acknowledged, yet nothing changes (something keeps putting the weight back).
+    world.lambda.on(UpdateAliasCommand, { FunctionName: 'bbws-orders' }).resolves({});
+    await expect(rollback(clients, recordedTarget, { promoted: false })).rejects.toThrow(
+      'The rollback did not take: AWS still reads bbws-orders:live sends 10% to another version, not 0% (prod on deployment dep-stable without canary, bbws-orders:live on version 41 with 10% to version 42, bbws-auth:live on version 6); roll back by hand, e.g. `aws lambda update-alias --function-name bbws-orders --name live --function-version 41 --routing-config AdditionalVersionWeights={}`.',
+    );
+    // The first round plus two corrective rounds, each only for what was still wrong.
+    expect(world.lambda.commandCalls(UpdateAliasCommand, { FunctionName: 'bbws-orders' })).toHaveLength(3);
+    expect(world.lambda.commandCalls(UpdateAliasCommand, { FunctionName: 'bbws-auth' })).toHaveLength(1);
+    expect(world.apigateway.commandCalls(UpdateStageCommand)).toHaveLength(1);
+  });
 });

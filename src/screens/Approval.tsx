@@ -77,26 +77,35 @@ export function Approval(props: ScreenProps) {
         width={width}
         maxRows={6}
       />
-      {status.roles.map((role) => (
-        <Text key={`why-${role.role}`} wrap="truncate" dimColor>
-          {titles[role.role] ?? role.role}: {role.why}
-          {role.approval
-            ? ` · "${role.approval.comment}"${role.approval.reference ? ` (${role.approval.reference})` : ''}`
-            : ''}
-        </Text>
-      ))}
+      {status.roles
+        .filter((role) => !role.why.startsWith('required by'))
+        .map((role) => (
+          <Text key={`why-${role.role}`} wrap="truncate" dimColor>
+            {titles[role.role] ?? role.role}: {role.why}
+            {role.approval
+              ? ` · "${role.approval.comment}"${role.approval.reference ? ` (${role.approval.reference})` : ''}`
+              : ''}
+          </Text>
+        ))}
       {status.satisfied ? (
         <Text color={theme.ok} bold wrap="truncate">
           ✓ Every required role has approved.
         </Text>
       ) : (
-        status.problems.map((problem) => (
-          <Text key={problem} wrap="truncate" color={theme.warn}>
-            ! {problem}
-          </Text>
-        ))
+        // A missing role is already in the table; what else keeps the gate closed is spelled out.
+        status.problems
+          .filter((problem) => !problem.includes('has not approved yet'))
+          .map((problem) => (
+            <Text key={problem} wrap="wrap" color={theme.warn}>
+              ! {problem}
+            </Text>
+          ))
       )}
-      {escalation ? <Banner kind="danger" text={`ESCALATE: ${escalation}`} /> : null}
+      {escalation ? (
+        <Text wrap="wrap" color={theme.danger} bold>
+          ✗ ESCALATE: {escalation}
+        </Text>
+      ) : null}
       {refusalIsLatest && refusal ? <Banner kind="warn" text={`Not recorded: ${refusal.reason}`} /> : null}
       {def.documentation.length > 0 ? (
         <Text wrap="truncate" dimColor>

@@ -46,9 +46,11 @@ export function Checklist(props: ChecklistProps) {
   const items = phaseSteps(state);
   const phase = state.phases.find((p) => p.id === items[0]?.phaseId);
   const done = items.filter((s) => s.status === 'passed' || s.status === 'skipped').length;
-  const tableRows = Math.min(items.length, Math.max(3, Math.floor((height - 2) / 3)));
   const item = items[Math.min(selected, items.length - 1)];
   const def = item ? stepDefinition(promotion, item.id) : undefined;
+  // A command needs room for its output; other items need a few lines of detail.
+  const detailWanted = def?.kind === 'command' ? Math.floor(height / 2) + 1 : 6;
+  const tableRows = Math.min(items.length, Math.max(3, height - 3 - detailWanted));
   const detailHeight = Math.max(3, height - 2 - tableRows - (items.length > tableRows ? 1 : 0));
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -37,7 +37,7 @@ export function stageSeries(samples: readonly SampleState[], bands: CanaryStep['
     p95Baseline: primary.map((t) => t?.baseline.p95Ms ?? null),
     errorThresholds: kinds.map((kind) => ({
       kind,
-      label: `${kind === 'nogo' ? 'no-go' : kind} ${bands[kind].errorRatePct}%`,
+      label: kind === 'nogo' ? 'no-go' : kind,
       value: bands[kind].errorRatePct,
     })),
     p95Thresholds:
@@ -45,7 +45,7 @@ export function stageSeries(samples: readonly SampleState[], bands: CanaryStep['
         ? []
         : kinds.map((kind) => {
             const value = Math.round(baselineP95 * (1 + bands[kind].p95OverBaselinePct / 100));
-            return { kind, label: `${kind === 'nogo' ? 'no-go' : kind} ${value}ms`, value };
+            return { kind, label: kind === 'nogo' ? 'no-go' : kind, value };
           }),
     baselineP95,
   };

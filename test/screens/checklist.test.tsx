@@ -1,12 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/core/session/events.js';
 import { Checklist } from '../../src/screens/Checklist.js';
 import { frameOf, stripAnsi } from '../components/render-helpers.js';
 import { created, evidence, fold, MIN, passPhasesBefore, promotion, runbook, T0 } from './fixtures.js';
-
-beforeAll(() => {
-  process.env.FORCE_COLOR = '1';
-});
 
 const base = { runbook, promotion, width: 100, height: 20, logOffset: 0, liveOutput: [] as string[] };
 const stepIndex = (id: string) => promotion.phases[0].steps.findIndex((s) => s.id === id);
@@ -54,12 +50,17 @@ describe('Checklist', () => {
         detail: '212 passed',
         exitCode: 0,
         durationMs: 125_000,
-        evidence: [evidence('coverage', 85, 'coverage 85% >= 80%'), evidence('tests-passed', 212, '212 tests passed')],
+        evidence: [
+          evidence('coverage', 85, 'coverage 85% >= 80%'),
+          evidence('tests-passed', 212, '212 tests passed'),
+        ],
       },
     );
     const state = fold(events);
     const frame = stripAnsi(
-      await frameOf(<Checklist {...base} state={state} now={T0 + 4 * MIN} selected={stepIndex('backend-tests')} />),
+      await frameOf(
+        <Checklist {...base} state={state} now={T0 + 4 * MIN} selected={stepIndex('backend-tests')} />,
+      ),
     );
     expect(frame).toContain('$ pytest tests/ -v --cov=src --cov-report=json:coverage.json');
     expect(frame).toContain('✓ passed · exit 0 · 2m5s');
@@ -98,7 +99,12 @@ describe('Checklist', () => {
     });
     const failed = stripAnsi(
       await frameOf(
-        <Checklist {...base} state={fold(events)} now={T0 + 3 * MIN} selected={stepIndex('frontend-tests')} />,
+        <Checklist
+          {...base}
+          state={fold(events)}
+          now={T0 + 3 * MIN}
+          selected={stepIndex('frontend-tests')}
+        />,
       ),
     );
     expect(failed).toContain('✗ FAILED');

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseRunbook } from '../../src/core/runbook/parse.js';
 import type { Promotion, Runbook } from '../../src/core/runbook/schema.js';
-import type { EvidenceRecord, SessionEvent, TrafficSnapshot, Verdict } from '../../src/core/session/events.js';
+import type {
+  EvidenceRecord,
+  SessionEvent,
+  TrafficSnapshot,
+  Verdict,
+} from '../../src/core/session/events.js';
 import { foldEvents, type SessionState } from '../../src/core/session/state.js';
 
 /** The seed runbook, parsed the way the app parses it. */
@@ -18,7 +23,9 @@ export const T0 = Date.UTC(2026, 11, 1, 20, 0, 0);
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 
-export function created(overrides: Partial<Extract<SessionEvent, { type: 'session.created' }>> = {}): SessionEvent {
+export function created(
+  overrides: Partial<Extract<SessionEvent, { type: 'session.created' }>> = {},
+): SessionEvent {
   return {
     type: 'session.created',
     at: T0,
@@ -141,20 +148,46 @@ export function canaryEvents(stageAt: number): SessionEvent[] {
       type: 'rollback-target.recorded',
       at: start,
       target: {
-        apiGateway: { restApiId: 'a1b2c3d4e5', stage: 'prod', deploymentId: 'dep-41', canaryDeploymentId: 'dep-42' },
-        lambdas: [{ functionName: 'bbws-prod-auth-lambda', alias: 'prod', stableVersion: '41', canaryVersion: '42' }],
+        apiGateway: {
+          restApiId: 'a1b2c3d4e5',
+          stage: 'prod',
+          deploymentId: 'dep-41',
+          canaryDeploymentId: 'dep-42',
+        },
+        lambdas: [
+          { functionName: 'bbws-prod-auth-lambda', alias: 'prod', stableVersion: '41', canaryVersion: '42' },
+        ],
       },
     },
     { type: 'traffic.shifted', at: start, weight: 10, split: split(10, start) },
     { type: 'canary.stage.started', at: start, step: 'prod-canary', stage: 0, weight: 10, holdMs: 15 * MIN },
     sample(start + MIN, 0, { verdict: 'PASS', errPct: 0.1, p95: 190 }),
-    { type: 'canary.stage.completed', at: stageAt, step: 'prod-canary', stage: 0, verdict: 'PASS', summary: 'all passed' },
+    {
+      type: 'canary.stage.completed',
+      at: stageAt,
+      step: 'prod-canary',
+      stage: 0,
+      verdict: 'PASS',
+      summary: 'all passed',
+    },
     { type: 'traffic.shifted', at: stageAt, weight: 25, split: split(25, stageAt) },
-    { type: 'canary.stage.started', at: stageAt, step: 'prod-canary', stage: 1, weight: 25, holdMs: 15 * MIN },
+    {
+      type: 'canary.stage.started',
+      at: stageAt,
+      step: 'prod-canary',
+      stage: 1,
+      weight: 25,
+      holdMs: 15 * MIN,
+    },
   );
   return events;
 }
 
-export function evidence(fact: EvidenceRecord['fact'], value: number, detail: string, ok = true): EvidenceRecord {
+export function evidence(
+  fact: EvidenceRecord['fact'],
+  value: number,
+  detail: string,
+  ok = true,
+): EvidenceRecord {
   return { id: `${fact}-ev`, fact, value, ok, detail };
 }

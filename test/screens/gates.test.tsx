@@ -28,7 +28,9 @@ function approvalEvents(): SessionEvent[] {
 
 describe('Approval', () => {
   it('lists the roles required and why, who approved when, and the time left before it expires', async () => {
-    const frame = stripAnsi(await frameOf(<Approval {...base} state={fold(approvalEvents())} now={OPENED + 2 * HOUR} />));
+    const frame = stripAnsi(
+      await frameOf(<Approval {...base} state={fold(approvalEvents())} now={OPENED + 2 * HOUR} />),
+    );
     expect(frame).toContain('Tech Lead');
     expect(frame).toContain('@jane.doe');
     expect(frame).toContain('47:00:00 left');
@@ -40,15 +42,19 @@ describe('Approval', () => {
   });
 
   it('shows the escalation once the gate has waited past its limit', async () => {
-    const frame = stripAnsi(await frameOf(<Approval {...base} state={fold(approvalEvents())} now={OPENED + 25 * HOUR} />));
+    const frame = stripAnsi(
+      await frameOf(<Approval {...base} state={fold(approvalEvents())} now={OPENED + 25 * HOUR} />),
+    );
     expect(frame).toContain('ESCALATE: Waiting 25h on Infrastructure Lead, Business Owner');
     expect(frame).toContain('call the approver');
   });
 
   it('marks an approval that has expired and says it must be given again', async () => {
-    const frame = stripAnsi(await frameOf(<Approval {...base} state={fold(approvalEvents())} now={OPENED + 50 * HOUR} />));
+    const frame = stripAnsi(
+      await frameOf(<Approval {...base} state={fold(approvalEvents())} now={OPENED + 50 * HOUR} />),
+    );
     expect(frame).toContain('EXPIRED 2026-12-03 22:00 UTC');
-    expect(frame).toContain('it must be given again');
+    expect(frame).toMatch(/it must be\s+given again/);
   });
 
   it('names why an approval was refused', async () => {
@@ -59,9 +65,12 @@ describe('Approval', () => {
       step: 'prod-approval',
       role: 'infrastructure-lead',
       approver: '@alex',
-      reason: '@alex is conducting this session and cannot approve as Infrastructure Lead (separation of duties); ask another person.',
+      reason:
+        '@alex is conducting this session and cannot approve as Infrastructure Lead (separation of duties); ask another person.',
     });
-    const frame = stripAnsi(await frameOf(<Approval {...base} state={fold(events)} now={OPENED + 3 * HOUR} />));
+    const frame = stripAnsi(
+      await frameOf(<Approval {...base} state={fold(events)} now={OPENED + 3 * HOUR} />),
+    );
     expect(frame).toContain('Not recorded: @alex is conducting this session');
   });
 });
@@ -77,7 +86,10 @@ function gonogoEvents(coverage: number): SessionEvent[] {
       step: 'backend-tests',
       outcome: 'passed',
       detail: 'ok',
-      evidence: [evidence('coverage', coverage, `coverage ${coverage}%`), evidence('tests-passed', 212, '212 passed')],
+      evidence: [
+        evidence('coverage', coverage, `coverage ${coverage}%`),
+        evidence('tests-passed', 212, '212 passed'),
+      ],
     },
     {
       type: 'approval.recorded',
@@ -109,7 +121,9 @@ function gonogoEvents(coverage: number): SessionEvent[] {
 
 describe('GoNoGo', () => {
   it('shows NO-GO with the failing input, its value and limit, and what would change it', async () => {
-    const frame = stripAnsi(await frameOf(<GoNoGo {...base} state={fold(gonogoEvents(72))} now={T0 + HOUR} />));
+    const frame = stripAnsi(
+      await frameOf(<GoNoGo {...base} state={fold(gonogoEvents(72))} now={T0 + HOUR} />),
+    );
     expect(frame).toContain('Decision:  NO-GO');
     expect(frame).toMatch(/coverage\s+72%\s+>= 80%\s+✗ FAIL/);
     expect(frame).toContain('What would change it');
@@ -117,7 +131,9 @@ describe('GoNoGo', () => {
   });
 
   it('shows GO when every input is within its limit', async () => {
-    const frame = stripAnsi(await frameOf(<GoNoGo {...base} state={fold(gonogoEvents(85))} now={T0 + HOUR} />));
+    const frame = stripAnsi(
+      await frameOf(<GoNoGo {...base} state={fold(gonogoEvents(85))} now={T0 + HOUR} />),
+    );
     expect(frame).toContain('Decision:  GO ');
     expect(frame).toMatch(/coverage\s+85%\s+>= 80%\s+✓ ok/);
     expect(frame).not.toContain('✗ FAIL');
@@ -132,7 +148,15 @@ describe('GoNoGo', () => {
         at: T0 + HOUR,
         step: 'gonogo-prod',
         decision: 'NO-GO',
-        rows: [{ input: 'coverage', value: '72%', limit: '>= 80%', verdict: 'fail', reason: 'Coverage 72% is below the minimum 80%.' }],
+        rows: [
+          {
+            input: 'coverage',
+            value: '72%',
+            limit: '>= 80%',
+            verdict: 'fail',
+            reason: 'Coverage 72% is below the minimum 80%.',
+          },
+        ],
         whatWouldChange: ['Raise coverage to at least 80%.'],
       },
       { type: 'step.completed', at: T0 + HOUR, step: 'gonogo-prod', outcome: 'failed', detail: 'NO-GO' },

@@ -1,0 +1,255 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App, type ExitHow } from '../src/app.js';
+import type { SessionEvent } from '../src/core/session/events.js';
+import { Conductor } from '../src/engine/conductor.js';
+import type { AwsPort, NotifyPort, WorkPort } from '../src/engine/ports.js';
+import { type Clock, systemClock } from '../src/services/clock.js';
+import { SessionStore } from '../src/services/store/session-store.js';
+import { stripAnsi, tick } from './components/render-helpers.js';
+import { HOUR, MIN, passPhasesBefore, promotion, runbook, split, T0 } from './screens/fixtures.js';
+
+/**
+ * Key flows through the App over a real Conductor and a real journal in a temp home. The AWS, work
+ * and notify ports are unused by these flows: each throws (and is counted) if it is ever called.
+ */
+const NOW = T0 + 5 * HOUR;
+const homes: string[] = [];
+const mounted: Array<{ unmount: () => void; conductor: Conductor }> = [];
+
+afterEach(() => {
+  for (const m of mounted.splice(0)) {
+    m.unmount();
+    m.conductor.stop();
+  }
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+function setup(events: SessionEvent[], options: { risk?: 'low' | 'high' } = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'conductor-app-'));
+  homes.push(home);
+  const store = new SessionStore(home);
+  const clock: Clock = { ...systemClock, now: () => NOW };
+  const calls: string[] = [];
+  const unused =
+    (name: string) =>
+    async (..._args: unknown[]): Promise<never> => {
+      calls.push(name);
+      throw new Error(`${name} is not used in this test`);
+    };
+  const aws: AwsPort = {
+    verifyIdentity: unused('verifyIdentity'),
+    readRollbackTarget: unused('readRollbackTarget'),
+    readTrafficSplit: unused('readTrafficSplit'),
+    setCanaryWeight: unused('setCanaryWeight'),
+    promote: unused('promote'),
+    rollback: unused('rollback'),
+    fetchMetrics: unused('fetchMetrics'),
+    describeError: (error) => (error instanceof Error ? error.message : String(error)),
+  };
+  const work: WorkPort = { command: unused('command'), http: unused('http'), load: unused('load') };
+  const notify: NotifyPort = { post: unused('post') };
+  const conductor = new Conductor({
+    runbook,
+    runbookFile: 'runbooks/bbws.yaml',
+    promotion,
+    store,
+    journal: store.create(NOW),
+    clock,
+    aws: () => aws,
+    work,
+    notify,
+    conductor: '@alex',
+  });
+  conductor.create({
+    version: 'v42',
+    previousVersion: 'v41',
+    risk: options.risk ?? 'low',
+    ticket: 'CHG-1234',
+    runbookText: 'runbook',
+  });
+  for (const event of events) conductor.dispatch(event);
+  const exits: ExitHow[] = [];
+  const app = render(<App conductor={conductor} onExit={(how) => exits.push(how)} />);
+  mounted.push({ unmount: app.unmount, conductor });
+  const frame = () => stripAnsi(app.lastFrame() ?? '');
+  const press = async (...keys: string[]) => {
+    for (const key of keys) {
+      app.stdin.write(key);
+      await tick();
+      await tick();
+    }
+  };
+  const waitFor = async (text: string) => {
+    for (let i = 0; i < 200 && !frame().includes(text); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(frame()).toContain(text);
+  };
+  return { conductor, app, frame, press, waitFor, calls, exits, store };
+}
+
+const ENTER = '\r';
+const TAB = '\t';
+const ESC = '\x1b';
+const CTRL_C = '\x03';
+
+function shiftedEvents(): SessionEvent[] {
+  const at = T0 + 4 * HOUR;
+  return [
+    ...passPhasesBefore('canary'),
+    { type: 'phase.started', at, phase: 'canary' },
+    { type: 'step.started', at, step: 'prod-canary', attempt: 1 },
+    {
+      type: 'rollback-target.recorded',
+      at,
+      target: {
+        apiGateway: {
+          restApiId: 'a1b2c3d4e5',
+          stage: 'prod',
+          deploymentId: 'dep-41',
+          canaryDeploymentId: 'dep-42',
+        },
+        lambdas: [
+          { functionName: 'bbws-prod-auth-lambda', alias: 'prod', stableVersion: '41', canaryVersion: '42' },
+        ],
+      },
+    },
+    { type: 'traffic.shifted', at, weight: 10, split: split(10, at) },
+    { type: 'canary.stage.started', at, step: 'prod-canary', stage: 0, weight: 10, holdMs: 15 * MIN },
+  ];
+}
+
+describe('App key flows', () => {
+  it('records an approval through the form: approver, role, comment, reference', async () => {
+    const t = setup(passPhasesBefore('approval'), { risk: 'high' });
+    await t.waitFor('Tech Lead and Infrastructure Lead approve');
+    await t.press('a');
+    await t.waitFor('Record an approval');
+    await t.press('@jane.doe', TAB, TAB, 'Performance baseline met, ready for PROD', ENTER);
+    await t.waitFor('Approval by @jane.doe as Tech Lead recorded.');
+    expect(t.conductor.state.approvals).toEqual([
+      expect.objectContaining({ role: 'tech-lead', approver: '@jane.doe', reference: 'CHG-1234' }),
+    ]);
+    expect(t.frame()).toMatch(/Tech Lead\s+✓ approved\s+@jane\.doe/);
+    // The next approval picks a role still waiting; the conductor may not approve (separation of duties).
+    await t.press('a', '@alex', TAB, '\x1b[B', TAB, 'fine by me', ENTER);
+    await t.waitFor('cannot approve as Business Owner');
+    expect(t.conductor.state.approvals).toHaveLength(1);
+    await t.press(ESC);
+    await t.waitFor('Not recorded: @alex is conducting this session');
+  });
+
+  it('confirms a manual item with space, refusing it without the evidence note it requires', async () => {
+    const before = passPhasesBefore('approval').filter(
+      (e) =>
+        !(
+          (e.type === 'step.started' || e.type === 'step.completed') &&
+          ['infrastructure-readiness', 'prod-change-ticket'].includes(e.step)
+        ) && e.type !== 'phase.completed',
+    );
+    const t = setup(before);
+    await t.waitFor('space: mark done (an evidence note is required');
+    await t.press(' ');
+    await t.waitFor('Confirm: No drift, IAM/VPC consistent');
+    await t.press(ENTER);
+    await t.waitFor('evidence note is required.');
+    await t.press('https://wiki/infra-check-42', ENTER);
+    await t.waitFor('Item confirmed.');
+    const step = t.conductor.state.steps.find((s) => s.id === 'infrastructure-readiness');
+    expect(step).toMatchObject({
+      status: 'passed',
+      confirmedBy: '@alex',
+      note: 'https://wiki/infra-check-42',
+    });
+  });
+
+  it('asks before a dangerous command, showing argv and account, then runs it and reruns it with r', async () => {
+    const t = setup(passPhasesBefore('deploy'));
+    void t.conductor.start();
+    await t.waitFor('DANGEROUS: this changes PROD');
+    expect(t.calls).toEqual([]);
+    await t.press(ENTER);
+    await t.waitFor('run it');
+    expect(t.frame()).toContain('$ terraform apply prod.tfplan');
+    expect(t.frame()).toContain('AWS account 093646564004 (PROD)');
+    expect(t.calls).toEqual([]);
+    await t.press(ENTER);
+    // The (unused) work port refuses, so the step fails: the screen offers a rerun.
+    await t.waitFor('r: run it again');
+    expect(t.conductor.state.steps.find((s) => s.id === 'terraform-apply-prod')).toMatchObject({
+      dangerousConfirmedBy: '@alex',
+      status: 'failed',
+      attempts: 1,
+    });
+    await t.press('r');
+    await t.waitFor('try 2');
+    expect(t.calls).toEqual(['command', 'command']);
+  });
+
+  it('never quits silently on q or ctrl+c while traffic is shifted: detach, abort or cancel', async () => {
+    const t = setup(shiftedEvents());
+    await t.waitFor('[10%]');
+    await t.press('q');
+    await t.waitFor('10% of traffic is on v42. Leave it like that?');
+    expect(t.exits).toEqual([]);
+    await t.press(ESC);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.frame()).not.toContain('Leave it like that?');
+    await t.press(CTRL_C);
+    await t.waitFor('Leave it like that?');
+    expect(t.exits).toEqual([]);
+    await t.press(ENTER);
+    expect(t.exits).toEqual(['detach']);
+  });
+
+  it('quits without a question when no traffic has moved', async () => {
+    const t = setup(passPhasesBefore('approval'));
+    await t.waitFor('PROD approvals');
+    await t.press('q');
+    expect(t.exits).toEqual(['quit']);
+  });
+
+  it('aborts with x at once while traffic is shifted: the rollback request is sent before anything else', async () => {
+    const t = setup(shiftedEvents());
+    await t.waitFor('x ABORT & ROLL BACK');
+    const abort = vi.spyOn(t.conductor, 'abort');
+    await t.press('x');
+    expect(abort).toHaveBeenCalledTimes(1);
+    expect(t.calls[0]).toBe('rollback');
+    expect(t.conductor.state.rollback).toMatchObject({ trigger: 'conductor', by: '@alex' });
+    await t.waitFor('ROLLING BACK v42');
+  });
+
+  it('aborts with ctrl+x from inside a form, where x is just a letter', async () => {
+    const t = setup(shiftedEvents());
+    await t.waitFor('[10%]');
+    await t.press('n');
+    await t.waitFor('Advance to the next stage now?');
+    await t.press('x');
+    expect(t.conductor.state.rollback).toBeUndefined();
+    await t.waitFor('▸ reason');
+    expect(t.frame()).toMatch(/reason\s+x/);
+    await t.press('\x18');
+    expect(t.conductor.state.rollback).toMatchObject({ trigger: 'conductor' });
+  });
+
+  it('opens help, notifications and the journal tail, and esc closes them without quitting', async () => {
+    const t = setup(shiftedEvents());
+    await t.waitFor('[10%]');
+    await t.press('?');
+    await t.waitFor('ABORT & ROLL BACK');
+    await t.waitFor('Keys');
+    await t.press(ESC);
+    await t.press('N');
+    await t.waitFor('Notifications (0)');
+    await t.press(ESC, 'l');
+    await t.waitFor('Journal tail');
+    expect(t.frame()).toContain('canary stage 1: 10%');
+    await t.press(ESC);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.frame()).not.toContain('Journal tail');
+    expect(t.exits).toEqual([]);
+  });
+});

@@ -485,7 +485,8 @@ export function App({ conductor, rehearsal, onExit }: AppProps) {
 
   if (isTooSmall(size)) return <TooSmall size={size} />;
 
-  const wideEnoughForRail = !(screen === 'canary' || screen === 'monitor') || size.columns >= 120;
+  // The rail costs 25 columns: below 100 the screens need them more (charts need 120).
+  const wideEnoughForRail = size.columns >= (screen === 'canary' || screen === 'monitor' ? 120 : 100);
   const area = mainArea(size.rows, size.columns, wideEnoughForRail);
   const flashRows = ui.flash ? 1 : 0;
   const dialog = dialogFor(ui, conductor, area.width);

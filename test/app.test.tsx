@@ -132,7 +132,7 @@ describe('App key flows', () => {
     expect(t.conductor.state.approvals).toEqual([
       expect.objectContaining({ role: 'tech-lead', approver: '@jane.doe', reference: 'CHG-1234' }),
     ]);
-    expect(t.frame()).toMatch(/Tech Lead\s+✓ approved\s+@jane\.doe/);
+    expect(t.frame()).toMatch(/Tech Lead\s+✓ approved\s+\S+ left\s+@jane\.doe/);
     // The next approval picks a role still waiting; the conductor may not approve (separation of duties).
     await t.press('a', '@alex', TAB, '\x1b[B', TAB, 'fine by me', ENTER);
     await t.waitFor('cannot approve as Business Owner');

@@ -19,19 +19,24 @@ export function approvalStepOf(props: Pick<ScreenProps, 'state' | 'promotion'>):
   return lastDef?.kind === 'approval' ? lastDef : undefined;
 }
 
-function utc(ms: number): string {
+function _utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** "expires in 47:59:00 (2026-12-01 14:00 UTC)" — a countdown a tired person can compare. */
+/** The countdown a tired person can compare at a glance: "47:00:00 left", or EXPIRED. */
 function expiryCell(role: RoleStatus, now: number): Cell {
   if (role.expiresAt === undefined) return { text: '—', tone: 'muted' };
-  if (role.state === 'expired') return { text: `EXPIRED ${utc(role.expiresAt)}`, tone: 'danger', bold: true };
+  if (role.state === 'expired') return { text: 'EXPIRED', tone: 'danger', bold: true };
   const left = role.expiresAt - now;
-  return {
-    text: `${formatClock(left)} left · ${utc(role.expiresAt)}`,
-    tone: left < 3_600_000 ? 'warn' : undefined,
-  };
+  return { text: `${formatClock(left)} left`, tone: left < 3_600_000 ? 'warn' : undefined };
+}
+
+/** Who approved when, and until when: "@jane.doe 12-01 22:00 → 12-03 22:00 UTC". */
+function approvedByCell(role: RoleStatus): string {
+  if (!role.approval) return '';
+  const short = (ms: number) => new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
+  const until = role.expiresAt !== undefined ? ` → ${short(role.expiresAt)} UTC` : '';
+  return `${role.approval.approver} ${short(role.approval.at)}${until}`;
 }
 
 const STATE_CELL: Record<RoleStatus['state'], Cell> = {
@@ -63,15 +68,15 @@ export function Approval(props: ScreenProps) {
       </Text>
       <Table
         columns={[
-          { key: 'role', title: 'role', width: 20 },
-          { key: 'state', title: 'state', width: 12 },
-          { key: 'who', title: 'approved by', width: 24 },
-          { key: 'expiry', title: 'expires' },
+          { key: 'role', title: 'role', width: 19 },
+          { key: 'state', title: 'state', width: 11 },
+          { key: 'expiry', title: 'expires in', width: 13 },
+          { key: 'who', title: 'approved by, at → until' },
         ]}
         rows={status.roles.map((role) => ({
           role: titles[role.role] ?? role.role,
           state: STATE_CELL[role.state],
-          who: role.approval ? `${role.approval.approver} ${utc(role.approval.at).slice(11)}` : '',
+          who: approvedByCell(role),
           expiry: expiryCell(role, now),
         }))}
         width={width}

@@ -26,7 +26,7 @@ export function FormView({ form, width }: { form: FormModel; width: number }) {
               {field.label.padEnd(labelWidth)}
             </Text>
             <Text inverse={focused && !field.options}>{value || (focused ? ' ' : '')}</Text>
-            {field.hint && (focused || !field.value) ? <Text dimColor> {field.hint}</Text> : null}
+            {field.hint && !field.value ? <Text dimColor> {field.hint}</Text> : null}
             {field.required && !field.value ? <Text color={theme.warn}> *</Text> : null}
           </Text>
         );

@@ -34,7 +34,9 @@ describe('Checklist', () => {
       ),
     );
     expect(frame).toContain('Pre-promotion validation');
-    expect(frame).toContain('8 of 10 done');
+    expect(frame).toContain(
+      `${stepIndex('infrastructure-readiness')} of ${promotion.phases[0].steps.length} done`,
+    );
     expect(frame).toContain('space: mark done (an evidence note is required');
   });
 

@@ -34,7 +34,7 @@ describe('Approval', () => {
     expect(frame).toContain('Tech Lead');
     expect(frame).toContain('@jane.doe');
     expect(frame).toContain('47:00:00 left');
-    expect(frame).toContain('2026-12-03 22:00 UTC');
+    expect(frame).toContain('@jane.doe 12-01 22:00 → 12-03 22:00 UTC');
     expect(frame).toContain('Business Owner: risk high -> Business Owner');
     expect(frame).toMatch(/Infrastructure Lead\s+· waiting/);
     expect(frame).toContain('a or enter: record an approval');
@@ -53,7 +53,8 @@ describe('Approval', () => {
     const frame = stripAnsi(
       await frameOf(<Approval {...base} state={fold(approvalEvents())} now={OPENED + 50 * HOUR} />),
     );
-    expect(frame).toContain('EXPIRED 2026-12-03 22:00 UTC');
+    expect(frame).toMatch(/Tech Lead\s+✗ expired\s+EXPIRED/);
+    expect(frame).toContain('expired at 2026-12-03 22:00 UTC');
     expect(frame).toMatch(/it must be\s+given again/);
   });
 

@@ -35,6 +35,7 @@ import {
   missingField,
   moveInForm,
   nextField,
+  readChunk,
   typeInto,
   withError,
 } from './screens/form.js';
@@ -308,7 +309,12 @@ export function App({ conductor, rehearsal, onExit }: AppProps) {
       if (binding?.id === 'up') return setUi((u) => ({ ...u, form: moveInForm(form, -1) }));
       if (binding?.id === 'down') return setUi((u) => ({ ...u, form: moveInForm(form, 1) }));
       if (key.backspace || key.delete) return setUi((u) => ({ ...u, form: erase(form) }));
-      if (input && !key.ctrl && !key.meta) setUi((u) => ({ ...u, form: typeInto(form, input) }));
+      if (input && !key.ctrl && !key.meta) {
+        const chunk = readChunk(input);
+        const typed = typeInto(form, chunk.text);
+        if (chunk.submit) return submitForm(typed);
+        setUi((u) => ({ ...u, form: typed }));
+      }
       return;
     }
     if (!binding) return;

@@ -155,7 +155,8 @@ describe('App key flows', () => {
     await t.waitFor('Confirm: No drift, IAM/VPC consistent');
     await t.press(ENTER);
     await t.waitFor('evidence note is required.');
-    await t.press('https://wiki/infra-check-42', ENTER);
+    // Typed fast (or pasted), the note and its enter arrive as one chunk.
+    await t.press('https://wiki/infra-check-42\r');
     await t.waitFor('Item confirmed.');
     const step = t.conductor.state.steps.find((s) => s.id === 'infrastructure-readiness');
     expect(step).toMatchObject({

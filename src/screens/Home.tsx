@@ -15,6 +15,7 @@ import {
   missingField,
   moveInForm,
   nextField,
+  readChunk,
   typeInto,
   withError,
 } from './form.js';
@@ -112,6 +113,19 @@ export function Home(props: HomeProps) {
     running: false,
   };
 
+  const submit = (form: FormModel) => {
+    const v = formValues(form);
+    const error = props.onStart({
+      runbookFile: v.runbookFile,
+      edge: v.edge,
+      version: v.version,
+      ticket: v.ticket,
+      risk: v.risk as Risk,
+      window: v.window,
+    });
+    setForm(error ? withError(form, error) : undefined);
+  };
+
   useInput((input, key) => {
     const current = formRef.current;
     const binding = matchKey(input, key, { ...ctx, overlay: current ? 'form' : undefined });
@@ -124,19 +138,17 @@ export function Home(props: HomeProps) {
       if (binding?.id === 'confirm') {
         const missing = missingField(current);
         if (missing) return setForm(withError(current, missing));
-        const v = formValues(current);
-        const error = props.onStart({
-          runbookFile: v.runbookFile,
-          edge: v.edge,
-          version: v.version,
-          ticket: v.ticket,
-          risk: v.risk as Risk,
-          window: v.window,
-        });
-        return setForm(error ? withError(current, error) : undefined);
+        return submit(current);
       }
       if (key.backspace || key.delete) return setForm(erase(current));
-      if (input && !key.ctrl && !key.meta) setForm(typeInto(current, input));
+      if (input && !key.ctrl && !key.meta) {
+        const chunk = readChunk(input);
+        const typed = typeInto(current, chunk.text);
+        if (!chunk.submit) return setForm(typed);
+        const missing = missingField(typed);
+        if (missing) return setForm(withError(typed, missing));
+        return submit(typed);
+      }
       return;
     }
     switch (binding?.id) {

@@ -97,3 +97,13 @@ export function missingField(form: FormModel): string | undefined {
 export function withError(form: FormModel, error: string): FormModel {
   return { ...form, error };
 }
+
+/**
+ * A chunk of typed input. A fast typist or a paste can deliver "LGTM\r" as one chunk, which Ink
+ * does not split into keys: the text before the line break is typed and the break submits.
+ */
+export function readChunk(input: string): { text: string; submit: boolean } {
+  const at = input.search(/[\r\n]/);
+  if (at < 0) return { text: input, submit: false };
+  return { text: input.slice(0, at), submit: true };
+}

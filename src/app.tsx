@@ -9,6 +9,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
+import { Banner } from './components/Banner.js';
 import { ConfirmDialog, type ConfirmDialogProps, detachQuestion } from './components/ConfirmDialog.js';
 import { Frame, mainArea } from './components/Frame.js';
 import { Header } from './components/Header.js';
@@ -47,7 +48,14 @@ import { defaultSelection, keyContextFor, phaseSteps } from './screens/route.js'
 import { Summary } from './screens/Summary.js';
 import { canaryPercentOf } from './screens/series.js';
 import type { ScreenProps } from './screens/types.js';
-import { isTooSmall, TooSmall, useTerminalSize } from './terminal/index.js';
+import {
+  isTooSmall,
+  type Theme,
+  ThemeProvider,
+  TooSmall,
+  themeFor,
+  useTerminalSize,
+} from './terminal/index.js';
 
 export type ExitHow = 'detach' | 'quit';
 
@@ -60,6 +68,8 @@ export interface AppProps {
    * shifted (or the session is over); the caller records conductor.detach() and stops.
    */
   onExit: (how: ExitHow) => void;
+  /** Colours by meaning; default from the environment (NO_COLOR turns colour off). */
+  theme?: Theme;
 }
 
 type ConfirmPurpose = { type: 'quit' } | { type: 'dangerous'; step: string };
@@ -112,7 +122,16 @@ function osc52(text: string): string {
   return `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
 }
 
-export function App({ conductor, rehearsal, onExit }: AppProps) {
+export function App(props: AppProps) {
+  const theme = useMemo(() => props.theme ?? themeFor(process.env), [props.theme]);
+  return (
+    <ThemeProvider theme={theme}>
+      <Session {...props} />
+    </ThemeProvider>
+  );
+}
+
+function Session({ conductor, rehearsal, onExit }: AppProps) {
   useConductorVersion(conductor);
   useTicker(500);
   const size = useTerminalSize();
@@ -283,7 +302,7 @@ export function App({ conductor, rehearsal, onExit }: AppProps) {
   };
 
   const leave = () => {
-    if (conductor.trafficShifted)
+    if (conductor.trafficShifted && conductor.state.status !== 'completed')
       setUi((u) => ({ ...u, overlay: 'confirm', confirm: { type: 'quit' }, form: undefined }));
     else onExit('quit');
   };
@@ -494,7 +513,12 @@ export function App({ conductor, rehearsal, onExit }: AppProps) {
   // The rail costs 25 columns: below 100 the screens need them more (charts need 120).
   const wideEnoughForRail = size.columns >= (screen === 'canary' || screen === 'monitor' ? 120 : 100);
   const area = mainArea(size.rows, size.columns, wideEnoughForRail);
-  const flashRows = ui.flash ? 1 : 0;
+  // A halted session says why on every screen (the canary screen says it in its own panel).
+  const halted =
+    screen !== 'canary' && (state.status === 'halted' || waiting?.kind === 'halted')
+      ? ((waiting?.kind === 'halted' ? waiting.message : state.summary) ?? 'the session is halted')
+      : undefined;
+  const flashRows = (ui.flash ? 1 : 0) + (halted ? 1 : 0);
   const dialog = dialogFor(ui, conductor, area.width);
   const dialogRows = dialog ? dialog.rows : 0;
   const screenProps: ScreenProps = {
@@ -532,6 +556,7 @@ export function App({ conductor, rehearsal, onExit }: AppProps) {
   } else {
     main = (
       <Box flexDirection="column" width={area.width} height={area.height} overflow="hidden">
+        {halted ? <Banner kind="danger" text={`Halted: ${halted}`} /> : null}
         {ui.flash ? (
           <Text wrap="truncate" bold>
             › {ui.flash}

@@ -205,6 +205,23 @@ describe('App key flows', () => {
     expect(t.exits).toEqual(['detach']);
   });
 
+  it('leaves a completed promotion without a question, though all traffic is on the new version', async () => {
+    const t = setup([
+      ...shiftedEvents(),
+      { type: 'canary.promoted', at: NOW, step: 'prod-canary', split: split(100, NOW) },
+      {
+        type: 'session.completed',
+        at: NOW,
+        outcome: 'promoted',
+        summary: 'v42 promoted to PROD; every step passed.',
+      },
+    ]);
+    await t.waitFor('PROMOTED');
+    expect(t.frame()).not.toContain('ABORT');
+    await t.press('q');
+    expect(t.exits).toEqual(['quit']);
+  });
+
   it('quits without a question when no traffic has moved', async () => {
     const t = setup(passPhasesBefore('approval'));
     await t.waitFor('PROD approvals');
@@ -252,5 +269,50 @@ describe('App key flows', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(t.frame()).not.toContain('Journal tail');
     expect(t.exits).toEqual([]);
+  });
+
+  it('copies the selected notification to the clipboard with OSC 52, so it works over SSH', async () => {
+    const text = 'PROD deployment scheduled: v42, window 22:00-02:00 UTC, ticket CHG-1234';
+    const t = setup([
+      ...shiftedEvents(),
+      {
+        type: 'notification.rendered',
+        at: T0 + 4 * HOUR,
+        step: 'prod-canary',
+        template: 'prod-canary-progress',
+        channel: 'operations',
+        text,
+      },
+    ]);
+    await t.waitFor('[10%]');
+    await t.press('N');
+    await t.waitFor('#operations · prod-canary-progress · not posted (no webhook)');
+    expect(t.frame()).toContain(text);
+    await t.press('c');
+    const osc = `\x1b]52;c;${Buffer.from(text).toString('base64')}\x07`;
+    expect(t.app.frames.some((f) => f.includes(osc))).toBe(true);
+    await t.waitFor('Copied the #operations message to the clipboard (OSC 52).');
+  });
+
+  it('shows a clear message below 80x24 instead of a broken layout, and x still aborts', async () => {
+    const t = setup(shiftedEvents());
+    await t.waitFor('[10%]');
+    Object.defineProperty(t.app.stdout, 'columns', { value: 60, configurable: true });
+    t.app.stdout.emit('resize');
+    await t.waitFor('This terminal is 60x24; conductor needs at least 80x24.');
+    await t.press('x');
+    expect(t.conductor.state.rollback).toMatchObject({ trigger: 'conductor' });
+  });
+
+  it('says why a halted session stopped, on whatever screen it is', async () => {
+    const t = setup([
+      ...passPhasesBefore('approval'),
+      {
+        type: 'session.halted',
+        at: NOW,
+        reason: 'The AWS credentials for PROD have expired; run aws sso login --profile bbws-prod.',
+      },
+    ]);
+    await t.waitFor('Halted: The AWS credentials for PROD have expired');
   });
 });

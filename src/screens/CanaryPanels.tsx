@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
 import { Banner } from '../components/Banner.js';
 import { Countdown } from '../components/Countdown.js';
 import { MetricChart } from '../components/MetricChart.js';
@@ -19,7 +20,8 @@ export function ChartPair(props: {
   height: number;
 }) {
   const { samples, bands, slots, spanMs, width, height } = props;
-  const series = stageSeries(samples, bands);
+  // The charts are memoised on their props: new series only when a sample arrives, not every tick.
+  const series = useMemo(() => stageSeries(samples, bands), [samples, bands]);
   const half = Math.floor((width - 1) / 2);
   return (
     <Box width={width} height={height} overflow="hidden">

@@ -72,7 +72,8 @@ export function keyContextFor(state: SessionState, waiting: Waiting | undefined,
   return {
     screen,
     overlay: ui.overlay,
-    trafficShifted: trafficShifted(state),
+    // After the session completed there is nothing left to abort (the engine refuses it).
+    trafficShifted: trafficShifted(state) && state.status !== 'completed',
     running,
     holdActive,
     selectedItem,

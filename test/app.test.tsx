@@ -315,4 +315,87 @@ describe('App key flows', () => {
     ]);
     await t.waitFor('Halted: The AWS credentials for PROD have expired');
   });
+
+  it('advances a stage early only with a reason, through n', async () => {
+    const t = setup(shiftedEvents());
+    await t.waitFor('[10%]');
+    await t.press('n');
+    await t.waitFor('Advance to the next stage now?');
+    await t.press(ENTER);
+    await t.waitFor('reason is required.');
+    await t.press('baseline met, business asked to speed up', ENTER);
+    await t.waitFor('Advancing to the next stage.');
+    expect(t.conductor.state.canary?.stages[0].choices).toEqual([
+      expect.objectContaining({
+        choice: 'advance',
+        by: '@alex',
+        reason: 'baseline met, business asked to speed up',
+      }),
+    ]);
+  });
+
+  it('answers the end-of-stage decision with enter: extend the hold', async () => {
+    const t = setup([
+      ...shiftedEvents(),
+      {
+        type: 'canary.stage.decision-needed',
+        at: NOW,
+        step: 'prod-canary',
+        stage: 0,
+        action: 'ask',
+        reason: '2 of 15 samples were outside the pass band (WATCH). Extend, advance, or roll back.',
+      },
+    ]);
+    await t.waitFor('needs a decision');
+    await t.press(ENTER);
+    await t.waitFor('Stage 1 (10%): what now?');
+    expect(t.frame()).toContain('‹ extend ›');
+    await t.press(ENTER);
+    await t.waitFor('Stage decision: extend.');
+    const stage = t.conductor.state.canary?.stages[0];
+    expect(stage?.extendedMs).toBe(
+      promotion.phases.flatMap((p) => p.steps).find((s) => s.kind === 'canary')?.extendBy,
+    );
+    expect(stage?.decision).toBeUndefined();
+  });
+
+  it('holds an armed automatic rollback with h and a reason', async () => {
+    const t = setup([
+      ...shiftedEvents(),
+      {
+        type: 'canary.auto-rollback.armed',
+        at: NOW,
+        step: 'prod-canary',
+        deadline: NOW + 30_000,
+        reason: 'rollback band held for 3 samples in a row',
+      },
+    ]);
+    await t.waitFor('AUTO-ROLLBACK');
+    await t.press('h');
+    await t.waitFor('Hold the automatic rollback?');
+    await t.press('checking a noisy client', ENTER);
+    await t.waitFor('Automatic rollback HELD by @alex: checking a noisy client');
+    expect(t.conductor.state.canary?.autoRollback).toMatchObject({ heldBy: '@alex' });
+  });
+
+  it('resolves a traffic drift by adopting the live split', async () => {
+    const t = setup([
+      ...shiftedEvents(),
+      {
+        type: 'drift.detected',
+        at: NOW,
+        recordedWeight: 10,
+        live: split(25, NOW),
+        details: ['API Gateway canary: journal 10%, AWS 25%'],
+      },
+    ]);
+    await t.waitFor('DRIFT: the journal says 10%');
+    await t.press(ENTER);
+    await t.waitFor('‹ adopt ›');
+    await t.press(ENTER);
+    await t.waitFor('[10%]');
+    expect(t.conductor.state.drift?.resolved).toBe('adopt');
+    expect(t.conductor.state.recordedWeight).toBe(25);
+    expect(t.calls).toEqual([]);
+  });
 });

@@ -52,9 +52,9 @@ export function keyContextFor(state: SessionState, waiting: Waiting | undefined,
     (s) => s.status === 'running' && s.kind !== 'canary' && s.kind !== 'monitor',
   );
   const stage = currentStage(state);
+  // Only a canary stage has a hold to pause, extend or cut short; the monitoring window runs its course.
   const holdActive =
-    (screen === 'canary' && stage !== undefined && stage.completedAt === undefined && !stage.decision) ||
-    (screen === 'monitor' && state.canary?.monitor !== undefined);
+    screen === 'canary' && stage !== undefined && stage.completedAt === undefined && !stage.decision;
   let selectedItem: KeyContext['selectedItem'];
   if (screen === 'checklist') {
     const item = phaseSteps(state)[ui.selected];

@@ -132,7 +132,10 @@ export function App(props: AppProps) {
 }
 
 function Session({ conductor, rehearsal, onExit }: AppProps) {
-  useConductorVersion(conductor);
+  const version = useConductorVersion(conductor);
+  // The engine appends to liveOutput in place: a memoised pane needs a new array to see new lines.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is what says the lines changed
+  const liveOutput = useMemo(() => conductor.liveOutput.slice(), [conductor, version]);
   useTicker(500);
   const size = useTerminalSize();
   const { stdout } = useStdout();
@@ -565,7 +568,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
         {renderScreen(screen, screenProps, {
           selected,
           logOffset: ui.logOffset,
-          liveOutput: conductor.liveOutput,
+          liveOutput,
           files,
           dir: conductor.options.journal.dir,
         })}

@@ -398,4 +398,30 @@ describe('App key flows', () => {
     expect(t.conductor.state.recordedWeight).toBe(25);
     expect(t.calls).toEqual([]);
   });
+
+  it("scrolls back through a running command's output with k and forward with j", async () => {
+    const steps = promotion.phases[0].steps;
+    const running = steps.find((s) => s.kind === 'command')!.id;
+    const done = steps
+      .slice(
+        0,
+        steps.findIndex((s) => s.id === running),
+      )
+      .map((s) => s.id);
+    const before = passPhasesBefore('approval').filter(
+      (e) =>
+        !((e.type === 'step.started' || e.type === 'step.completed') && !done.includes(e.step)) &&
+        e.type !== 'phase.completed',
+    );
+    const t = setup([...before, { type: 'step.started', at: NOW, step: running, attempt: 1 }]);
+    t.conductor.liveOutput.push(...Array.from({ length: 50 }, (_, i) => `output line ${i}`));
+    t.conductor.notify();
+    await t.waitFor('of 50');
+    expect(t.frame()).toContain('output line 49');
+    await t.press('k', 'k', 'k');
+    await t.waitFor('3 newer below (j)');
+    expect(t.frame()).not.toContain('output line 49');
+    await t.press('j');
+    await t.waitFor('2 newer below (j)');
+  });
 });

@@ -6,9 +6,11 @@ import { CommandLog } from '../components/CommandLog.js';
 import { formatClock } from '../components/format.js';
 import { type Cell, Table } from '../components/Table.js';
 import { formatDuration } from '../core/runbook/duration.js';
+import { interpolate } from '../core/runbook/interpolate.js';
 import type { Step } from '../core/runbook/schema.js';
-import { currentStep, stepDefinition } from '../core/session/selectors.js';
+import { currentStep, stepDefinition, stepEnvironment } from '../core/session/selectors.js';
 import type { StepState } from '../core/session/state.js';
+import { sessionVariables } from '../core/session/variables.js';
 import { useTheme } from '../terminal/theme.js';
 import { commandFacts, shellLine } from './command-facts.js';
 import { phaseSteps } from './route.js';
@@ -142,14 +144,14 @@ function ItemDetail(props: ChecklistProps & { item: StepState; def: Step }) {
   } else if (def.kind === 'http') {
     lines.push(
       <Text key="url" wrap="truncate">
-        {def.method} {def.url} expects {def.expectStatus}
+        {def.method} {urlOf(props, def.url)} expects {def.expectStatus}
       </Text>,
     );
   } else if (def.kind === 'load') {
     lines.push(
       <Text key="url" wrap="truncate">
-        load {def.url} · {def.concurrency} connections · error rate ≤ {def.maxErrorRatePct}% · p95 ≤{' '}
-        {formatDuration(def.maxP95)}
+        load {urlOf(props, def.url)} · {def.concurrency} connections · error rate ≤ {def.maxErrorRatePct}% ·
+        p95 ≤ {formatDuration(def.maxP95)}
       </Text>,
     );
   } else if (def.kind === 'notify') {
@@ -217,6 +219,12 @@ function ItemDetail(props: ChecklistProps & { item: StepState; def: Step }) {
       ) : null}
     </Box>
   );
+}
+
+/** A step's URL with its placeholders filled in for the environment it runs against. */
+function urlOf(props: ChecklistProps & { item: StepState }, url: string): string {
+  const env = stepEnvironment(props.runbook, props.promotion, props.item.id);
+  return interpolate(url, sessionVariables(props.runbook, props.state, props.now, env.id));
 }
 
 function Detail({

@@ -40,7 +40,7 @@ export interface Scenario {
 const MINUTE = 60_000;
 /** Gives a p95 of about 180 ms: 101 * exp(1.645 * 0.35). */
 const STABLE: VersionBehaviour = {
-  errorProbability: 0.001,
+  errorProbability: 0.0005,
   latencyMedianMs: 101,
   latencySigma: 0.35,
   throttleProbability: 0,
@@ -58,7 +58,7 @@ function scenario(
   return {
     name,
     description: coverage === undefined ? { title, description } : { title, description, coverage },
-    requestsPerMinute: 1200,
+    requestsPerMinute: 6000,
     behaviour: healthy(),
     cloudwatchThrottleRate: 0,
     ...rest,

@@ -56,7 +56,9 @@ export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: Aws
         {
           targets: targets(),
           rollbackTarget: target,
-          periodSec: Math.max(60, Math.round(request.periodMs / 60_000) * 60),
+          // One datapoint over the whole window: CloudWatch computes the window's true p95, not
+          // the highest of several noisy per-minute p95s.
+          periodSec: Math.max(60, Math.round((request.end - request.start) / 60_000) * 60),
           extra: request.extra,
           start: request.start,
           end: request.end,

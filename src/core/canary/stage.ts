@@ -77,6 +77,9 @@ function count(verdicts: readonly Verdict[], ...of: Verdict[]): number {
   return verdicts.filter((v) => of.includes(v)).length;
 }
 
+/** Passing samples in a row that outweigh earlier unknown ones at the end of a stage. */
+export const RECOVERED_AFTER = 3;
+
 export function endOfStage(verdicts: readonly Verdict[]): StageEnd {
   const n = verdicts.length;
   if (n === 0) {
@@ -95,6 +98,18 @@ export function endOfStage(verdicts: readonly Verdict[]): StageEnd {
     };
   }
   const unknown = count(verdicts, 'STALE', 'INSUFFICIENT');
+  const watch = count(verdicts, 'WATCH');
+  // Unknown samples early in a stage (a 10% canary's first minutes, a CloudWatch blip) do not
+  // hold a stage whose trailing window has since been judged PASS again and again: the last
+  // RECOVERED_AFTER samples passed on more data than the unknown ones ever had.
+  const recovered = n >= RECOVERED_AFTER && verdicts.slice(-RECOVERED_AFTER).every((v) => v === 'PASS');
+  if (unknown > 0 && watch === 0 && recovered) {
+    return {
+      action: 'advance',
+      reason: `The last ${RECOVERED_AFTER} samples passed (${unknown} earlier sample(s) could not be judged).`,
+      choices: [],
+    };
+  }
   if (unknown > 0) {
     const stale = count(verdicts, 'STALE');
     const parts = [
@@ -107,7 +122,6 @@ export function endOfStage(verdicts: readonly Verdict[]): StageEnd {
       choices: ['extend', 'rollback'],
     };
   }
-  const watch = count(verdicts, 'WATCH');
   if (watch > 0) {
     return {
       action: 'ask',

@@ -134,6 +134,8 @@ export const loadStepSchema = z.strictObject({
   duration: durationSchema.optional(),
   maxErrorRatePct: z.number().min(0).max(100),
   maxP95: durationSchema,
+  /** The recorded performance baseline p95: the go/no-go judges "p95 within baseline +10%" against it (8.1). */
+  baselineP95: durationSchema.optional(),
 });
 
 export const conditionalRoleSchema = z.strictObject({
@@ -214,6 +216,11 @@ export const canaryStepSchema = z.strictObject({
   }),
   stages: z.array(canaryStageSchema).min(1),
   period: durationSchema.default(60_000),
+  /**
+   * Each poll judges the trailing window (never reaching back before the first traffic shift):
+   * one minute of a 10% canary is too few requests for a 0.5% error-rate band to mean anything.
+   */
+  window: durationSchema.default(300_000),
   bands: z.strictObject({ pass: bandSchema, nogo: bandSchema, rollback: bandSchema }),
   /** Samples in the rollback band in a row before an automatic rollback (10.2 "persistent"). */
   sustained: z.number().int().min(1).default(3),

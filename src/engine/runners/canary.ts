@@ -83,11 +83,19 @@ export async function pollOnce(
 ): Promise<SampleJudgement | undefined> {
   const aws = c.awsFor();
   const windowEnd = Math.floor(c.now() / periodMs) * periodMs;
-  const windowStart = windowEnd - periodMs;
+  const firstShift = c.state.canary?.stages[0]?.startedAt ?? windowEnd - periodMs;
+  const notBefore = Math.ceil(firstShift / periodMs) * periodMs;
+  const windowStart = Math.min(
+    windowEnd - periodMs,
+    Math.max(windowEnd - Math.max(def.window, periodMs), notBefore),
+  );
   const timeout = new AbortController();
   const onLoopAbort = () => timeout.abort(c.signal.reason);
   c.signal.addEventListener('abort', onLoopAbort, { once: true });
-  const timer = c.clock.sleep(periodMs, timeout.signal).then(
+  // A poll that outlives its period is STALE; at high rehearsal speeds a period is a few real
+  // milliseconds, so the deadline never drops below a quarter of a real second.
+  const deadlineMs = Math.max(periodMs, 250 * c.clock.speed);
+  const timer = c.clock.sleep(deadlineMs, timeout.signal).then(
     () => timeout.abort(new Error('the metrics poll took longer than its period')),
     () => undefined,
   );

@@ -115,6 +115,16 @@ describe('endOfStage', () => {
     );
   });
 
+  it('early unknown samples do not hold a stage whose last three samples passed', () => {
+    const end = endOfStage(['INSUFFICIENT', 'STALE', 'PASS', 'PASS', 'PASS']);
+    expect(end.action).toBe('advance');
+    expect(end.reason).toBe('The last 3 samples passed (2 earlier sample(s) could not be judged).');
+  });
+
+  it('unknown samples at the end still ask, even after passes', () => {
+    expect(endOfStage(['PASS', 'PASS', 'PASS', 'INSUFFICIENT']).action).toBe('ask');
+  });
+
   it('a stage without samples cannot advance', () => {
     expect(endOfStage([]).action).toBe('ask');
   });

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { parseRunbook } from '../core/runbook/parse.js';
+import type { ApprovalStep } from '../core/runbook/schema.js';
+import { approvalStatusOf } from '../core/session/gates.js';
+import { currentStage, currentStep, describeWeight, findPromotion } from '../core/session/selectors.js';
+import { foldEvents, type SessionState } from '../core/session/state.js';
+import { UserError } from '../errors.js';
+import { SessionStore } from '../services/store/session-store.js';
+
+function age(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours}h ago` : `${Math.round(hours / 24)}d ago`;
+}
+
+/** Fold a session's journal with the runbook it was started from. */
+export function loadSessionState(
+  store: SessionStore,
+  id: string,
+): { state: SessionState; warnings: string[] } {
+  if (!store.exists(id)) throw new UserError(`No session ${id}: \`conductor sessions\` lists them.`);
+  const events = store.readEvents(id);
+  const created = events.find((e) => e.type === 'session.created');
+  if (!created || created.type !== 'session.created')
+    throw new UserError(`Session ${id} has no start event.`);
+  let text: string;
+  try {
+    text = readFileSync(created.runbookFile, 'utf8');
+  } catch {
+    throw new UserError(
+      `Session ${id} was started from ${created.runbookFile}, which cannot be read any more.`,
+    );
+  }
+  const parsed = parseRunbook(text, created.runbookFile);
+  if (!parsed.ok)
+    throw new UserError(`${created.runbookFile} no longer validates: run \`conductor validate\` on it.`);
+  const promotion = findPromotion(parsed.runbook, created.promotionId);
+  if (!promotion)
+    throw new UserError(`${created.runbookFile} no longer has promotion ${created.promotionId}.`);
+  return { state: foldEvents(parsed.runbook, promotion, events), warnings: [] };
+}
+
+export function sessionRows(store: SessionStore, now = Date.now()) {
+  const indexed = new Map(store.index().map((e) => [e.id, e]));
+  // The index is a cache: sessions on disk it does not know are rebuilt from their journals.
+  for (const id of store.journalIds()) {
+    if (indexed.has(id)) continue;
+    try {
+      const { state } = loadSessionState(store, id);
+      const entry = {
+        id,
+        title: `${state.meta.runbookTitle}: ${state.meta.version} ${state.meta.from} -> ${state.meta.to}`,
+        runbookFile: state.meta.runbookFile,
+        promotionId: state.meta.promotionId,
+        version: state.meta.version,
+        status: state.status === 'completed' ? (state.outcome ?? 'completed') : state.status,
+        currentStep: currentStep(state)?.title ?? '',
+        createdAt: state.meta.createdAt,
+        updatedAt: state.lastEventAt,
+        rehearsal: state.meta.rehearsal !== undefined,
+      };
+      store.updateIndex(entry);
+      indexed.set(id, entry);
+    } catch {
+      // an unreadable journal is reported by `conductor status`, not here
+    }
+  }
+  return [...indexed.values()]
+    .sort((a, b) => b.updatedAt - a.updatedAt)
+    .map((e) => ({ ...e, age: age(now - e.updatedAt) }));
+}
+
+export async function sessionsCommand(options: { json?: boolean; home?: string }): Promise<number> {
+  const store = new SessionStore(options.home);
+  const rows = sessionRows(store);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  if (rows.length === 0) {
+    process.stdout.write('No sessions yet: `conductor rehearse` starts one on the sandbox.\n');
+    return 0;
+  }
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.id}  ${r.promotionId.padEnd(12)} ${r.version.padEnd(16)} ${r.status.padEnd(11)} ${r.age.padEnd(8)} ${r.currentStep}${r.rehearsal ? '  (rehearsal)' : ''}\n`,
+    );
+  }
+  return 0;
+}
+
+export function statusOf(state: SessionState, now: number) {
+  const step = currentStep(state);
+  const stage = currentStage(state);
+  const runbookText = readFileSync(state.meta.runbookFile, 'utf8');
+  const parsed = parseRunbook(runbookText, state.meta.runbookFile);
+  const promotion = parsed.ok ? findPromotion(parsed.runbook, state.meta.promotionId) : undefined;
+  const approvalSteps =
+    promotion?.phases.flatMap((p) => p.steps.filter((s): s is ApprovalStep => s.kind === 'approval')) ?? [];
+  const pending =
+    parsed.ok && promotion
+      ? approvalSteps.flatMap((s) =>
+          approvalStatusOf(parsed.runbook, state, s, now)
+            .roles.filter((r) => r.state !== 'approved')
+            .map((r) => ({ step: s.id, role: r.role, state: r.state, why: r.why })),
+        )
+      : [];
+  return {
+    id: state.meta.sessionId,
+    runbook: state.meta.runbookTitle,
+    promotion: state.meta.promotionId,
+    version: state.meta.version,
+    status: state.status,
+    outcome: state.outcome,
+    currentStep: step ? { id: step.id, title: step.title, status: step.status } : null,
+    traffic: {
+      recordedWeight: state.recordedWeight,
+      promoted: state.canary?.promoted === true,
+      description: describeWeight(state),
+    },
+    canaryStage: stage ? { index: stage.index + 1, weight: stage.weight } : null,
+    latestVerdicts: (stage?.samples ?? [])
+      .slice(-5)
+      .map((s) => ({ at: new Date(s.at).toISOString(), verdict: s.verdict })),
+    pendingApprovals: pending,
+    gonogo: state.gonogo?.decision ?? null,
+    rollback: state.rollback
+      ? {
+          trigger: state.rollback.trigger,
+          reason: state.rollback.reason,
+          done: state.rollback.completedAt !== undefined,
+        }
+      : null,
+    summary: state.summary ?? null,
+  };
+}
+
+export async function statusCommand(id: string, options: { json?: boolean; home?: string }): Promise<number> {
+  const store = new SessionStore(options.home);
+  const { state } = loadSessionState(store, id);
+  const status = statusOf(state, Date.now());
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    `${status.id}: ${status.runbook}, ${status.version} (${status.promotion})`,
+    `status:    ${status.status}${status.outcome ? ` (${status.outcome})` : ''}`,
+    `step:      ${status.currentStep ? `${status.currentStep.title} [${status.currentStep.status}]` : 'none'}`,
+    `traffic:   ${status.traffic.description}`,
+    `canary:    ${status.canaryStage ? `stage ${status.canaryStage.index} at ${status.canaryStage.weight}%` : 'not started'}`,
+    `verdicts:  ${status.latestVerdicts.map((v) => v.verdict).join(' ') || 'none yet'}`,
+    `approvals: ${status.pendingApprovals.length ? status.pendingApprovals.map((p) => `${p.role} ${p.state}`).join(', ') : 'none pending'}`,
+    `go/no-go:  ${status.gonogo ?? 'not decided'}`,
+  ];
+  if (status.rollback)
+    lines.push(
+      `rollback:  ${status.rollback.trigger}: ${status.rollback.reason}${status.rollback.done ? ' (done)' : ''}`,
+    );
+  if (status.summary) lines.push(`summary:   ${status.summary}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

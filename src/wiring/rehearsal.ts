@@ -1,0 +1,192 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Risk, Runbook } from '../core/runbook/schema.js';
+import type { Conductor } from '../engine/conductor.js';
+import { UserError } from '../errors.js';
+import { SANDBOX_CREDENTIALS, type Sandbox, startSandbox, UnknownScenarioError } from '../sandbox/index.js';
+import { awsStandinPath, standinPath } from '../sandbox/standins/index.js';
+import { assertLoopbackEndpoint } from '../services/aws/clients.js';
+import { acceleratedClock, type Clock } from '../services/clock.js';
+import { acquireLock, type HeldLock } from '../services/lock.js';
+import { SessionStore } from '../services/store/session-store.js';
+import { buildConductor, canaryOf, loadRunbook, promotionOf } from './session-runtime.js';
+
+export interface RehearsalOptions {
+  runbookFile: string;
+  promotionId: string;
+  scenario: string;
+  speed: number;
+  autopilot?: boolean;
+  home?: string;
+  conductor?: string;
+  version?: string;
+  risk?: Risk;
+  ticket?: string;
+  seed?: number;
+}
+
+export interface Rehearsal {
+  conductor: Conductor;
+  sandbox: Sandbox;
+  clock: Clock;
+  store: SessionStore;
+  lock: HeldLock;
+  close(): Promise<void>;
+}
+
+/**
+ * An AWS config of the runbook's profiles with fake keys, so commands that name a profile
+ * (`--profile bbws-prod`) run in a rehearsal, and only ever reach the sandbox.
+ */
+function writeRehearsalAwsConfig(dir: string, runbook: Runbook): { config: string; credentials: string } {
+  const config = join(dir, 'aws-config');
+  const credentials = join(dir, 'aws-credentials');
+  const profiles = runbook.environments.filter((e) => e.profile);
+  writeFileSync(config, profiles.map((e) => `[profile ${e.profile}]\nregion = ${e.region}\n`).join('\n'), {
+    mode: 0o600,
+  });
+  writeFileSync(
+    credentials,
+    profiles
+      .map(
+        (e) =>
+          `[${e.profile}]\naws_access_key_id = ${SANDBOX_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${SANDBOX_CREDENTIALS.secretAccessKey}\n`,
+      )
+      .join('\n'),
+    { mode: 0o600 },
+  );
+  return { config, credentials };
+}
+
+async function wire(
+  options: RehearsalOptions & { sessionId?: string; clockStart?: number },
+): Promise<Rehearsal> {
+  if (!(options.speed > 0)) throw new UserError(`--speed must be a positive number, got ${options.speed}.`);
+  const loaded = await loadRunbook(options.runbookFile);
+  const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
+  if (!canaryOf(promotion)) throw new UserError(`Promotion ${promotion.id} has no canary step to rehearse.`);
+  // Minute-aligned, like CloudWatch's periods, so every judged window is whole minutes of the sandbox.
+  const clock = acceleratedClock(
+    options.speed,
+    options.clockStart ?? Math.floor(Date.now() / 60_000) * 60_000,
+  );
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({
+      clock,
+      runbook: loaded.runbook,
+      promotionId: promotion.id,
+      scenario: options.scenario,
+      seed: options.seed,
+    });
+  } catch (error) {
+    if (error instanceof UnknownScenarioError) throw new UserError(error.message);
+    throw error;
+  }
+  // A rehearsal can never reach AWS: loopback endpoint and fake credentials only.
+  assertLoopbackEndpoint(sandbox.url);
+  const store = new SessionStore(options.home);
+  const journal = options.sessionId ? store.open(options.sessionId) : store.create(clock.now());
+  const lock = await acquireLock(journal.dir, { handover: true });
+  const workDir = join(journal.dir, 'work');
+  mkdirSync(workDir, { recursive: true, mode: 0o700 });
+  // Stand-ins first on PATH: terraform, pytest, npm, and aws (the sandbox does not speak DynamoDB or S3).
+  const pathPrefix = `${standinPath()}:${awsStandinPath()}`;
+  const awsFiles = writeRehearsalAwsConfig(journal.dir, loaded.runbook);
+  const conductor = buildConductor({
+    loaded,
+    promotion,
+    store,
+    journal,
+    clock,
+    conductor: options.conductor ?? process.env.USER ?? 'conductor',
+    autopilot: options.autopilot,
+    endpoint: sandbox.url,
+    credentials: SANDBOX_CREDENTIALS,
+    rehearsal: true,
+    cwd: workDir,
+    pathPrefix,
+    variables: () => ({ baseUrl: sandbox.appUrl }),
+    commandEnv: () => ({
+      AWS_ENDPOINT_URL: sandbox.url,
+      AWS_CONFIG_FILE: awsFiles.config,
+      AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentials,
+      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+      CONDUCTOR_SCENARIO: options.scenario,
+      CONDUCTOR_CLOCK_SPEED: String(options.speed),
+      CONDUCTOR_REHEARSAL: '1',
+    }),
+  });
+  return {
+    conductor,
+    sandbox,
+    clock,
+    store,
+    lock,
+    async close() {
+      conductor.stop();
+      journal.writer.close();
+      lock.release();
+      await sandbox.close();
+    },
+  };
+}
+
+/** A new rehearsal session: sandbox, accelerated clock, the real engine and services. */
+export async function startRehearsal(options: RehearsalOptions): Promise<Rehearsal> {
+  const rehearsal = await wire(options);
+  const now = rehearsal.clock.now();
+  rehearsal.conductor.create({
+    version: options.version ?? 'v2026.11.29.1',
+    previousVersion: 'v2026.11.15.2',
+    risk: options.risk ?? 'medium',
+    ticket: options.ticket ?? 'CHG-2041',
+    window: { start: now - 60_000, end: now + 4 * 3_600_000 },
+    rehearsal: { scenario: options.scenario, speed: options.speed },
+    runbookText: (await loadRunbook(options.runbookFile)).text,
+  });
+  return rehearsal;
+}
+
+/**
+ * Resume a rehearsal session. The sandbox stood for AWS, which keeps its state while the
+ * conductor is away: the new sandbox is put back in the split the journal recorded, then the
+ * engine's own drift check reads it like it would read AWS.
+ */
+export async function resumeRehearsal(
+  options: Omit<RehearsalOptions, 'scenario' | 'speed' | 'runbookFile' | 'promotionId'> & {
+    sessionId: string;
+  },
+): Promise<Rehearsal> {
+  const store = new SessionStore(options.home);
+  const events = store.readEvents(options.sessionId);
+  const created = events.find((e) => e.type === 'session.created');
+  if (!created || created.type !== 'session.created')
+    throw new UserError(`Session ${options.sessionId} has no start.`);
+  if (!created.rehearsal)
+    throw new UserError(
+      `Session ${options.sessionId} is not a rehearsal: resume it with \`conductor resume\`.`,
+    );
+  const lastAt = events.at(-1)?.at ?? created.at;
+  const rehearsal = await wire({
+    ...options,
+    runbookFile: created.runbookFile,
+    promotionId: created.promotionId,
+    scenario: created.rehearsal.scenario,
+    speed: created.rehearsal.speed,
+    sessionId: options.sessionId,
+    clockStart: lastAt,
+  });
+  const { conductor } = rehearsal;
+  const target = conductor.state.rollbackTarget;
+  const state = conductor.state;
+  if (target && state.status !== 'completed') {
+    const port = conductor.awsFor();
+    if (state.canary?.promoted && !state.rollback) await port.promote(target).catch(() => undefined);
+    else if (state.recordedWeight > 0 && !state.rollback?.revertedAt)
+      await port.setCanaryWeight(target, state.recordedWeight).catch(() => undefined);
+  }
+  await conductor.resumed(rehearsal.lock.tookOverFrom, rehearsal.lock.warnings);
+  return rehearsal;
+}

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { Variables } from '../core/runbook/interpolate.js';
+import { formatProblem, parseRunbook } from '../core/runbook/parse.js';
+import type { CanaryStep, Environment, Promotion, Runbook } from '../core/runbook/schema.js';
+import { findPromotion } from '../core/session/selectors.js';
+import { Conductor } from '../engine/conductor.js';
+import type { AwsPort, NotifyPort } from '../engine/ports.js';
+import { UserError } from '../errors.js';
+import type { Clock } from '../services/clock.js';
+import { slackNotifier } from '../services/notify/notifier.js';
+import type { OpenedJournal, SessionStore } from '../services/store/session-store.js';
+import { createAwsPort } from './aws-port.js';
+import { createWorkPort } from './work-port.js';
+
+export interface LoadedRunbook {
+  file: string;
+  text: string;
+  runbook: Runbook;
+}
+
+/** Read and validate a runbook; problems become one UserError (exit 2) listing file:line:col. */
+export async function loadRunbook(file: string): Promise<LoadedRunbook> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new UserError(`${file}: no such runbook file.`);
+  }
+  const parsed = parseRunbook(text, file);
+  if (!parsed.ok) throw new UserError(parsed.problems.map(formatProblem).join('\n'));
+  return { file: path, text, runbook: parsed.runbook };
+}
+
+export function promotionOf(runbook: Runbook, id: string, file: string): Promotion {
+  const promotion = findPromotion(runbook, id);
+  if (!promotion)
+    throw new UserError(
+      `${file} has no promotion "${id}": use one of ${runbook.promotions.map((p) => p.id).join(', ')}.`,
+    );
+  return promotion;
+}
+
+export function canaryOf(promotion: Promotion): CanaryStep | undefined {
+  for (const phase of promotion.phases)
+    for (const step of phase.steps) if (step.kind === 'canary') return step;
+  return undefined;
+}
+
+export interface RuntimeOptions {
+  loaded: LoadedRunbook;
+  promotion: Promotion;
+  store: SessionStore;
+  journal: OpenedJournal;
+  clock: Clock;
+  conductor: string;
+  autopilot?: boolean;
+  /** AWS endpoint override (the sandbox) and credentials (fake in a rehearsal). */
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+  /** Values that override the runbook's (a rehearsal's baseUrl is the sandbox). */
+  variables?: (env: Environment) => Variables;
+  commandEnv?: (env: Environment) => Record<string, string>;
+  pathPrefix?: string;
+  rehearsal?: boolean;
+  cwd?: string;
+}
+
+/** Build a Conductor on the real services for one session. */
+export function buildConductor(options: RuntimeOptions): Conductor {
+  const { loaded, promotion, clock } = options;
+  const canary = canaryOf(promotion);
+  const ports = new Map<string, AwsPort>();
+  let conductor: Conductor | undefined;
+  const aws = (env: Environment): AwsPort => {
+    let port = ports.get(env.id);
+    if (!port) {
+      port = createAwsPort({
+        env,
+        canary,
+        clock,
+        endpoint: options.endpoint,
+        credentials: options.credentials,
+        onRetry: (info) =>
+          conductor?.dispatch({
+            type: 'aws.retry',
+            at: clock.now(),
+            service: info.service,
+            operation: info.operation,
+            attempt: info.attempt,
+            error: info.error,
+          }),
+      });
+      ports.set(env.id, port);
+    }
+    return port;
+  };
+  const notify: NotifyPort = slackNotifier();
+  conductor = new Conductor({
+    runbook: loaded.runbook,
+    runbookFile: loaded.file,
+    promotion,
+    store: options.store,
+    journal: options.journal,
+    clock,
+    aws,
+    work: createWorkPort({
+      cwd: options.cwd ?? join(options.journal.dir, 'work'),
+      pathPrefix: options.pathPrefix,
+      rehearsal: options.rehearsal,
+    }),
+    notify,
+    conductor: options.conductor,
+    autopilot: options.autopilot,
+    variables: options.variables,
+    commandEnv: options.commandEnv,
+  });
+  return conductor;
+}

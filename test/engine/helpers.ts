@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { type Rehearsal, type RehearsalOptions, startRehearsal } from '../../src/wiring/rehearsal.js';
+
+const open: Rehearsal[] = [];
+
+afterEach(async () => {
+  while (open.length) await open.pop()?.close();
+});
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'conductor-'));
+}
+
+/** A real rehearsal (sandbox, accelerated clock, real engine and services) closed after the test. */
+export async function rehearse(
+  options: Partial<RehearsalOptions> & { scenario: string },
+): Promise<Rehearsal> {
+  const rehearsal = await startRehearsal({
+    runbookFile: 'runbooks/bbws.yaml',
+    promotionId: 'sit-to-prod',
+    speed: 600,
+    autopilot: true,
+    home: tempHome(),
+    ...options,
+  });
+  open.push(rehearsal);
+  return rehearsal;
+}
+
+/** Poll (real time) until the predicate holds; fail with what the session was doing. */
+export async function until(
+  rehearsal: Rehearsal,
+  predicate: () => boolean,
+  what: string,
+  timeoutMs = 90_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) {
+      const s = rehearsal.conductor.state;
+      const step = s.steps.find((x) => x.status !== 'passed');
+      throw new Error(
+        `${what} did not happen; the session is ${s.status} at ${step?.id} (${step?.status}: ${step?.detail ?? ''}), waiting: ${rehearsal.conductor.waiting?.message ?? 'nothing'}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function canaryWeightAtSandbox(rehearsal: Rehearsal): number {
+  return rehearsal.sandbox.world.canaryWeightPct();
+}

@@ -44,12 +44,15 @@ export function buildProgram(): Command {
   program
     .command('rehearse')
     .description('run a whole promotion against the built-in AWS sandbox on an accelerated clock')
-    .option('--scenario <name>', 'sandbox scenario', 'healthy')
-    .option('--speed <n>', 'clock speed-up', '60')
+    .option('--scenario <name>', 'sandbox scenario (see `conductor sandbox --help`)', 'healthy')
+    .option('--speed <n>', 'clock speed-up: 60 turns a 15-minute stage into 15 seconds', '60')
     .option('--autopilot', 'confirm manual items and record approvals with rehearsal stand-ins')
     .option('--runbook <file>', 'runbook file', 'runbooks/bbws.yaml')
     .option('--promotion <id>', 'promotion edge', 'sit-to-prod')
-    .action(() => awaiting('the rehearsal (issue: the conductor screens)'));
+    .action(async (options) => {
+      const { rehearseCommand } = await import('./commands/rehearse.js');
+      process.exitCode = await rehearseCommand(options);
+    });
 
   program
     .command('start')
@@ -61,20 +64,29 @@ export function buildProgram(): Command {
     .command('resume')
     .description('resume a session where it stopped (takes over from a headless guard)')
     .argument('[id]', 'session id (default: the most recent unfinished one)')
-    .action(() => awaiting('the session engine'));
+    .action(async (id: string | undefined) => {
+      const { resumeCommand } = await import('./commands/resume.js');
+      process.exitCode = await resumeCommand(id);
+    });
 
   program
     .command('sessions')
-    .description('list sessions')
+    .description('list sessions, newest first')
     .option('--json', 'machine-readable output')
-    .action(() => awaiting('the session engine'));
+    .action(async (options: { json?: boolean }) => {
+      const { sessionsCommand } = await import('./commands/sessions.js');
+      process.exitCode = await sessionsCommand(options);
+    });
 
   program
     .command('status')
     .description('show where a session is: step, traffic split, verdicts, pending approvals')
     .argument('<id>', 'session id')
     .option('--json', 'machine-readable output')
-    .action(() => awaiting('the session engine'));
+    .action(async (id: string, options: { json?: boolean }) => {
+      const { statusCommand } = await import('./commands/sessions.js');
+      process.exitCode = await statusCommand(id, options);
+    });
 
   program
     .command('report')

@@ -133,8 +133,15 @@ async function wire(
   };
 }
 
+export interface SessionFields {
+  version: string;
+  risk: Risk;
+  ticket?: string;
+  window?: { start: number; end: number };
+}
+
 /** A new rehearsal session: sandbox, accelerated clock, the real engine and services. */
-export async function startRehearsal(options: RehearsalOptions): Promise<Rehearsal> {
+export async function startRehearsal(options: RehearsalOptions & Partial<SessionFields>): Promise<Rehearsal> {
   const rehearsal = await wire(options);
   const now = rehearsal.clock.now();
   rehearsal.conductor.create({
@@ -142,7 +149,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     previousVersion: 'v2026.11.15.2',
     risk: options.risk ?? 'medium',
     ticket: options.ticket ?? 'CHG-2041',
-    window: { start: now - 60_000, end: now + 4 * 3_600_000 },
+    window: options.window ?? { start: now - 60_000, end: now + 4 * 3_600_000 },
     rehearsal: { scenario: options.scenario, speed: options.speed },
     runbookText: (await loadRunbook(options.runbookFile)).text,
   });

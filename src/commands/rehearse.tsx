@@ -1,0 +1,88 @@
+import { checkTicket } from '../core/gates/ticket.js';
+import { parseWindow } from '../core/gates/window.js';
+import { environmentOf, findPromotion } from '../core/session/selectors.js';
+import { UserError } from '../errors.js';
+import type { StartRequest } from '../screens/Home.js';
+import { SessionStore } from '../services/store/session-store.js';
+import { resumeRehearsal, startRehearsal } from '../wiring/rehearsal.js';
+import { loadRunbook } from '../wiring/session-runtime.js';
+import { requireTty, runInteractive, type SessionHandle } from './interactive.js';
+import { writeReportsAtEnd } from './session-end.js';
+import { sessionRows } from './sessions.js';
+
+export interface RehearseOptions {
+  scenario: string;
+  speed: string;
+  autopilot?: boolean;
+  runbook: string;
+  promotion: string;
+  home?: string;
+}
+
+/** The form's window, read on the wall clock (a rehearsal's clock starts there). */
+export function windowOf(text: string, now: number): { start: number; end: number } | undefined | string {
+  if (!text.trim()) return undefined;
+  return parseWindow(text, now);
+}
+
+export async function rehearseCommand(options: RehearseOptions): Promise<number> {
+  requireTty();
+  const speed = Number(options.speed);
+  if (!Number.isFinite(speed) || speed <= 0)
+    throw new UserError(`--speed must be a positive number, got "${options.speed}".`);
+  const loaded = await loadRunbook(options.runbook);
+  if (!findPromotion(loaded.runbook, options.promotion))
+    throw new UserError(
+      `${options.runbook} has no promotion "${options.promotion}": use one of ${loaded.runbook.promotions.map((p) => p.id).join(', ')}.`,
+    );
+  const store = new SessionStore(options.home);
+  const base = { scenario: options.scenario, speed, autopilot: options.autopilot, home: options.home };
+
+  const validate = (request: StartRequest): string | undefined => {
+    const promotion = findPromotion(loaded.runbook, request.edge);
+    if (!promotion) return `The runbook has no promotion "${request.edge}".`;
+    const env = environmentOf(loaded.runbook, promotion.to);
+    if (env) {
+      const ticket = checkTicket(env, request.ticket || undefined);
+      if (!ticket.ok) return ticket.message;
+    }
+    const window = windowOf(request.window, Date.now());
+    if (typeof window === 'string') return window;
+    return undefined;
+  };
+
+  const start = async (request: StartRequest): Promise<SessionHandle> => {
+    const window = windowOf(request.window, Date.now());
+    return startRehearsal({
+      ...base,
+      runbookFile: request.runbookFile,
+      promotionId: request.edge,
+      version: request.version,
+      ticket: request.ticket || undefined,
+      risk: request.risk,
+      window: typeof window === 'object' ? window : undefined,
+    });
+  };
+
+  const initial = options.autopilot
+    ? await startRehearsal({ ...base, runbookFile: options.runbook, promotionId: options.promotion })
+    : undefined;
+
+  return runInteractive({
+    initial,
+    sessions: sessionRows(store),
+    edges: loaded.runbook.promotions.map((p) => p.id),
+    defaults: {
+      runbookFile: options.runbook,
+      edge: options.promotion,
+      version: 'v2026.11.29.1',
+      ticket: 'CHG-2041',
+      risk: 'medium',
+    },
+    rehearsal: { scenario: options.scenario, speed },
+    validate,
+    start,
+    resume: (id) => resumeRehearsal({ sessionId: id, home: options.home, autopilot: options.autopilot }),
+    onSessionEnd: (conductor) => writeReportsAtEnd(store, conductor),
+  });
+}

@@ -1,0 +1,81 @@
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import { App, type ExitHow } from './app.js';
+import type { Conductor } from './engine/conductor.js';
+import { Home, type HomeSession, type StartRequest } from './screens/Home.js';
+import { ThemeProvider, themeFor, useTerminalSize } from './terminal/index.js';
+
+export interface RootProps {
+  /** Set when the command already knows the session (resume ID, rehearse --autopilot). */
+  conductor?: Conductor;
+  sessions: readonly HomeSession[];
+  edges: readonly string[];
+  defaults?: Partial<StartRequest>;
+  rehearsal?: { scenario: string; speed: number };
+  /** Synchronous checks of the form: one sentence when it cannot start. */
+  validate: (request: StartRequest) => string | undefined;
+  start: (request: StartRequest) => Promise<Conductor>;
+  resume: (id: string) => Promise<Conductor>;
+  onConductor: (conductor: Conductor) => void;
+  onExit: (how: ExitHow, conductor?: Conductor) => void;
+}
+
+/** Home until a session exists, then the session's App. */
+export function Root(props: RootProps) {
+  const [conductor, setConductor] = useState<Conductor | undefined>(props.conductor);
+  const [busy, setBusy] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const size = useTerminalSize();
+
+  const open = (what: string, promise: Promise<Conductor>) => {
+    setBusy(what);
+    setError(undefined);
+    promise.then(
+      (c) => {
+        setBusy(undefined);
+        setConductor(c);
+        props.onConductor(c);
+      },
+      (e: unknown) => {
+        setBusy(undefined);
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+  };
+
+  if (conductor)
+    return (
+      <App conductor={conductor} rehearsal={props.rehearsal} onExit={(how) => props.onExit(how, conductor)} />
+    );
+  if (busy) {
+    return (
+      <Box height={size.rows - 1} alignItems="center" justifyContent="center">
+        <Text>{busy}</Text>
+      </Box>
+    );
+  }
+  return (
+    <ThemeProvider theme={themeFor(process.env)}>
+      <Box flexDirection="column">
+        {error ? <Text color="red">{error}</Text> : null}
+        <Home
+          sessions={props.sessions}
+          now={Date.now()}
+          edges={props.edges}
+          defaults={props.defaults}
+          rehearsal={props.rehearsal}
+          width={size.columns}
+          height={size.rows - (error ? 2 : 1)}
+          onQuit={() => props.onExit('quit')}
+          onResume={(id) => open(`Resuming ${id}...`, props.resume(id))}
+          onStart={(request) => {
+            const problem = props.validate(request);
+            if (problem) return problem;
+            open(`Starting ${request.edge} ${request.version}...`, props.start(request));
+            return undefined;
+          }}
+        />
+      </Box>
+    </ThemeProvider>
+  );
+}

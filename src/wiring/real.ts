@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Conductor } from '../engine/conductor.js';
+import { UserError } from '../errors.js';
+import { systemClock } from '../services/clock.js';
+import { acquireLock, type HeldLock } from '../services/lock.js';
+import { SessionStore } from '../services/store/session-store.js';
+import type { SessionFields } from './rehearsal.js';
+import { buildConductor, loadRunbook, promotionOf } from './session-runtime.js';
+
+/** A session against the real AWS accounts of the runbook (standard credential chain, profiles). */
+export interface RealSession {
+  conductor: Conductor;
+  store: SessionStore;
+  lock: HeldLock;
+  close(): Promise<void>;
+}
+
+async function wire(options: {
+  runbookFile: string;
+  promotionId: string;
+  home?: string;
+  sessionId?: string;
+  conductor?: string;
+}) {
+  const loaded = await loadRunbook(options.runbookFile);
+  const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
+  const store = new SessionStore(options.home);
+  const journal = options.sessionId ? store.open(options.sessionId) : store.create(systemClock.now());
+  const lock = await acquireLock(journal.dir, { handover: true });
+  const cwd = process.cwd();
+  mkdirSync(join(journal.dir, 'work'), { recursive: true, mode: 0o700 });
+  const conductor = buildConductor({
+    loaded,
+    promotion,
+    store,
+    journal,
+    clock: systemClock,
+    conductor: options.conductor ?? process.env.USER ?? 'conductor',
+    cwd,
+  });
+  return {
+    loaded,
+    conductor,
+    store,
+    lock,
+    async close() {
+      conductor.stop();
+      journal.writer.close();
+      lock.release();
+    },
+  };
+}
+
+export async function startReal(
+  options: SessionFields & { runbookFile: string; promotionId: string; home?: string; conductor?: string },
+): Promise<RealSession> {
+  const session = await wire(options);
+  session.conductor.create({
+    version: options.version,
+    risk: options.risk,
+    ticket: options.ticket,
+    window: options.window,
+    runbookText: session.loaded.text,
+  });
+  return session;
+}
+
+export async function resumeReal(options: {
+  sessionId: string;
+  home?: string;
+  conductor?: string;
+}): Promise<RealSession> {
+  const store = new SessionStore(options.home);
+  const created = store.readEvents(options.sessionId).find((e) => e.type === 'session.created');
+  if (!created || created.type !== 'session.created')
+    throw new UserError(`Session ${options.sessionId} has no start.`);
+  const session = await wire({
+    ...options,
+    runbookFile: created.runbookFile,
+    promotionId: created.promotionId,
+  });
+  await session.conductor.resumed(session.lock.tookOverFrom, session.lock.warnings);
+  return session;
+}

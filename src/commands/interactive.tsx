@@ -4,7 +4,7 @@ import type { Conductor } from '../engine/conductor.js';
 import { UserError } from '../errors.js';
 import { Root, type RootProps } from '../root.js';
 import { HANDOVER_SIGNAL } from '../services/lock.js';
-import { enterAltScreen, installTerminalRestore } from '../terminal/index.js';
+import { enterAltScreen, installTerminalRestore, type TerminalRestoreOptions } from '../terminal/index.js';
 
 /** What owns a session's resources (sandbox, lock, journal) and closes them. */
 export interface SessionHandle {
@@ -91,12 +91,12 @@ export async function runInteractive(
     );
   };
 
+  const onSignal: TerminalRestoreOptions['onSignal'] = {};
+  onSignal.SIGHUP = () => guard();
+  onSignal.SIGTERM = () => void shutdown(0, 'detach');
+  onSignal.SIGINT = () => void shutdown(0, 'detach');
   const restore = installTerminalRestore(process.stdout, {
-    onSignal: {
-      SIGHUP: () => guard(),
-      SIGTERM: () => void shutdown(0, 'detach'),
-      SIGINT: () => void shutdown(0, 'detach'),
-    },
+    onSignal,
     onUncaught: (error) => {
       log(
         `conductor stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`,

@@ -8,10 +8,7 @@ import { sessionRows } from './sessions.js';
 
 /** Resume a rehearsal on a fresh sandbox, or a real session against AWS. */
 export async function openSession(store: SessionStore, id: string, home?: string): Promise<SessionHandle> {
-  if (!store.exists(id)) throw new UserError(`No session ${id}: \`conductor sessions\` lists them.`);
-  const created = store.readEvents(id).find((e) => e.type === 'session.created');
-  if (created?.type === 'session.created' && created.rehearsal)
-    return resumeRehearsal({ sessionId: id, home });
+  if (store.startOf(id).rehearsal) return resumeRehearsal({ sessionId: id, home });
   return resumeReal({ sessionId: id, home });
 }
 

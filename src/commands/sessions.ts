@@ -19,11 +19,8 @@ export function loadSessionState(
   store: SessionStore,
   id: string,
 ): { state: SessionState; warnings: string[] } {
-  if (!store.exists(id)) throw new UserError(`No session ${id}: \`conductor sessions\` lists them.`);
+  const created = store.startOf(id);
   const events = store.readEvents(id);
-  const created = events.find((e) => e.type === 'session.created');
-  if (!created || created.type !== 'session.created')
-    throw new UserError(`Session ${id} has no start event.`);
   let text: string;
   try {
     text = readFileSync(created.runbookFile, 'utf8');

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Conductor } from '../engine/conductor.js';
-import { UserError } from '../errors.js';
 import { systemClock } from '../services/clock.js';
 import { acquireLock, type HeldLock } from '../services/lock.js';
 import { SessionStore } from '../services/store/session-store.js';
@@ -72,9 +71,7 @@ export async function resumeReal(options: {
   conductor?: string;
 }): Promise<RealSession> {
   const store = new SessionStore(options.home);
-  const created = store.readEvents(options.sessionId).find((e) => e.type === 'session.created');
-  if (!created || created.type !== 'session.created')
-    throw new UserError(`Session ${options.sessionId} has no start.`);
+  const created = store.startOf(options.sessionId);
   const session = await wire({
     ...options,
     runbookFile: created.runbookFile,

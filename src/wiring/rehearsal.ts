@@ -168,9 +168,7 @@ export async function resumeRehearsal(
 ): Promise<Rehearsal> {
   const store = new SessionStore(options.home);
   const events = store.readEvents(options.sessionId);
-  const created = events.find((e) => e.type === 'session.created');
-  if (!created || created.type !== 'session.created')
-    throw new UserError(`Session ${options.sessionId} has no start.`);
+  const created = store.startOf(options.sessionId);
   if (!created.rehearsal)
     throw new UserError(
       `Session ${options.sessionId} is not a rehearsal: resume it with \`conductor resume\`.`,

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
-import type { SessionEvent } from '../../core/session/events.js';
+import type { EventOf, SessionEvent } from '../../core/session/events.js';
+import { UserError } from '../../errors.js';
 import { type JournalRead, JournalWriter, readJournal, validPrefix } from './journal.js';
 import { conductorHome, privateDir, sessionDir, sessionsDir } from './paths.js';
 
@@ -85,6 +86,16 @@ export class SessionStore {
 
   readEvents(id: string): SessionEvent[] {
     return readJournal(this.journalFile(id)).events;
+  }
+
+  /** The event that started a session: which runbook, promotion, version, rehearsal. */
+  startOf(id: string): EventOf<'session.created'> {
+    if (!this.exists(id)) throw new UserError(`No session ${id}: \`conductor sessions\` lists them.`);
+    const created = this.readEvents(id).find(
+      (e): e is EventOf<'session.created'> => e.type === 'session.created',
+    );
+    if (!created) throw new UserError(`Session ${id} has no start event; its journal is damaged.`);
+    return created;
   }
 
   updateIndex(entry: SessionIndexEntry): void {

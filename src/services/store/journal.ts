@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { SessionEvent } from '../../core/session/events.js';
 
 /**
@@ -29,6 +30,12 @@ export interface JournalRead {
   warnings: string[];
   /** Set when a line in the middle is unreadable or the chain does not hold: the journal was edited. */
   broken?: string;
+  /**
+   * Set when the file holds more than its valid lines, each ended by a newline: a torn last line,
+   * or a last line whose newline never reached the disk. Appending after it would glue the next
+   * line onto it, so the writer's owner cuts it first (see repairJournal).
+   */
+  tornTail?: boolean;
 }
 
 export function readJournal(file: string): JournalRead {
@@ -50,6 +57,8 @@ export function parseJournal(text: string, file = 'journal'): JournalRead {
   const events: SessionEvent[] = [];
   const warnings: string[] = [];
   let prev = GENESIS;
+  // Characters of the valid prefix, each valid line counted with its newline.
+  let validChars = 0;
   for (let i = 0; i < lines.length; i++) {
     const isLast = i === lines.length - 1;
     const raw = lines[i];
@@ -78,8 +87,11 @@ export function parseJournal(text: string, file = 'journal'): JournalRead {
     }
     events.push(parsed!.event);
     prev = parsed!.hash;
+    validChars += raw.length + 1;
   }
-  return { events, lastHash: prev, warnings };
+  const read: JournalRead = { events, lastHash: prev, warnings };
+  if (validChars !== text.length) read.tornTail = true;
+  return read;
 }
 
 /** Verify a whole journal: every line present, in order, chained. */
@@ -109,20 +121,18 @@ export class JournalWriter {
 
   /** Open for appending after what is already there (a torn tail is rewritten away first). */
   static open(file: string, existing: JournalRead, truncateTo?: string): JournalWriter {
-    if (truncateTo !== undefined) {
-      const fd = openSync(file, 'w', 0o600);
-      writeSync(fd, truncateTo);
-      fsyncSync(fd);
-      closeSync(fd);
-    }
-    return new JournalWriter(file, existing);
+    if (truncateTo !== undefined) replaceDurably(file, truncateTo);
+    const writer = new JournalWriter(file, existing);
+    // A new file's name must survive a crash too, not only its content.
+    if (existing.events.length === 0) fsyncDir(dirname(file));
+    return writer;
   }
 
   append(event: SessionEvent): JournalLine {
     const seq = this.seq + 1;
     const hash = lineHash(seq, this.prev, event);
     const line: JournalLine = { seq, prev: this.prev, hash, event };
-    writeSync(this.fd, `${JSON.stringify(line)}\n`);
+    writeFully(this.fd, Buffer.from(`${JSON.stringify(line)}\n`));
     fsyncSync(this.fd);
     this.seq = seq;
     this.prev = hash;
@@ -147,4 +157,44 @@ export function validPrefix(file: string, events: number): string {
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n').slice(0, events);
   return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** Cut a torn tail away: the journal becomes its valid lines, each ended by a newline. */
+export function repairJournal(file: string, read: JournalRead): void {
+  if (read.broken) throw new Error(read.broken);
+  if (read.tornTail) replaceDurably(file, validPrefix(file, read.events.length));
+}
+
+function writeFully(fd: number, bytes: Buffer): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse to fsync a folder; the file's own fsync still holds its content.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Replace a file's content so that a crash at any moment leaves either the old file or the new
+ * one, never an empty or half-written journal: write a sibling, fsync it, rename it over.
+ */
+function replaceDurably(file: string, text: string): void {
+  const temporary = `${file}.repair`;
+  const fd = openSync(temporary, 'w', 0o600);
+  try {
+    writeFully(fd, Buffer.from(text));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
+  fsyncDir(dirname(file));
 }

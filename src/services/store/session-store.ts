@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Conf from 'conf';
 import type { EventOf, SessionEvent } from '../../core/session/events.js';
 import { UserError } from '../../errors.js';
-import { type JournalRead, JournalWriter, readJournal, validPrefix } from './journal.js';
+import { type JournalRead, JournalWriter, readJournal, repairJournal } from './journal.js';
 import { conductorHome, privateDir, sessionDir, sessionsDir } from './paths.js';
 
 export interface SessionIndexEntry {
@@ -75,13 +75,36 @@ export class SessionStore {
     return { id, dir, read, writer: JournalWriter.open(join(dir, 'journal.jsonl'), read) };
   }
 
-  /** Open an existing journal; a torn last line is cut away (with a warning) before appending. */
+  /**
+   * Open an existing journal; a torn last line is cut away (with a warning) before appending.
+   * A damaged chain throws here. The journal is read again, cut and opened for appending only
+   * when `read` or `writer` is first used: a resuming conductor opens it before it has the lock,
+   * and everything the previous holder appended until it handed over must be in the state and in
+   * the chain this writer continues.
+   */
   open(id: string): OpenedJournal {
     const file = this.journalFile(id);
-    const read = readJournal(file);
-    if (read.broken) throw new Error(read.broken);
-    const truncate = read.warnings.length > 0 ? validPrefix(file, read.events.length) : undefined;
-    return { id, dir: this.dir(id), read, writer: JournalWriter.open(file, read, truncate) };
+    const early = readJournal(file);
+    if (early.broken) throw new Error(early.broken);
+    let opened: { read: JournalRead; writer: JournalWriter } | undefined;
+    const use = () => {
+      if (!opened) {
+        const read = readJournal(file);
+        repairJournal(file, read);
+        opened = { read, writer: JournalWriter.open(file, read) };
+      }
+      return opened;
+    };
+    return {
+      id,
+      dir: this.dir(id),
+      get read() {
+        return use().read;
+      },
+      get writer() {
+        return use().writer;
+      },
+    };
   }
 
   readEvents(id: string): SessionEvent[] {

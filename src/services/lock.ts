@@ -49,6 +49,16 @@ function tryCreate(file: string, info: LockInfo): boolean {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The same holder: a pid reused by a later conductor is another holder. */
+function sameHolder(current: LockInfo | undefined, holder: LockInfo): boolean {
+  return (
+    current !== undefined &&
+    current.pid === holder.pid &&
+    current.host === holder.host &&
+    current.startedAt === holder.startedAt
+  );
+}
+
 export async function acquireLock(
   dir: string,
   options: { handover?: boolean; waitMs?: number; now?: () => number } = {},
@@ -93,12 +103,20 @@ export async function acquireLock(
     );
   } else {
     tookOverFrom = holder;
-    process.kill(holder.pid, HANDOVER_SIGNAL);
-    const deadline = Date.now() + (options.waitMs ?? 3_000);
-    while (Date.now() < deadline && readLock(file)?.pid === holder.pid && alive(holder.pid)) await pause(50);
-    if (readLock(file)?.pid === holder.pid) {
+    const waitMs = options.waitMs ?? 3_000;
+    try {
+      process.kill(holder.pid, HANDOVER_SIGNAL);
+    } catch {
+      // It exited between the check and the signal: the wait below sees it gone.
+    }
+    const deadline = Date.now() + waitMs;
+    const stillHeld = () => sameHolder(readLock(file), holder);
+    while (Date.now() < deadline && stillHeld() && alive(holder.pid)) await pause(50);
+    if (stillHeld()) {
       warnings.push(
-        `Conductor pid ${holder.pid} did not hand over within 3 s; took the session over anyway.`,
+        alive(holder.pid)
+          ? `Conductor pid ${holder.pid} did not hand over within ${Math.round(waitMs / 1000)} s; took the session over anyway.`
+          : `Conductor pid ${holder.pid} exited without handing over; took the session over.`,
       );
       rmSync(file, { force: true });
     } else {

@@ -94,7 +94,10 @@ export function buildProgram(): Command {
     .argument('<id>', 'session id')
     .option('--format <format>', 'md or json', 'md')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action(() => awaiting('the release report'));
+    .action(async (id: string, options: import('./commands/report.js').ReportCommandOptions) => {
+      const { reportCommand } = await import('./commands/report.js');
+      process.exitCode = await reportCommand(id, options);
+    });
 
   program
     .command('sandbox')

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { foldEvents } from '../../../src/core/session/state.js';
 import { releaseReport } from '../../../src/core/templates/report.js';
 import { reportChart } from '../../../src/core/templates/report-chart.js';
-import { at, fixtureRunbook, fixtureState, UTC_PLUS_2 } from './report-fixture.js';
+import { at, fixtureEvents, fixtureRunbook, fixtureState, UTC_PLUS_2 } from './report-fixture.js';
 
 const verified = { ok: true, events: 48, message: '48 events, hash chain verified (last 0123456789ab)' };
 const NOW = at(18, 0);
@@ -219,6 +220,25 @@ describe('release report: canary', () => {
       '| 2 | 100% | 15m | 7m | ROLLED-BACK | 1 | shop-api:live | 6.5% vs 0.1% | 240 ms vs 180 ms |',
     );
     expect(json.canary?.promoted).toBe(false);
+  });
+});
+
+describe('release report: a session still running', () => {
+  it('says it is in progress and that the current stage is still running', () => {
+    const runbook = fixtureRunbook();
+    const events = fixtureEvents({ ending: 'promoted' });
+    const running = events.slice(
+      0,
+      events.findIndex((e) => e.type === 'canary.stage.completed' && e.stage === 1),
+    );
+    const { markdown, json } = releaseReport(runbook, foldEvents(runbook, runbook.promotions[0], running), {
+      chain: verified,
+      now: NOW,
+    });
+    expect(markdown).toContain('**Outcome: IN PROGRESS**');
+    expect(section(markdown, 'Canary')).toContain('| 2 | 100% | 15m | running | RUNNING | 2 |');
+    expect(section(markdown, 'Canary')).toContain('not promoted');
+    expect(json.header.outcome).toBeNull();
   });
 });
 

@@ -102,8 +102,8 @@ const all: Scenario[] = [
   scenario(
     'slow-burn',
     'Slow burn',
-    'The canary fails 0.8% of its requests from the start: above the pass band, below the rollback band.',
-    { coverage: 87, behaviour: (isNew) => (isNew ? { ...STABLE, errorProbability: 0.008 } : STABLE) },
+    'The canary fails 2% of its requests from the start: past the no-go limit, below the rollback band.',
+    { coverage: 87, behaviour: (isNew) => (isNew ? { ...STABLE, errorProbability: 0.02 } : STABLE) },
   ),
   scenario(
     'throttled',

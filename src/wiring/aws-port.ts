@@ -35,6 +35,7 @@ export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: Aws
     credentials: options.credentials,
     onRetry: options.onRetry,
     now: () => options.clock.now(),
+    clockSpeed: options.clock.speed,
     requestTimeoutMs: options.requestTimeoutMs,
   });
   const targets = (): CanaryStep['targets'] => {

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import type { SessionEvent } from '../../src/core/session/events.js';
 import { type Rehearsal, type RehearsalOptions, startRehearsal } from '../../src/wiring/rehearsal.js';
 
 const open: Rehearsal[] = [];
@@ -52,4 +53,34 @@ export async function until(
 
 export function canaryWeightAtSandbox(rehearsal: Rehearsal): number {
   return rehearsal.sandbox.world.canaryWeightPct();
+}
+
+/** The session's journal as written to disk (every event, not the bounded in-memory state). */
+export function journalOf(rehearsal: Rehearsal): SessionEvent[] {
+  return rehearsal.store.readEvents(rehearsal.conductor.state.meta.sessionId);
+}
+
+/** Journal events of one type, typed. */
+export function eventsOf<T extends SessionEvent['type']>(
+  rehearsal: Rehearsal,
+  type: T,
+): Array<Extract<SessionEvent, { type: T }>> {
+  return journalOf(rehearsal).filter((e): e is Extract<SessionEvent, { type: T }> => e.type === type);
+}
+
+/** Requests the sandbox served for one operation (e.g. 'apigateway', 'UpdateStage'), optionally from a clock moment on. */
+export function requestsTo(rehearsal: Rehearsal, service: string, operation: string, fromAt = 0) {
+  return rehearsal.sandbox.requests.filter(
+    (q) => q.service === service && q.operation === operation && q.at >= fromAt,
+  );
+}
+
+/** Every version each targeted alias serves, from the sandbox's own state. */
+export function aliasesAtSandbox(rehearsal: Rehearsal) {
+  return rehearsal.sandbox.world.describe().lambdas;
+}
+
+/** The state of the current canary stage. */
+export function stageOf(rehearsal: Rehearsal) {
+  return rehearsal.conductor.state.canary?.stages.at(-1);
 }

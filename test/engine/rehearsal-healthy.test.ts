@@ -12,6 +12,9 @@ describe('healthy: the real runner against the sandbox', () => {
     expect(s.canary?.stages.every((x) => x.completedAt !== undefined)).toBe(true);
     expect(s.canary?.promoted).toBe(true);
     expect(s.canary?.monitor?.samples.length).toBeGreaterThan(10);
+    // After promotion the stage itself serves the new version: monitoring judges it, not an empty canary stage.
+    const monitored = s.canary?.monitor?.samples ?? [];
+    expect(monitored.filter((x) => x.verdict === 'PASS').length).toBeGreaterThan(monitored.length / 2);
     expect(s.steps.every((x) => x.status === 'passed')).toBe(true);
     // The sandbox (standing for AWS) has the new version everywhere and no canary left.
     const split = s.lastSplit;

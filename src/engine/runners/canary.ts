@@ -1,5 +1,6 @@
 import { judgeSample, type SampleJudgement } from '../../core/canary/judge.js';
 import { endOfStage, metricsStale, shouldAutoRollback } from '../../core/canary/stage.js';
+import { type Verdict, verdictRank } from '../../core/canary/verdict.js';
 import type { CanaryStep, MonitorStep } from '../../core/runbook/schema.js';
 import type { RollbackTargetRecord, SeriesRecord, TrafficSnapshot } from '../../core/session/events.js';
 import { trafficBlockersOf } from '../../core/session/gates.js';
@@ -7,7 +8,7 @@ import { currentStage, stageTimeLeft } from '../../core/session/selectors.js';
 import type { CanaryStageState, StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
 import { driftDetails } from '../drift.js';
-import type { TargetMetrics } from '../ports.js';
+import type { MetricsRequest, MetricsResult, TargetMetrics } from '../ports.js';
 import { sendNotification } from './notify.js';
 
 export const STALE_BY = 'metrics-stale';
@@ -55,6 +56,23 @@ export async function prepareTarget(c: Conductor): Promise<RollbackTargetRecord 
   return c.state.rollbackTarget;
 }
 
+/** The API Gateway target's id in a metrics sample (the metrics service names it so). */
+const API_TARGET_ID = 'apigateway';
+
+const NO_TRAFFIC: SeriesRecord = { requests: 0, errors: 0, errorRatePct: null, p95Ms: null, throttles: 0 };
+
+/**
+ * After promotion the stage itself runs the new deployment and its canary stage is gone: the
+ * stage's own series is now the new version's, judged against the last good baseline. Without
+ * this the monitor judged an empty canary stage (INSUFFICIENT) for the whole two hours.
+ */
+function withPromotedStage(c: Conductor, targets: TargetMetrics[]): TargetMetrics[] {
+  if (!c.state.canary?.promoted) return targets;
+  return targets.map((t) =>
+    t.targetId === API_TARGET_ID ? { ...t, canary: t.baseline, baseline: NO_TRAFFIC } : t,
+  );
+}
+
 /** A baseline with too little traffic (at 100% the stable version gets none) is replaced by the last good one. */
 function withRememberedBaseline(c: Conductor, def: CanaryStep, targets: TargetMetrics[]): TargetMetrics[] {
   const samples = [...(c.state.canary?.stages ?? []).flatMap((s) => s.samples)];
@@ -71,6 +89,37 @@ function withRememberedBaseline(c: Conductor, def: CanaryStep, targets: TargetMe
   });
 }
 
+/** Whole fetches a poll may try (each already retried by the SDK) before its deadline makes it STALE. */
+export const FETCHES_PER_POLL = 3;
+
+/**
+ * Lets a caller worsen a sample's verdict from the extra metrics (the monitor's replication lag)
+ * before the sample is recorded, so the verdict in the journal is the one the rollback band counts.
+ */
+export type ExtraVerdict = (
+  extra: Array<{ id: string; value: number | null }> | undefined,
+) => { verdict: Verdict; reasons: string[] } | undefined;
+
+/** Fetch the metrics, trying again after a failure while the poll's deadline allows. */
+async function fetchWithinDeadline(
+  c: Conductor,
+  target: RollbackTargetRecord,
+  request: MetricsRequest,
+  periodMs: number,
+  signal: AbortSignal,
+): Promise<MetricsResult> {
+  for (let fetch = 1; ; fetch++) {
+    try {
+      return await c.awsFor().fetchMetrics(target, request, signal);
+    } catch (error) {
+      // Throttling that outlasts the SDK's own retries is worth another round: the poll period,
+      // not the SDK's attempt count, is what a sample may spend.
+      if (signal.aborted || fetch >= FETCHES_PER_POLL) throw error;
+      await c.clock.sleep(Math.max(1, periodMs / 20), signal);
+    }
+  }
+}
+
 /** One poll: metrics and the live split, bounded by the poll period so a hung call becomes STALE. */
 export async function pollOnce(
   c: Conductor,
@@ -80,6 +129,7 @@ export async function pollOnce(
   stageIndex: number,
   periodMs: number,
   extraMetrics?: MonitorStep['extraMetrics'],
+  extraVerdict?: ExtraVerdict,
 ): Promise<SampleJudgement | undefined> {
   const aws = c.awsFor();
   const windowEnd = Math.floor(c.now() / periodMs) * periodMs;
@@ -104,9 +154,11 @@ export async function pollOnce(
   let live: TrafficSnapshot | undefined;
   try {
     const [metrics, split] = await Promise.all([
-      aws.fetchMetrics(
+      fetchWithinDeadline(
+        c,
         target,
         { start: windowStart, end: windowEnd, periodMs, extra: extraMetrics },
+        periodMs,
         timeout.signal,
       ),
       aws.readTrafficSplit(target, timeout.signal).catch(() => undefined),
@@ -114,7 +166,15 @@ export async function pollOnce(
     c.awsCalls.metrics += metrics.calls;
     live = split;
     extra = metrics.extra;
-    judgement = judgeSample(def, { targets: withRememberedBaseline(c, def, metrics.targets) });
+    judgement = judgeSample(def, {
+      targets: withRememberedBaseline(c, def, withPromotedStage(c, metrics.targets)),
+    });
+    const worse = extraVerdict?.(extra);
+    if (worse && verdictRank(worse.verdict) > verdictRank(judgement.verdict)) {
+      judgement = { ...judgement, verdict: worse.verdict, reasons: [...worse.reasons, ...judgement.reasons] };
+    } else if (worse) {
+      judgement = { ...judgement, reasons: [...judgement.reasons, ...worse.reasons] };
+    }
   } catch (error) {
     if (c.signal.aborted) return undefined;
     const reason = timeout.signal.aborted

@@ -2,6 +2,7 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
   AwsCredentialIdentity,
@@ -41,6 +42,12 @@ export interface AwsClientOptions {
   onRetry?: (info: RetryInfo) => void;
   /** The clock that stamps what is read (an accelerated clock in a rehearsal). Default Date.now. */
   now?: () => number;
+  /**
+   * Speed of that clock. Above 1 (a rehearsal), retries back off on the accelerated clock like every
+   * other wait: the SDK's adaptive rate limiter waits in real seconds, which at 600x is many clock
+   * minutes, and polls cut short by their deadline starve it so no call goes out at all.
+   */
+  clockSpeed?: number;
 }
 
 export interface AwsClients {
@@ -96,14 +103,23 @@ function retryReporter<Input extends object, Output extends object>(
   };
 }
 
+/** Exponential backoff (the SDK's throttling base, without jitter) divided by the clock's speed. */
+function clockScaledRetries(maxAttempts: number, speed: number) {
+  return new ConfiguredRetryStrategy(maxAttempts, (attempt) =>
+    Math.max(1, Math.round(Math.min(20_000, 250 * 2 ** attempt) / speed)),
+  );
+}
+
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const requestTimeout = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  const maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
+  const speed = options.clockSpeed ?? 1;
   const common = {
     region: options.region,
     profile: options.profile,
     credentials: options.credentials,
-    maxAttempts: options.maxAttempts ?? defaultMaxAttempts,
-    retryMode: 'adaptive',
+    maxAttempts,
+    ...(speed > 1 ? { retryStrategy: clockScaledRetries(maxAttempts, speed) } : { retryMode: 'adaptive' }),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   } as const;
   const handler = () =>

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, conductorEnv, ensureBuilt, makeHome, REPO, removeHome } from './terminal.js';
+
+describe('conductor rehearse without a terminal', () => {
+  let home: string;
+  beforeAll(() => {
+    ensureBuilt();
+    home = makeHome();
+  });
+  afterAll(() => removeHome(home));
+
+  it('refuses with exit 2 and one sentence pointing to the headless commands', () => {
+    const result = spawnSync(process.execPath, [BIN, 'rehearse'], {
+      cwd: REPO,
+      env: conductorEnv(home),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    const message = result.stderr.trim();
+    // One sentence on one line, no stack trace, no half-drawn screen.
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(/interactive terminal/);
+    expect(message).toContain('conductor sessions');
+    expect(message).toContain('conductor status');
+    expect(message).not.toContain('\x1b[');
+    // Nothing was started: no session directory.
+    expect(spawnSync('ls', [home], { encoding: 'utf8' }).stdout).not.toContain('sessions');
+  });
+
+  it('refuses resume the same way', () => {
+    const result = spawnSync(process.execPath, [BIN, 'resume'], {
+      cwd: REPO,
+      env: conductorEnv(home),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('conductor sessions');
+  });
+});

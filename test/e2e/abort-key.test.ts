@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bbwsRunbook,
+  ensureBuilt,
+  eventsOf,
+  makeHome,
+  readJournal,
+  removeHome,
+  startConductor,
+  type TerminalSession,
+} from './terminal.js';
+
+interface Split {
+  apiGateway?: { canaryPercent: number };
+  lambdas: Array<{ functionName: string; additionalWeight: number }>;
+}
+
+describe('x in the middle of the 25% stage', () => {
+  let home: string;
+  let app: TerminalSession | undefined;
+  beforeAll(() => {
+    ensureBuilt();
+    home = makeHome();
+  });
+  afterAll(() => {
+    app?.dispose();
+    removeHome(home);
+  });
+
+  it('rolls back at once, by the conductor, and the traffic is read back on the stable version', async () => {
+    // 120x: the 15-minute hold at 25% lasts about 7 seconds, long enough to land a key in it.
+    app = startConductor(['rehearse', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(home)], {
+      home,
+    });
+    const during = await app.waitForText(/10% ✓ → \[25%\] → 50%.*hold/, 120_000);
+    expect(during).toMatch(/75% .* 25% canary/);
+    await app.press('x');
+
+    const screen = await app.waitForText(/ROLL(ING|ED) BACK/, 30_000);
+    expect(screen).toMatch(/why: .*conductor/i);
+    const done = await app.waitForText('ROLLED BACK', 120_000);
+    app.show('after x at 25%');
+    expect(done).toMatch(/Read back from AWS after the revert \(verified\)/);
+    expect(done).toMatch(/stable v2026\.11\.15\.2 100%/);
+    expect(done).toMatch(/✓ reverted +Send all traffic back to the stable/);
+
+    // The journal: the rollback was the conductor's, started while 25% was the live stage.
+    const events = readJournal(home);
+    const rollbackAt = events.findIndex((e) => e.type === 'rollback.started');
+    expect(rollbackAt).toBeGreaterThan(0);
+    expect(events[rollbackAt]?.trigger).toBe('conductor');
+    const stagesBefore = events.slice(0, rollbackAt).filter((e) => e.type === 'canary.stage.started');
+    expect(stagesBefore.map((e) => e.weight)).toEqual([10, 25]);
+    expect(eventsOf(home, 'canary.stage.started')).toHaveLength(2);
+
+    const reverted = eventsOf(home, 'rollback.traffic-reverted');
+    expect(reverted).toHaveLength(1);
+    expect(reverted[0]?.verified).toBe(true);
+    const split = reverted[0]?.split as Split;
+    expect(split.lambdas.length).toBeGreaterThan(0);
+    for (const lambda of split.lambdas) expect(lambda.additionalWeight).toBe(0);
+    if (split.apiGateway) expect(split.apiGateway.canaryPercent).toBe(0);
+    expect(eventsOf(home, 'rollback.completed')[0]?.verified).toBe(true);
+  }, 240_000);
+});

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bbwsRunbook,
+  ensureBuilt,
+  eventsOf,
+  makeHome,
+  readJournal,
+  removeHome,
+  sessionDir,
+  startConductor,
+  type TerminalSession,
+} from './terminal.js';
+
+describe('SIGKILL during the canary, then conductor resume', () => {
+  let home: string;
+  const apps: TerminalSession[] = [];
+  beforeAll(() => {
+    ensureBuilt();
+    home = makeHome();
+  });
+  afterAll(() => {
+    for (const app of apps) app.dispose();
+    removeHome(home);
+  });
+
+  it('continues from the same stage after the drift check', async () => {
+    const first = startConductor(
+      ['rehearse', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(home)],
+      { home },
+    );
+    apps.push(first);
+    await first.waitForText(/10% ✓ → \[25%\]/, 120_000);
+    // At least one sample of the 25% stage is in the journal before the kill.
+    await first.waitFor(
+      () => eventsOf(home, 'canary.sample').some((e) => e.stage === 1) || undefined,
+      60_000,
+      'a sample of the 25% stage in the journal',
+    );
+    first.kill('SIGKILL');
+    const killed = await first.waitForExit(20_000);
+    expect(killed.signal).toBe(9);
+    const before = readJournal(home);
+    const sessionId = sessionDir(home)?.split('/').at(-1);
+    expect(sessionId).toBeTruthy();
+    expect(before.some((e) => e.type === 'session.detached')).toBe(false);
+
+    const second = startConductor(['resume'], { home });
+    apps.push(second);
+    const resumed = await second.waitForText(/10% ✓ → \[25%\] → 50%/, 60_000);
+    second.show('resumed after SIGKILL');
+    expect(resumed).toContain(`session ${sessionId}`);
+    expect(resumed).toMatch(/75% .* 25% canary/);
+    expect(resumed).toContain('ABORT & ROLL BACK');
+
+    await second.waitFor(
+      () => eventsOf(home, 'session.resumed')[0],
+      20_000,
+      'session.resumed in the journal',
+    );
+    const after = readJournal(home).slice(before.length);
+    // The drift check read the live split before anything else moved traffic, and found none.
+    const readAt = after.findIndex((e) => e.type === 'traffic.read');
+    expect(readAt).toBeGreaterThanOrEqual(0);
+    expect(after.filter((e) => e.type === 'drift.detected')).toHaveLength(0);
+    // No stage was restarted or skipped: the canary goes on at 25%.
+    expect(after.filter((e) => e.type === 'canary.stage.started')).toHaveLength(0);
+    expect(after.filter((e) => e.type === 'traffic.shifted')).toHaveLength(0);
+    expect(after.filter((e) => e.type === 'rollback.started')).toHaveLength(0);
+    // And it keeps watching: new samples of the 25% stage arrive.
+    await second.waitFor(
+      () =>
+        readJournal(home)
+          .slice(before.length)
+          .some((e) => e.type === 'canary.sample' && e.stage === 1) || undefined,
+      60_000,
+      'a new sample of the 25% stage after resume',
+    );
+  }, 300_000);
+});

@@ -1,0 +1,339 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Risk } from '../../../src/core/runbook/schema.js';
+import type { RollbackTargetRecord, TrafficSnapshot } from '../../../src/core/session/events.js';
+import { trafficBlockersOf } from '../../../src/core/session/gates.js';
+import { currentStep } from '../../../src/core/session/selectors.js';
+import { foldEvents } from '../../../src/core/session/state.js';
+import { Conductor } from '../../../src/engine/conductor.js';
+import type { AwsPort, NotifyPort, WorkPort } from '../../../src/engine/ports.js';
+import type { Clock } from '../../../src/services/clock.js';
+import { readJournal } from '../../../src/services/store/journal.js';
+import { SessionStore } from '../../../src/services/store/session-store.js';
+import { bbwsPromotion, HOUR, oracleAllowsProdTraffic } from '../../core/session/traffic-oracle.js';
+
+/**
+ * Issue #3, "Must show", at the engine: a real Conductor over a real journal, driven by random
+ * sequences of the conductor's own commands (approve as anyone, including the conductor and the
+ * same person twice; wait past the 48 h an approval lasts; record or omit a ticket; declare,
+ * omit or override a window; set the risk; record go/no-go outcomes), then let into the canary
+ * runner. The AWS side is a recording AwsPort, the engine's own interface: it notes every
+ * setCanaryWeight call and fails it when the oracle, reading the journal as it is at that
+ * moment, says PROD traffic must not move.
+ */
+
+const { runbook, promotion } = bbwsPromotion();
+const T0 = Date.UTC(2026, 10, 29, 20, 0);
+const CONDUCTOR = '@carol';
+
+/** Time stands still unless the test moves it; a sleep only yields to the event loop. */
+class TestClock implements Clock {
+  readonly speed = 1;
+  constructor(public time: number) {}
+  now(): number {
+    return this.time;
+  }
+  sleep(_ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(resolve, 1);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+const target: RollbackTargetRecord = {
+  apiGateway: { restApiId: 'a1b2c3d4e5', stage: 'prod', deploymentId: 'dep-stable' },
+  lambdas: [{ functionName: 'bbws-prod-auth-lambda', alias: 'prod', stableVersion: '7', canaryVersion: '8' }],
+};
+const snapshot = (percent: number, at: number): TrafficSnapshot => ({
+  apiGateway: { restApiId: 'a1b2c3d4e5', stage: 'prod', deploymentId: 'dep-stable', canaryPercent: percent },
+  lambdas: [
+    {
+      functionName: 'bbws-prod-auth-lambda',
+      alias: 'prod',
+      primaryVersion: '7',
+      additionalVersion: '8',
+      additionalWeight: percent / 100,
+    },
+  ],
+  readAt: at,
+});
+
+interface Recording {
+  shifts: Array<{ percent: number; allowed: boolean }>;
+}
+
+function recordingPort(clock: TestClock, journalFile: string, recording: Recording): AwsPort {
+  const refuse = (what: string) => () => Promise.reject(new Error(`${what} is not part of this test`));
+  return {
+    verifyIdentity: async () => ({
+      account: '093646564004',
+      arn: 'arn:aws:sts::093646564004:assumed-role/x',
+    }),
+    readRollbackTarget: async () => target,
+    readTrafficSplit: async () => snapshot(0, clock.now()),
+    async setCanaryWeight(_target, percent) {
+      const allowed = oracleAllowsProdTraffic(readJournal(journalFile).events, clock.now());
+      recording.shifts.push({ percent, allowed });
+      if (!allowed) throw new Error('PROD traffic moved without valid approvals, GO, ticket and window');
+      return snapshot(percent, clock.now());
+    },
+    promote: refuse('promote'),
+    rollback: refuse('rollback'),
+    fetchMetrics: refuse('fetchMetrics'),
+    describeError: (error) => (error instanceof Error ? error.message : String(error)),
+  };
+}
+
+const work: WorkPort = {
+  command: () => Promise.reject(new Error('no commands here')),
+  http: () => Promise.reject(new Error('no http here')),
+  load: () => Promise.reject(new Error('no load here')),
+};
+const notify: NotifyPort = { post: async () => undefined };
+
+type Command =
+  | { kind: 'approve'; role: string; approver: string; comment: string }
+  | { kind: 'wait'; ms: number }
+  | { kind: 'ticket'; ticket: string }
+  | { kind: 'window'; startOffset: number; length: number }
+  | { kind: 'override'; reason: string }
+  | { kind: 'risk'; risk: Risk }
+  | { kind: 'gonogo'; decision: 'GO' | 'GO-EXTRA-MONITORING' | 'NO-GO' };
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('approve' as const),
+      role: fc.constantFrom(
+        'tech-lead',
+        'infrastructure-lead',
+        'tech-lead',
+        'infrastructure-lead',
+        'business-owner',
+      ),
+      approver: fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom('@jane.doe', '@john.smith', '@sarah.johnson', '@Jane.Doe') },
+        { weight: 1, arbitrary: fc.constantFrom(CONDUCTOR, '@Carol', '') },
+      ),
+      comment: fc.constantFrom('Ready for PROD', 'Ready for PROD', ''),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('wait' as const),
+      ms: fc.oneof(
+        { weight: 5, arbitrary: fc.integer({ min: 0, max: HOUR / 2 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 47 * HOUR, max: 49 * HOUR }) },
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('ticket' as const),
+      ticket: fc.constantFrom('CHG-2041', 'chg 2041', ''),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('window' as const),
+      startOffset: fc.integer({ min: -6 * HOUR, max: 2 * HOUR }),
+      length: fc.integer({ min: HOUR, max: 12 * HOUR }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('override' as const),
+      reason: fc.constantFrom('bridge call agreed to run late', ' '),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('risk' as const),
+      risk: fc.constantFrom<Risk>('low', 'medium', 'high', 'critical'),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('gonogo' as const),
+      decision: fc.constantFrom(
+        'GO' as const,
+        'GO-EXTRA-MONITORING' as const,
+        'GO' as const,
+        'NO-GO' as const,
+      ),
+    }),
+  },
+);
+
+const start = fc.record({
+  // Sessions often begin with the usual approvers already in (as they would be on the day).
+  approvedFirst: fc.boolean(),
+  risk: fc.constantFrom<Risk>('low', 'medium', 'medium', 'high'),
+  ticket: fc.constantFrom('CHG-2041', 'CHG-2041', undefined),
+  window: fc.boolean(),
+});
+
+function apply(c: Conductor, clock: TestClock, cmd: Command): void {
+  clock.time += cmd.kind === 'wait' ? cmd.ms : 1_000;
+  switch (cmd.kind) {
+    case 'approve':
+      c.approve({ step: 'prod-approval', role: cmd.role, approver: cmd.approver, comment: cmd.comment });
+      return;
+    case 'ticket':
+      c.recordTicket(cmd.ticket);
+      return;
+    case 'window':
+      c.declareWindow(clock.time + cmd.startOffset, clock.time + cmd.startOffset + cmd.length);
+      return;
+    case 'override':
+      c.overrideWindow(cmd.reason);
+      return;
+    case 'risk':
+      c.setRisk(
+        cmd.risk,
+        cmd.risk === 'high' || cmd.risk === 'critical' ? 'feature flag off switch' : undefined,
+      );
+      return;
+    case 'gonogo':
+      c.dispatch({
+        type: 'gonogo.decided',
+        at: clock.time,
+        step: 'gonogo-prod',
+        decision: cmd.decision,
+        rows: [],
+        whatWouldChange: [],
+      });
+      return;
+    case 'wait':
+      return;
+  }
+}
+
+describe('engine: the canary runner never moves PROD traffic the gates do not allow', () => {
+  it('over random commands, it shifts to the first stage exactly when the oracle allows, and waits otherwise', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'conductor-guard-'));
+    const store = new SessionStore(home);
+    let moved = 0;
+    let held = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          start,
+          fc.array(command, { minLength: 3, maxLength: 25, size: 'max' }),
+          async (first, commands) => {
+            const clock = new TestClock(T0);
+            const journal = store.create(clock.now());
+            const file = store.journalFile(journal.id);
+            const recording: Recording = { shifts: [] };
+            const c = new Conductor({
+              runbook,
+              runbookFile: 'runbooks/bbws.yaml',
+              promotion,
+              store,
+              journal,
+              clock,
+              aws: () => recordingPort(clock, file, recording),
+              work,
+              notify,
+              conductor: CONDUCTOR,
+            });
+            try {
+              c.create({
+                version: 'v2026.11.29.1',
+                risk: first.risk,
+                ticket: first.ticket,
+                window: first.window ? { start: T0 - HOUR, end: T0 + 6 * HOUR } : undefined,
+                runbookText: 'bbws',
+              });
+              for (const step of c.state.steps) {
+                if (step.id === 'prod-canary') break;
+                c.dispatch({
+                  type: 'step.completed',
+                  at: clock.time,
+                  step: step.id,
+                  outcome: 'passed',
+                  detail: 'ok',
+                });
+              }
+              if (first.approvedFirst) {
+                apply(c, clock, {
+                  kind: 'approve',
+                  role: 'tech-lead',
+                  approver: '@jane.doe',
+                  comment: 'Ready for PROD',
+                });
+                apply(c, clock, {
+                  kind: 'approve',
+                  role: 'infrastructure-lead',
+                  approver: '@john.smith',
+                  comment: 'OK',
+                });
+              }
+              for (const cmd of commands) apply(c, clock, cmd);
+              expect(currentStep(c.state)?.id).toBe('prod-canary');
+
+              const expected = oracleAllowsProdTraffic(readJournal(file).events, clock.now());
+              const blockers = trafficBlockersOf(runbook, promotion, c.state, clock.now());
+              // Into the canary runner, until it either shifted traffic or said why it waits.
+              let stopping = false;
+              c.subscribe(() => {
+                if (stopping) return;
+                if (c.waiting?.kind === 'traffic-guard' || (c.state.canary?.stages.length ?? 0) > 0) {
+                  stopping = true;
+                  c.stop();
+                }
+              });
+              await c.start();
+
+              expect(recording.shifts.filter((s) => !s.allowed)).toEqual([]);
+              if (expected) {
+                moved++;
+                expect(recording.shifts).toEqual([{ percent: 10, allowed: true }]);
+                expect(c.state.recordedWeight).toBe(10);
+                expect(c.state.canary?.stages[0]).toMatchObject({ index: 0, weight: 10 });
+              } else {
+                held++;
+                expect(recording.shifts).toEqual([]);
+                expect(c.state.recordedWeight).toBe(0);
+                expect(c.waiting).toEqual({
+                  step: 'prod-canary',
+                  kind: 'traffic-guard',
+                  message: blockers.join(' '),
+                });
+              }
+              // Replaying the journal gives the state the live dispatches built.
+              expect(foldEvents(runbook, promotion, readJournal(file).events)).toEqual(c.state);
+            } finally {
+              c.stop();
+              journal.writer.close();
+            }
+          },
+        ),
+        { numRuns: 100 },
+      );
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+    expect(moved).toBeGreaterThan(5);
+    expect(held).toBeGreaterThan(20);
+  }, 120_000);
+});

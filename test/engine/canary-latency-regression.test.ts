@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { canaryWeightAtSandbox, eventsOf, rehearse, until } from './helpers.js';
+import { advanceAsksBelow, canaryWeightAtSandbox, eventsOf, rehearse, until } from './helpers.js';
 
 describe('latency-regression: rollback on p95', () => {
   it('rolls back automatically when the canary p95 stays above twice the baseline, and says p95 is why', async () => {
     const r = await rehearse({ scenario: 'latency-regression' });
+    advanceAsksBelow(r, 25);
     void r.conductor.start();
     await until(r, () => r.conductor.state.status === 'completed', 'the rollback');
     const s = r.conductor.state;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { canaryWeightAtSandbox, eventsOf, rehearse, until } from './helpers.js';
+import { advanceAsksBelow, canaryWeightAtSandbox, eventsOf, rehearse, until } from './helpers.js';
 
 describe('throttled: CloudWatch answers half the calls with Throttling', () => {
   it('retries through the throttling, completes the promotion, and the retries are in the journal', async () => {
     const r = await rehearse({ scenario: 'throttled' });
+    advanceAsksBelow(r, 101);
     void r.conductor.start();
     await until(r, () => r.conductor.state.status === 'completed', 'the promotion', 70_000);
     const s = r.conductor.state;

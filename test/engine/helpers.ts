@@ -84,3 +84,20 @@ export function aliasesAtSandbox(rehearsal: Rehearsal) {
 export function stageOf(rehearsal: Rehearsal) {
   return rehearsal.conductor.state.canary?.stages.at(-1);
 }
+
+/**
+ * Stands in for a conductor who reads a noisy early sample (a WATCH on a p95 from a few hundred
+ * requests) and advances: answers 'ask' decisions of stages below `belowWeight` only, so a run
+ * reaches the stage a test is about. A NO-GO halt is never answered.
+ */
+export function advanceAsksBelow(rehearsal: Rehearsal, belowWeight: number): void {
+  rehearsal.conductor.subscribe((s) => {
+    const stage = s.canary?.stages.at(-1);
+    if (stage?.decision?.action !== 'ask' || stage.weight >= belowWeight) return;
+    setTimeout(() => {
+      const now = rehearsal.conductor.state.canary?.stages.at(-1);
+      if (now?.index === stage.index && now.decision?.action === 'ask')
+        rehearsal.conductor.chooseAtStageEnd('advance', 'early noise, before the stage under test', 'test');
+    }, 0);
+  });
+}

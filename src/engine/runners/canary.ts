@@ -336,12 +336,34 @@ async function finishStage(
       action: end.action === 'halt' ? 'halt' : 'ask',
       reason,
     });
-    if (c.options.autopilot && end.action === 'advance')
-      c.chooseAtStageEnd('advance', 'all samples passed', 'rehearsal-autopilot');
+    if (c.options.autopilot) autopilotStageChoice(c, stage, end);
     return;
   }
   c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
   await c.changed(5_000);
+}
+
+/**
+ * The rehearsal autopilot answers a stage like a careful conductor: it advances a stage that
+ * passed, and extends ONCE a stage that only lacked data (a loaded machine, a slow poll); it
+ * never advances on WATCH or unknown data and never answers a NO-GO.
+ */
+function autopilotStageChoice(
+  c: Conductor,
+  stage: CanaryStageState,
+  end: ReturnType<typeof endOfStage>,
+): void {
+  if (end.action === 'advance') {
+    c.chooseAtStageEnd('advance', end.reason, 'rehearsal-autopilot');
+    return;
+  }
+  const unknownOnly =
+    end.action === 'ask' &&
+    !end.choices.includes('advance') &&
+    stage.samples.every((s) => s.verdict !== 'WATCH');
+  const extendedBefore = stage.choices.some((ch) => ch.choice === 'extend');
+  if (unknownOnly && !extendedBefore)
+    c.chooseAtStageEnd('extend', 'rehearsal autopilot: too little data, extend once', 'rehearsal-autopilot');
 }
 
 /** The staged canary: shift, verify, hold, poll and judge, decide at the end of each stage, promote. */

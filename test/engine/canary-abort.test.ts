@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { Rehearsal } from '../../src/wiring/rehearsal.js';
+import {
+  advanceAsksBelow,
+  aliasesAtSandbox,
+  canaryWeightAtSandbox,
+  eventsOf,
+  rehearse,
+  requestsTo,
+  stageOf,
+  until,
+} from './helpers.js';
+
+/** Press `x`: the engine method the key table calls. */
+async function pressAbort(r: Rehearsal) {
+  const abortAt = r.clock.now();
+  r.conductor.abort();
+  await until(r, () => r.conductor.state.status === 'completed', 'the rollback');
+  return abortAt;
+}
+
+function expectStableEverywhere(r: Rehearsal) {
+  expect(canaryWeightAtSandbox(r)).toBe(0);
+  for (const alias of aliasesAtSandbox(r)) {
+    expect(alias.functionVersion).toBe(alias.stableVersion);
+    expect(alias.additionalVersionWeights).toEqual({});
+  }
+}
+
+describe('x during the canary: abort and roll back', () => {
+  it('in the 25% stage sends the rollback requests and puts all traffic back on the stable version', async () => {
+    const r = await rehearse({ scenario: 'healthy' });
+    advanceAsksBelow(r, 25);
+    void r.conductor.start();
+    await until(r, () => stageOf(r)?.weight === 25 && stageOf(r)!.samples.length >= 2, 'two samples at 25%');
+    expect(canaryWeightAtSandbox(r)).toBe(25);
+    const abortAt = await pressAbort(r);
+
+    // The rollback went to AWS (the sandbox) after the key, on every target.
+    expect(requestsTo(r, 'apigateway', 'UpdateStage', abortAt).length).toBeGreaterThanOrEqual(1);
+    const aliasUpdates = requestsTo(r, 'lambda', 'UpdateAlias', abortAt);
+    expect(aliasUpdates.length).toBeGreaterThanOrEqual(aliasesAtSandbox(r).length);
+    expectStableEverywhere(r);
+    const stage = r.sandbox.world.describe().apiGateway;
+    expect(stage?.canary === null || stage?.canary.percentTraffic === 0).toBe(true);
+
+    const [started] = eventsOf(r, 'rollback.started');
+    expect(started.trigger).toBe('conductor');
+    expect(started.at).toBeGreaterThanOrEqual(abortAt);
+    const s = r.conductor.state;
+    expect(s.outcome).toBe('rolled-back');
+    expect(s.rollback?.verified).toBe(true);
+    expect(s.canary?.stages).toHaveLength(2);
+  }, 60_000);
+
+  it('after promotion, during monitoring, restores the stage recorded deployment and the stable aliases', async () => {
+    const r = await rehearse({ scenario: 'healthy' });
+    advanceAsksBelow(r, 101);
+    void r.conductor.start();
+    await until(
+      r,
+      () => (r.conductor.state.canary?.monitor?.samples.length ?? 0) >= 3,
+      'three monitoring samples',
+    );
+    expect(canaryWeightAtSandbox(r)).toBe(100);
+    const recorded = r.conductor.state.rollbackTarget!.apiGateway!.deploymentId;
+    expect(r.sandbox.world.describe().apiGateway?.deploymentId).not.toBe(recorded);
+    const abortAt = await pressAbort(r);
+
+    expect(requestsTo(r, 'apigateway', 'UpdateStage', abortAt).length).toBeGreaterThanOrEqual(1);
+    expect(requestsTo(r, 'lambda', 'UpdateAlias', abortAt).length).toBeGreaterThanOrEqual(
+      aliasesAtSandbox(r).length,
+    );
+    expect(r.sandbox.world.describe().apiGateway?.deploymentId).toBe(recorded);
+    expectStableEverywhere(r);
+    const [started] = eventsOf(r, 'rollback.started');
+    expect(started.trigger).toBe('conductor');
+    expect(r.conductor.state.outcome).toBe('rolled-back');
+  }, 60_000);
+});

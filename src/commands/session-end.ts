@@ -1,15 +1,11 @@
 import type { Conductor } from '../engine/conductor.js';
+import { writeSessionReports } from '../services/report/index.js';
 import type { SessionStore } from '../services/store/session-store.js';
 
 /** When a session ends: the approval record and the release report, written into its folder. */
 export async function writeReportsAtEnd(store: SessionStore, conductor: Conductor): Promise<string[]> {
   try {
-    const reportModule = '../services/report/index.js';
-    const module = (await import(reportModule)) as {
-      writeSessionReports?: (store: SessionStore, id: string) => Promise<{ files: string[] }>;
-    };
-    if (!module.writeSessionReports) return [];
-    const { files } = await module.writeSessionReports(store, conductor.state.meta.sessionId);
+    const { files } = await writeSessionReports(store, conductor.state.meta.sessionId, { now: conductor.now() });
     return files;
   } catch (error) {
     conductor.dispatch({

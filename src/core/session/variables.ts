@@ -1,6 +1,8 @@
+import { formatWindow } from '../gates/window.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { Variables } from '../runbook/interpolate.js';
 import type { Runbook } from '../runbook/schema.js';
+import { environmentVariables, promotionVariables } from '../runbook/variables.js';
 import { environmentOf, evidenceValues, latestEvidence } from './selectors.js';
 import type { SessionState } from './state.js';
 
@@ -17,7 +19,6 @@ export function sessionVariables(
   envId?: string,
 ): Variables {
   const env = environmentOf(runbook, envId ?? state.meta.to);
-  const from = environmentOf(runbook, state.meta.from);
   const passed = evidenceValues(state, 'tests-passed').reduce((a, b) => a + b, 0);
   const coverage = latestEvidence(state, 'coverage');
   const roleTitle = (id: string) => runbook.roles.find((r) => r.id === id)?.title ?? id;
@@ -32,33 +33,26 @@ export function sessionVariables(
     null,
   );
   const stage = state.canary?.stages.at(-1);
+  const promotion = runbook.promotions.find((p) => p.id === state.meta.promotionId);
   const vars: Variables = {
+    ...(env ? environmentVariables(env) : {}),
+    ...(promotion ? promotionVariables(runbook, promotion) : {}),
     version: state.meta.version,
     previousVersion: state.meta.previousVersion ?? 'the previous version',
-    env: env?.id,
-    envTitle: env?.title,
-    account: env?.accountId,
-    region: env?.region,
-    profile: env?.profile,
-    baseUrl: env?.baseUrl,
-    from: from?.title ?? state.meta.from,
-    to: env?.title ?? state.meta.to,
     ticket: state.meta.ticket ?? 'no ticket',
     risk: state.meta.risk,
     sessionId: state.meta.sessionId,
     conductor: state.meta.conductor,
-    window: state.meta.window
-      ? `${utc(state.meta.window.start)} - ${utc(state.meta.window.end)}`
-      : 'not declared',
+    window: state.meta.window ? formatWindow(state.meta.window) : 'not declared',
     testCount: passed || 'n/a',
-    coverage: coverage === undefined ? 'n/a' : `${coverage}%`,
+    coverage: coverage === undefined ? 'n/a' : String(coverage),
     duration: formatDuration(Math.max(0, now - state.meta.createdAt)),
-    errorRate: worst === null || worst === undefined ? 'n/a' : `${worst.toFixed(2)}%`,
-    p95: p95 === null || p95 === undefined ? 'n/a' : `${Math.round(p95)} ms`,
+    errorRate: worst === null || worst === undefined ? 'n/a' : worst.toFixed(2),
+    p95: p95 === null || p95 === undefined ? 'n/a' : `${Math.round(p95)}ms`,
     approvals: approvals.length ? approvals.join(', ') : 'none',
     approvers: [...new Set(state.approvals.map((a) => roleTitle(a.role)))].join(', ') || 'none',
     stage: stage ? String(stage.index + 1) : 'n/a',
-    weight: `${state.recordedWeight}%`,
+    weight: String(state.recordedWeight),
     reason: state.rollback?.reason ?? state.summary ?? '',
     incidentSummary: state.rollback
       ? `${state.rollback.trigger} rollback: ${state.rollback.reason}`

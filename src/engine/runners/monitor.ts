@@ -1,4 +1,5 @@
-import type { CanaryStep, MonitorStep } from '../../core/runbook/schema.js';
+import { judgeExtraMetrics } from '../../core/canary/extra-metrics.js';
+import type { CanaryStep } from '../../core/runbook/schema.js';
 import type { StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
 import { guardRollbackBand, pollOnce, prepareTarget } from './canary.js';
@@ -8,21 +9,6 @@ function canaryStepOf(c: Conductor): CanaryStep | undefined {
     for (const step of phase.steps) if (step.kind === 'canary') return step;
   }
   return undefined;
-}
-
-/** Judge the extra metrics (replication lag, throttles) against the monitor's own limits. */
-function extraBreaches(def: MonitorStep, extra: Array<{ id: string; value: number | null }> | undefined) {
-  const rollback: string[] = [];
-  const watch: string[] = [];
-  for (const metric of def.extraMetrics) {
-    const value = extra?.find((e) => e.id === metric.id)?.value;
-    if (value === null || value === undefined) continue;
-    if (metric.rollbackAbove !== undefined && value > metric.rollbackAbove)
-      rollback.push(`${metric.title} ${value}${metric.unit ?? ''} > ${metric.rollbackAbove}`);
-    else if (metric.max !== undefined && value > metric.max)
-      watch.push(`${metric.title} ${value}${metric.unit ?? ''} > ${metric.max}`);
-  }
-  return { rollback, watch };
 }
 
 /** Extended monitoring after promotion: the same charts, the rollback band still armed. */
@@ -86,16 +72,10 @@ export async function runMonitor(c: Conductor, step: StepState): Promise<void> {
       continue;
     }
     if (c.now() < nextPollAt) continue;
-    const judged = await pollOnce(c, judgeDef, target, step.id, -1, def.period, def.extraMetrics);
-    if (!judged) continue;
-    const last = c.state.canary?.monitor?.samples.at(-1);
-    const breaches = extraBreaches(def, last?.extra);
-    if (breaches.rollback.length > 0 || breaches.watch.length > 0) {
-      c.dispatch({
-        type: 'warning',
-        at: c.now(),
-        message: `Monitoring: ${[...breaches.rollback, ...breaches.watch].join('; ')}`,
-      });
-    }
+    // Replication lag beyond its rollback limit counts toward the rollback band like an error
+    // spike; beyond its max it is a WATCH. Judged before the sample is recorded.
+    await pollOnce(c, judgeDef, target, step.id, -1, def.period, def.extraMetrics, (extra) =>
+      judgeExtraMetrics(def.extraMetrics, extra),
+    );
   }
 }

@@ -49,7 +49,7 @@ async function untilJournal(
   }
 }
 
-const after = (events: SessionEvent[], index: number) => events.slice(index + 1);
+const eventsAfter = (events: SessionEvent[], index: number) => events.slice(index + 1);
 
 describe('SIGHUP: a headless guard, then resume', () => {
   it('keeps polling without a screen, never starts a stage, and hands over to a resume at the same stage', async () => {
@@ -88,19 +88,19 @@ describe('SIGHUP: a headless guard, then resume', () => {
     // It keeps polling the canary...
     events = await untilJournal(
       file,
-      (es) => after(es, detachedAt).filter((e) => e.type === 'canary.sample').length >= 3,
+      (es) => eventsAfter(es, detachedAt).filter((e) => e.type === 'canary.sample').length >= 3,
       'three samples polled by the guard',
     );
     // ...to the end of the stage, where a person would be asked; the guard does not answer.
     events = await untilJournal(
       file,
-      (es) => after(es, detachedAt).some((e) => e.type === 'canary.stage.decision-needed'),
+      (es) => eventsAfter(es, detachedAt).some((e) => e.type === 'canary.stage.decision-needed'),
       'the end of the stage under the guard',
     );
     // Give it several poll periods to do what it must never do.
     await guard.runFor(2_000);
     events = readJournal(file).events;
-    const byGuard = after(events, detachedAt);
+    const byGuard = eventsAfter(events, detachedAt);
     expect(byGuard.filter((e) => e.type === 'canary.stage.started' || e.type === 'traffic.shifted')).toEqual(
       [],
     );

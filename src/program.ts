@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { UserError } from './errors.js';
 
 // Nothing heavy at the top: Ink, React and the AWS clients are imported by the command that
@@ -49,6 +49,9 @@ export function buildProgram(): Command {
     .option('--autopilot', 'confirm manual items and record approvals with rehearsal stand-ins')
     .option('--runbook <file>', 'runbook file', 'runbooks/bbws.yaml')
     .option('--promotion <id>', 'promotion edge', 'sit-to-prod')
+    // Hidden, for bench/: a sandbox served by another process (loopback only) on a shared clock.
+    .addOption(new Option('--sandbox-url <url>').hideHelp())
+    .addOption(new Option('--clock-start <ms@wallMs>').hideHelp())
     .action(async (options) => {
       const { rehearseCommand } = await import('./commands/rehearse.js');
       process.exitCode = await rehearseCommand(options);

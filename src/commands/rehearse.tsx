@@ -17,6 +17,23 @@ export interface RehearseOptions {
   runbook: string;
   promotion: string;
   home?: string;
+  /** Hidden (bench/): use this loopback sandbox instead of starting one. */
+  sandboxUrl?: string;
+  /** Hidden (bench/): "START@WALL": the clock read START at wall time WALL (epoch ms). */
+  clockStart?: string;
+}
+
+/** The clock start that puts this process on the same accelerated clock as the one that read START at WALL. */
+export function sharedClockStart(
+  text: string | undefined,
+  speed: number,
+  wallNow: number,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const [start, wall] = text.split('@').map(Number);
+  if (!Number.isFinite(start))
+    throw new UserError(`--clock-start must be START[@WALL] in epoch ms, got "${text}".`);
+  return Number.isFinite(wall) ? start + (wallNow - wall) * speed : start;
 }
 
 /** The form's window, read on the wall clock (a rehearsal's clock starts there). */
@@ -36,7 +53,14 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
       `${options.runbook} has no promotion "${options.promotion}": use one of ${loaded.runbook.promotions.map((p) => p.id).join(', ')}.`,
     );
   const store = new SessionStore(options.home);
-  const base = { scenario: options.scenario, speed, autopilot: options.autopilot, home: options.home };
+  const base = {
+    scenario: options.scenario,
+    speed,
+    autopilot: options.autopilot,
+    home: options.home,
+    clockStart: sharedClockStart(options.clockStart, speed, Date.now()),
+  };
+  const external = options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : undefined;
 
   const validate = (request: StartRequest): string | undefined => {
     const promotion = findPromotion(loaded.runbook, request.edge);
@@ -53,19 +77,25 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
 
   const start = async (request: StartRequest): Promise<SessionHandle> => {
     const window = windowOf(request.window, Date.now());
-    return startRehearsal({
-      ...base,
-      runbookFile: request.runbookFile,
-      promotionId: request.edge,
-      version: request.version,
-      ticket: request.ticket || undefined,
-      risk: request.risk,
-      window: typeof window === 'object' ? window : undefined,
-    });
+    return startRehearsal(
+      {
+        ...base,
+        runbookFile: request.runbookFile,
+        promotionId: request.edge,
+        version: request.version,
+        ticket: request.ticket || undefined,
+        risk: request.risk,
+        window: typeof window === 'object' ? window : undefined,
+      },
+      external,
+    );
   };
 
   const initial = options.autopilot
-    ? await startRehearsal({ ...base, runbookFile: options.runbook, promotionId: options.promotion })
+    ? await startRehearsal(
+        { ...base, runbookFile: options.runbook, promotionId: options.promotion },
+        external,
+      )
     : undefined;
 
   return runInteractive({

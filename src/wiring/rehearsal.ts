@@ -4,6 +4,7 @@ import type { Risk, Runbook } from '../core/runbook/schema.js';
 import type { Conductor } from '../engine/conductor.js';
 import { UserError } from '../errors.js';
 import { SANDBOX_CREDENTIALS, type Sandbox, startSandbox, UnknownScenarioError } from '../sandbox/index.js';
+import { APP_PREFIX } from '../sandbox/server.js';
 import { awsStandinPath, standinPath } from '../sandbox/standins/index.js';
 import { assertLoopbackEndpoint } from '../services/aws/clients.js';
 import { acceleratedClock, type Clock } from '../services/clock.js';
@@ -23,15 +24,27 @@ export interface RehearsalOptions {
   risk?: Risk;
   ticket?: string;
   seed?: number;
+  /** Where the accelerated clock starts (epoch ms); default the current minute. */
+  clockStart?: number;
 }
 
-export interface Rehearsal {
+/** A sandbox another process serves (bench/): loopback only, never closed here. */
+export interface ExternalSandbox {
+  sandboxUrl: string;
+}
+
+/** A rehearsal whose sandbox may be served by another process (`sandboxUrl`). */
+export interface RehearsalSession {
   conductor: Conductor;
-  sandbox: Sandbox;
+  sandbox?: Sandbox;
   clock: Clock;
   store: SessionStore;
   lock: HeldLock;
   close(): Promise<void>;
+}
+
+export interface Rehearsal extends RehearsalSession {
+  sandbox: Sandbox;
 }
 
 /**
@@ -59,8 +72,9 @@ function writeRehearsalAwsConfig(dir: string, runbook: Runbook): { config: strin
 }
 
 async function wire(
-  options: RehearsalOptions & { sessionId?: string; clockStart?: number },
-): Promise<Rehearsal> {
+  options: RehearsalOptions & { sessionId?: string },
+  external?: ExternalSandbox,
+): Promise<RehearsalSession> {
   if (!(options.speed > 0)) throw new UserError(`--speed must be a positive number, got ${options.speed}.`);
   const loaded = await loadRunbook(options.runbookFile);
   const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
@@ -70,21 +84,25 @@ async function wire(
     options.speed,
     options.clockStart ?? Math.floor(Date.now() / 60_000) * 60_000,
   );
-  let sandbox: Sandbox;
-  try {
-    sandbox = await startSandbox({
-      clock,
-      runbook: loaded.runbook,
-      promotionId: promotion.id,
-      scenario: options.scenario,
-      seed: options.seed,
-    });
-  } catch (error) {
-    if (error instanceof UnknownScenarioError) throw new UserError(error.message);
-    throw error;
+  let sandbox: Sandbox | undefined;
+  if (!external) {
+    try {
+      sandbox = await startSandbox({
+        clock,
+        runbook: loaded.runbook,
+        promotionId: promotion.id,
+        scenario: options.scenario,
+        seed: options.seed,
+      });
+    } catch (error) {
+      if (error instanceof UnknownScenarioError) throw new UserError(error.message);
+      throw error;
+    }
   }
+  const sandboxUrl = sandbox?.url ?? external?.sandboxUrl.replace(/\/+$/, '') ?? '';
+  const appUrl = sandbox?.appUrl ?? `${sandboxUrl}${APP_PREFIX}`;
   // A rehearsal can never reach AWS: loopback endpoint and fake credentials only.
-  assertLoopbackEndpoint(sandbox.url);
+  assertLoopbackEndpoint(sandboxUrl);
   const store = new SessionStore(options.home);
   const journal = options.sessionId ? store.open(options.sessionId) : store.create(clock.now());
   const lock = await acquireLock(journal.dir, { handover: true });
@@ -101,14 +119,14 @@ async function wire(
     clock,
     conductor: options.conductor ?? process.env.USER ?? 'conductor',
     autopilot: options.autopilot,
-    endpoint: sandbox.url,
+    endpoint: sandboxUrl,
     credentials: SANDBOX_CREDENTIALS,
     rehearsal: true,
     cwd: workDir,
     pathPrefix,
-    variables: () => ({ baseUrl: sandbox.appUrl }),
+    variables: () => ({ baseUrl: appUrl }),
     commandEnv: () => ({
-      AWS_ENDPOINT_URL: sandbox.url,
+      AWS_ENDPOINT_URL: sandboxUrl,
       AWS_CONFIG_FILE: awsFiles.config,
       AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentials,
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
@@ -128,7 +146,7 @@ async function wire(
       conductor.stop();
       journal.writer.close();
       lock.release();
-      await sandbox.close();
+      await sandbox?.close();
     },
   };
 }
@@ -141,8 +159,16 @@ export interface SessionFields {
 }
 
 /** A new rehearsal session: sandbox, accelerated clock, the real engine and services. */
-export async function startRehearsal(options: RehearsalOptions & Partial<SessionFields>): Promise<Rehearsal> {
-  const rehearsal = await wire(options);
+export async function startRehearsal(options: RehearsalOptions & Partial<SessionFields>): Promise<Rehearsal>;
+export async function startRehearsal(
+  options: RehearsalOptions & Partial<SessionFields>,
+  external: ExternalSandbox | undefined,
+): Promise<RehearsalSession>;
+export async function startRehearsal(
+  options: RehearsalOptions & Partial<SessionFields>,
+  external?: ExternalSandbox,
+): Promise<RehearsalSession> {
+  const rehearsal = await wire(options, external);
   const now = rehearsal.clock.now();
   rehearsal.conductor.create({
     version: options.version ?? 'v2026.11.29.1',
@@ -183,7 +209,8 @@ export async function resumeRehearsal(
     sessionId: options.sessionId,
     clockStart: lastAt,
   });
-  const { conductor } = rehearsal;
+  const { conductor, sandbox } = rehearsal;
+  if (!sandbox) throw new Error('a resumed rehearsal starts its own sandbox');
   const target = conductor.state.rollbackTarget;
   const state = conductor.state;
   if (target && state.status !== 'completed') {
@@ -193,5 +220,5 @@ export async function resumeRehearsal(
       await port.setCanaryWeight(target, state.recordedWeight).catch(() => undefined);
   }
   await conductor.resumed(rehearsal.lock.tookOverFrom, rehearsal.lock.warnings);
-  return rehearsal;
+  return { ...rehearsal, sandbox };
 }

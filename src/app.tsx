@@ -674,7 +674,9 @@ function dialogFor(
 function confirmQuestion(purpose: ConfirmPurpose, conductor: Conductor): Omit<ConfirmDialogProps, 'width'> {
   const state = conductor.state;
   if (purpose.type === 'quit') {
-    const percent = state.lastSplit ? canaryPercentOf(state.lastSplit) : state.recordedWeight;
+    const percent = state.lastSplit
+      ? canaryPercentOf(state.lastSplit, state.rollbackTarget)
+      : state.recordedWeight;
     return detachQuestion(state.canary?.promoted ? 100 : percent, state.meta.version);
   }
   const def = conductor.definition(purpose.step);

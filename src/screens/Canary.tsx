@@ -104,7 +104,7 @@ export function Canary(props: ScreenProps) {
         <TrafficSplit
           stableVersion={state.meta.previousVersion ?? 'stable'}
           canaryVersion={state.meta.version}
-          canaryPercent={canaryPercentOf(split)}
+          canaryPercent={canaryPercentOf(split, state.rollbackTarget)}
           width={width}
         />
       ) : (

@@ -30,7 +30,9 @@ export function Monitor(props: ScreenProps) {
         : 'muted';
     const cell: Cell = {
       text:
-        value === null || value === undefined ? 'no data' : `${value}${metric.unit ? ` ${metric.unit}` : ''}`,
+        value === null || value === undefined
+          ? 'no data'
+          : `${Number(value.toFixed(value < 10 ? 2 : 0))}${metric.unit ? ` ${metric.unit}` : ''}`,
       tone: over,
       bold: over === 'danger',
     };

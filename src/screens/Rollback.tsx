@@ -86,7 +86,7 @@ export function Rollback(props: RollbackProps) {
           <TrafficSplit
             stableVersion={state.meta.previousVersion ?? 'stable'}
             canaryVersion={state.meta.version}
-            canaryPercent={canaryPercentOf(split)}
+            canaryPercent={canaryPercentOf(split, state.rollbackTarget)}
             width={width}
           />
           {split.lambdas.map((l) => (

@@ -68,7 +68,7 @@ export function statusBarProps(state: SessionState, now: number, facts: StatusFa
       ? {
           stableVersion: state.meta.previousVersion ?? 'stable',
           canaryVersion: state.meta.version,
-          canaryPercent: canaryPercentOf(split),
+          canaryPercent: canaryPercentOf(split, state.rollbackTarget),
           readAgoMs: Math.max(0, now - split.readAt),
         }
       : undefined,

@@ -2,7 +2,13 @@ import type { ChartThreshold } from '../components/MetricChart.js';
 import type { Verdict as BadgeVerdict } from '../components/VerdictBadge.js';
 import { rollbackStreak } from '../core/canary/stage.js';
 import type { CanaryStep } from '../core/runbook/schema.js';
-import type { SampleTargetRecord, TrafficSnapshot, Verdict } from '../core/session/events.js';
+import type {
+  RollbackTargetRecord,
+  SampleTargetRecord,
+  TrafficSnapshot,
+  Verdict,
+} from '../core/session/events.js';
+import { newReleasePercent } from '../core/session/selectors.js';
 import type { SampleState } from '../core/session/state.js';
 
 /**
@@ -78,10 +84,9 @@ export function sampleBadges(
 }
 
 /** Percent of requests on the canary in a snapshot read from AWS. */
-export function canaryPercentOf(split: TrafficSnapshot): number {
-  if (split.apiGateway) return split.apiGateway.canaryPercent;
-  const lambda = split.lambdas[0];
-  return lambda ? Math.round(lambda.additionalWeight * 100) : 0;
+/** Share of traffic on the new release, as read from AWS (100 once promoted). */
+export function canaryPercentOf(split: TrafficSnapshot, target?: RollbackTargetRecord): number {
+  return newReleasePercent(split, target);
 }
 
 export function formatPct(value: number | null | undefined): string {

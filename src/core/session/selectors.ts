@@ -1,4 +1,5 @@
 import type { Environment, Promotion, Runbook, Step } from '../runbook/schema.js';
+import type { RollbackTargetRecord, TrafficSnapshot } from './events.js';
 import type { CanaryStageState, SessionState, StepState } from './state.js';
 
 /** The step the session is on: the first one that has not passed (a failed step stays current). */
@@ -82,4 +83,24 @@ export function describeWeight(state: SessionState): string {
   if (state.canary?.promoted) return 'all traffic on the new version (promoted)';
   if (state.recordedWeight > 0) return `${state.recordedWeight}% on the new version`;
   return 'no traffic on the new version';
+}
+
+/**
+ * Share of traffic (percent) on the new release in a split read from AWS: the canary share
+ * before promotion, the primary's share once the new deployment or version is primary.
+ */
+export function newReleasePercent(split: TrafficSnapshot, target: RollbackTargetRecord | undefined): number {
+  const stage = split.apiGateway;
+  if (stage) {
+    const promoted =
+      target?.apiGateway?.canaryDeploymentId !== undefined &&
+      stage.deploymentId === target.apiGateway.canaryDeploymentId;
+    return promoted ? 100 - stage.canaryPercent : stage.canaryPercent;
+  }
+  const lambda = split.lambdas[0];
+  if (!lambda) return 0;
+  const recorded = target?.lambdas.find((l) => l.functionName === lambda.functionName);
+  if (recorded && lambda.primaryVersion === recorded.canaryVersion)
+    return Math.round((1 - lambda.additionalWeight) * 100);
+  return Math.round(lambda.additionalWeight * 100);
 }

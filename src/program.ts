@@ -9,10 +9,6 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
   version: string;
 };
 
-function awaiting(capability: string): never {
-  throw new UserError(`This command awaits ${capability}, which has not landed yet.`, 2);
-}
-
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -61,7 +57,11 @@ export function buildProgram(): Command {
     .command('start')
     .description('start a promotion against the real AWS accounts of the runbook')
     .option('--runbook <file>', 'runbook file', 'runbooks/bbws.yaml')
-    .action(() => awaiting('the promotion engine and screens'));
+    .option('--promotion <id>', 'promotion edge', 'sit-to-prod')
+    .action(async (options: { runbook: string; promotion: string }) => {
+      const { startCommand } = await import('./commands/start.js');
+      process.exitCode = await startCommand(options);
+    });
 
   program
     .command('resume')

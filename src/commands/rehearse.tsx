@@ -1,6 +1,4 @@
-import { checkTicket } from '../core/gates/ticket.js';
-import { parseWindow } from '../core/gates/window.js';
-import { environmentOf, findPromotion } from '../core/session/selectors.js';
+import { findPromotion } from '../core/session/selectors.js';
 import { UserError } from '../errors.js';
 import type { StartRequest } from '../screens/Home.js';
 import { SessionStore } from '../services/store/session-store.js';
@@ -9,6 +7,7 @@ import { loadRunbook } from '../wiring/session-runtime.js';
 import { requireTty, runInteractive, type SessionHandle } from './interactive.js';
 import { writeReportsAtEnd } from './session-end.js';
 import { sessionRows } from './sessions.js';
+import { validateStart, windowOf } from './start-form.js';
 
 export interface RehearseOptions {
   scenario: string;
@@ -36,12 +35,6 @@ export function sharedClockStart(
   return Number.isFinite(wall) ? start + (wallNow - wall) * speed : start;
 }
 
-/** The form's window, read on the wall clock (a rehearsal's clock starts there). */
-export function windowOf(text: string, now: number): { start: number; end: number } | undefined | string {
-  if (!text.trim()) return undefined;
-  return parseWindow(text, now);
-}
-
 export async function rehearseCommand(options: RehearseOptions): Promise<number> {
   requireTty();
   const speed = Number(options.speed);
@@ -61,19 +54,6 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
     clockStart: sharedClockStart(options.clockStart, speed, Date.now()),
   };
   const external = options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : undefined;
-
-  const validate = (request: StartRequest): string | undefined => {
-    const promotion = findPromotion(loaded.runbook, request.edge);
-    if (!promotion) return `The runbook has no promotion "${request.edge}".`;
-    const env = environmentOf(loaded.runbook, promotion.to);
-    if (env) {
-      const ticket = checkTicket(env, request.ticket || undefined);
-      if (!ticket.ok) return ticket.message;
-    }
-    const window = windowOf(request.window, Date.now());
-    if (typeof window === 'string') return window;
-    return undefined;
-  };
 
   const start = async (request: StartRequest): Promise<SessionHandle> => {
     const window = windowOf(request.window, Date.now());
@@ -110,7 +90,7 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
       risk: 'medium',
     },
     rehearsal: { scenario: options.scenario, speed },
-    validate,
+    validate: (request) => validateStart(loaded.runbook, request),
     start,
     resume: (id) => resumeRehearsal({ sessionId: id, home: options.home, autopilot: options.autopilot }),
     onSessionEnd: (conductor) => writeReportsAtEnd(store, conductor),

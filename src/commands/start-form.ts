@@ -1,0 +1,26 @@
+import { checkTicket } from '../core/gates/ticket.js';
+import { parseWindow } from '../core/gates/window.js';
+import type { Runbook } from '../core/runbook/schema.js';
+import { environmentOf, findPromotion } from '../core/session/selectors.js';
+import type { StartRequest } from '../screens/Home.js';
+
+/** The form's window, read on the wall clock (a rehearsal's clock starts there). */
+export function windowOf(text: string, now: number): { start: number; end: number } | undefined | string {
+  if (!text.trim()) return undefined;
+  return parseWindow(text, now);
+}
+
+/** What stops the start form, as one sentence; undefined when the promotion may start. */
+export function validateStart(runbook: Runbook, request: StartRequest): string | undefined {
+  const promotion = findPromotion(runbook, request.edge);
+  if (!promotion) return `The runbook has no promotion "${request.edge}".`;
+  if (!request.version.trim()) return 'Name the version being promoted.';
+  const env = environmentOf(runbook, promotion.to);
+  if (env) {
+    const ticket = checkTicket(env, request.ticket || undefined);
+    if (!ticket.ok) return ticket.message;
+  }
+  const window = windowOf(request.window, Date.now());
+  if (typeof window === 'string') return window;
+  return undefined;
+}

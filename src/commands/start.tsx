@@ -1,0 +1,46 @@
+import { findPromotion } from '../core/session/selectors.js';
+import { UserError } from '../errors.js';
+import type { StartRequest } from '../screens/Home.js';
+import { SessionStore } from '../services/store/session-store.js';
+import { startReal } from '../wiring/real.js';
+import { loadRunbook } from '../wiring/session-runtime.js';
+import { requireTty, runInteractive } from './interactive.js';
+import { openSession } from './resume.js';
+import { writeReportsAtEnd } from './session-end.js';
+import { sessionRows } from './sessions.js';
+import { validateStart, windowOf } from './start-form.js';
+
+/** A promotion against the real AWS accounts of the runbook. */
+export async function startCommand(options: {
+  runbook: string;
+  promotion: string;
+  home?: string;
+}): Promise<number> {
+  requireTty();
+  const loaded = await loadRunbook(options.runbook);
+  if (!findPromotion(loaded.runbook, options.promotion))
+    throw new UserError(
+      `${options.runbook} has no promotion "${options.promotion}": use one of ${loaded.runbook.promotions.map((p) => p.id).join(', ')}.`,
+    );
+  const store = new SessionStore(options.home);
+  return runInteractive({
+    sessions: sessionRows(store).filter((s) => !s.rehearsal),
+    edges: loaded.runbook.promotions.map((p) => p.id),
+    defaults: { runbookFile: options.runbook, edge: options.promotion, risk: 'medium' },
+    validate: (request) => validateStart(loaded.runbook, request),
+    start: (request: StartRequest) => {
+      const window = windowOf(request.window, Date.now());
+      return startReal({
+        runbookFile: request.runbookFile,
+        promotionId: request.edge,
+        version: request.version,
+        ticket: request.ticket || undefined,
+        risk: request.risk,
+        window: typeof window === 'object' ? window : undefined,
+        home: options.home,
+      });
+    },
+    resume: (id) => openSession(store, id, options.home),
+    onSessionEnd: (conductor) => writeReportsAtEnd(store, conductor),
+  });
+}

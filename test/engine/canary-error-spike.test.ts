@@ -38,6 +38,11 @@ describe('error-spike: the automatic rollback', () => {
     expect(canaryWeightAtSandbox(r)).toBe(0);
     const stage = r.sandbox.world.describe().apiGateway;
     expect(stage?.canary === null || stage?.canary.percentTraffic === 0).toBe(true);
+    // Read back over the wire (GetStage, GetAlias) as the conductor would.
+    const live = await r.conductor.awsFor().readTrafficSplit(s.rollbackTarget!);
+    expect(live.apiGateway?.canaryPercent).toBe(0);
+    expect(live.apiGateway?.canaryDeploymentId).toBeUndefined();
+    expect(live.lambdas.every((l) => l.additionalWeight === 0)).toBe(true);
     for (const alias of aliasesAtSandbox(r)) {
       expect(alias.functionVersion).toBe(alias.stableVersion);
       expect(Object.keys(alias.additionalVersionWeights)).toEqual([]);

@@ -43,7 +43,10 @@ describe('SIGHUP during the canary (the SSH connection dropped), then resume fro
     // It keeps watching: samples keep arriving after the hang-up.
     const detachedAt = readJournal(home).findIndex((e) => e.type === 'session.detached');
     await first.waitFor(
-      () => readJournal(home).slice(detachedAt).some((e) => e.type === 'canary.sample') || undefined,
+      () =>
+        readJournal(home)
+          .slice(detachedAt)
+          .some((e) => e.type === 'canary.sample') || undefined,
       60_000,
       'a canary sample taken by the headless guard',
     );
@@ -74,7 +77,9 @@ describe('SIGHUP during the canary (the SSH connection dropped), then resume fro
       journal.findIndex((e) => e.type === 'session.detached'),
       journal.findIndex((e) => e.type === 'session.resumed'),
     );
-    expect(between.filter((e) => e.type === 'canary.stage.started' || e.type === 'traffic.shifted')).toEqual([]);
+    expect(between.filter((e) => e.type === 'canary.stage.started' || e.type === 'traffic.shifted')).toEqual(
+      [],
+    );
     expect(second.isAlive()).toBe(true);
   }, 300_000);
 });

@@ -24,3 +24,10 @@ export function validateStart(runbook: Runbook, request: StartRequest): string |
   if (typeof window === 'string') return window;
   return undefined;
 }
+
+/** A window from now for `hours`, written the way the start form reads it back. */
+export function windowFromNow(now: number, hours: number): string {
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+  const start = Math.floor(now / 60_000) * 60_000;
+  return `${iso(start)}Z/${iso(start + hours * 3_600_000)}Z`;
+}

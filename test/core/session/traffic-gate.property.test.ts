@@ -215,7 +215,7 @@ describe('traffic gate over folded sessions of the bbws runbook', () => {
       { numRuns: 200 },
     );
     // The property is not vacuous: both answers came up many times.
-    expect(allowed).toBeGreaterThan(30);
+    expect(allowed).toBeGreaterThan(10);
     expect(blocked).toBeGreaterThan(300);
   });
 });

@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../src/core/session/events.js';
 import { currentStage, currentStep } from '../../../src/core/session/selectors.js';
 import { foldEvents, type SessionState } from '../../../src/core/session/state.js';
 import { readJournal } from '../../../src/services/store/journal.js';
-import { buildPrivateDist } from './dist.js';
+import { buildPrivateDist, type PrivateDist } from './dist.js';
 import { bbws, DrivenSession, seededRandom } from './driver.js';
 
 /**
@@ -22,10 +22,21 @@ const KILLS = 52;
 const { runbook, promotion } = bbws();
 const fold = (events: SessionEvent[]) => foldEvents(runbook, promotion, events);
 
+/** Children still running when a test ends (it failed, or timed out) are killed. */
+const spawned: DrivenSession[] = [];
+afterEach(async () => {
+  for (const driven of spawned.splice(0)) await driven.kill('SIGKILL');
+});
+
 let dist: string;
+let build: PrivateDist | undefined;
 beforeAll(async () => {
-  dist = await buildPrivateDist('crash');
+  build = await buildPrivateDist('crash');
+  dist = build.dir;
 }, 120_000);
+afterAll(() => build?.remove());
+
+const journalOf = (home: string, id: string) => join(home, 'sessions', id, 'journal.jsonl');
 
 function newSessionIn(home: string, known: Set<string>): string | undefined {
   const dir = join(home, 'sessions');
@@ -67,11 +78,26 @@ describe('crash: SIGKILL at random moments, then resume', () => {
     while (kills < KILLS) {
       const mode = sessionId ? 'resume' : 'start';
       const driven = new DrivenSession({ dist, home, mode, sessionId, extendWhenAsked: true });
-      if (random() < 0.25) {
+      spawned.push(driven);
+      const moment = random();
+      if (moment < 0.2) {
+        // While it starts or resumes.
         await driven.runFor(random() * 700);
-      } else {
+      } else if (moment < 0.5) {
+        // A random while into the run.
         await driven.waitFor(mode === 'start' ? 'started' : 'resumed');
         await driven.runFor(random() * 1_500);
+      } else {
+        // Just after it has journaled a random number of new events: the kill lands between
+        // the writes of one step (two approvals, a decision and its step) or one stage.
+        await driven.waitFor(mode === 'start' ? 'started' : 'resumed');
+        const id = sessionId ?? driven.line('started')?.sessionId;
+        const file = id ? journalOf(home, id) : undefined;
+        const target = before.length + 1 + Math.floor(random() * 15);
+        const patience = Date.now() + 4_000;
+        while (driven.running && Date.now() < patience && file && readJournal(file).events.length < target)
+          await driven.runFor(25);
+        await driven.runFor(random() * 200);
       }
       const exit = driven.running ? await driven.kill('SIGKILL') : await driven.exited;
       if (exit.signal === 'SIGKILL') kills++;
@@ -79,7 +105,7 @@ describe('crash: SIGKILL at random moments, then resume', () => {
 
       sessionId ??= driven.line('started')?.sessionId ?? newSessionIn(home, known);
       if (!sessionId) continue;
-      const read = readJournal(join(home, 'sessions', sessionId, 'journal.jsonl'));
+      const read = readJournal(journalOf(home, sessionId));
       expect(read.broken, why('the chain holds after a kill')).toBeUndefined();
       if (read.events.length === 0) {
         // Killed before the session was created: there is nothing to resume.
@@ -127,7 +153,8 @@ describe('crash: SIGKILL at random moments, then resume', () => {
     // The last session, left alone, runs to the end after all its crashes.
     if (sessionId) {
       const last = new DrivenSession({ dist, home, mode: 'resume', sessionId, extendWhenAsked: true });
-      const file = join(home, 'sessions', sessionId, 'journal.jsonl');
+      spawned.push(last);
+      const file = journalOf(home, sessionId);
       const done = await last.waitFor('completed', 90_000).catch((error: Error) => {
         const tail = readJournal(file)
           .events.filter((e) => e.type !== 'canary.sample' && e.type !== 'traffic.read')

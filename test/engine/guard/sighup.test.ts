@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../src/core/session/events.js';
 import { currentStage, currentStep } from '../../../src/core/session/selectors.js';
 import { foldEvents } from '../../../src/core/session/state.js';
 import { readJournal } from '../../../src/services/store/journal.js';
 import { type Rehearsal, resumeRehearsal } from '../../../src/wiring/rehearsal.js';
-import { buildPrivateDist } from '../crash/dist.js';
+import { buildPrivateDist, type PrivateDist } from '../crash/dist.js';
 import { bbws, DrivenSession } from '../crash/driver.js';
 
 /**
@@ -20,9 +20,14 @@ const { runbook, promotion } = bbws();
 let dist: string;
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 
+let build: PrivateDist | undefined;
+
 beforeAll(async () => {
-  dist = await buildPrivateDist('guard');
+  build = await buildPrivateDist('guard');
+  dist = build.dir;
 }, 120_000);
+
+afterAll(() => build?.remove());
 
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();

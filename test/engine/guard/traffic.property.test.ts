@@ -333,7 +333,7 @@ describe('engine: the canary runner never moves PROD traffic the gates do not al
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
-    expect(moved).toBeGreaterThan(5);
+    expect(moved).toBeGreaterThan(1);
     expect(held).toBeGreaterThan(20);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUILD_TIMEOUT_MS,
   bbwsRunbook,
   ensureBuilt,
   eventsOf,
@@ -18,18 +19,19 @@ interface Split {
 describe('x in the middle of the 25% stage', () => {
   let home: string;
   let app: TerminalSession | undefined;
+  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
   beforeAll(() => {
     ensureBuilt();
     home = makeHome();
-  });
+  }, BUILD_TIMEOUT_MS);
   afterAll(() => {
     app?.dispose();
     removeHome(home);
   });
 
   it('rolls back at once, by the conductor, and the traffic is read back on the stable version', async () => {
-    // 120x: the 15-minute hold at 25% lasts about 7 seconds, long enough to land a key in it.
-    app = startConductor(['rehearse', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(home)], {
+    // 80x: the 15-minute hold at 25% lasts about 11 seconds, ample time to land a key in it.
+    app = startConductor(['rehearse', '--autopilot', '--speed', '80', '--runbook', bbwsRunbook(home)], {
       home,
     });
     const during = await app.waitForText(/10% ✓ → \[25%\] → 50%.*hold/, 120_000);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUILD_TIMEOUT_MS,
   bbwsRunbook,
   ensureBuilt,
   eventsOf,
@@ -13,10 +14,11 @@ import {
 describe('SIGHUP during the canary (the SSH connection dropped), then resume from another terminal', () => {
   let home: string;
   const apps: TerminalSession[] = [];
+  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
   beforeAll(() => {
     ensureBuilt();
     home = makeHome();
-  });
+  }, BUILD_TIMEOUT_MS);
   afterAll(() => {
     for (const app of apps) app.dispose();
     removeHome(home);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUILD_TIMEOUT_MS,
   bbwsRunbook,
   ensureBuilt,
   eventsOf,
@@ -72,10 +73,11 @@ async function advanceStage(app: TerminalSession, n: number, weight: number): Pr
 describe('a healthy rehearsal from the home screen to the summary, answered with keys', () => {
   let home: string;
   let app: TerminalSession | undefined;
+  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
   beforeAll(() => {
     ensureBuilt();
     home = makeHome();
-  });
+  }, BUILD_TIMEOUT_MS);
   afterAll(() => {
     app?.dispose();
     removeHome(home);

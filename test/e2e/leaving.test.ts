@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUILD_TIMEOUT_MS,
   bbwsRunbook,
   ensureBuilt,
   eventsOf,
@@ -12,10 +13,11 @@ import {
 describe('leaving while traffic is shifted', () => {
   let home: string;
   let app: TerminalSession | undefined;
+  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
   beforeAll(() => {
     ensureBuilt();
     home = makeHome();
-  });
+  }, BUILD_TIMEOUT_MS);
   afterAll(() => {
     app?.dispose();
     removeHome(home);

@@ -55,6 +55,9 @@ const newestMtime = (dir: string): number => {
   return newest;
 };
 
+/** How long a beforeAll may take to build dist/ (or wait for another test file's build). */
+export const BUILD_TIMEOUT_MS = 240_000;
+
 /**
  * Builds dist/ when it is missing or older than src/ (`npm test` has already built it). Test
  * files run in parallel: a lock directory lets one of them build while the others wait, so no

@@ -1,0 +1,111 @@
+// Cost of watching: CPU and memory of `conductor rehearse --autopilot --speed 60` (sandbox in the
+// same process, as a person runs it) sampled every second from the moment the canary shifts
+// traffic, for 5 minutes: the four 15-minute stages (60 s), final validation, the 2-hour
+// monitoring window (120 s) and the summary that follows, charts redrawing throughout.
+//
+//   npm run build && node bench/watch.mjs [--minutes 5] [--speed 60] [--sandbox-outside]
+import { readFileSync } from 'node:fs';
+import { journalEvents } from './lib/journal.mjs';
+import { makeHome, PtyApp, removeHome } from './lib/pty.mjs';
+import { benchRunbook, startBenchSandbox } from './lib/sandbox.mjs';
+import { max, mean, median, pause, quantile } from './lib/stats.mjs';
+
+// USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux this runs on.
+const TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces: fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+function rssMb(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** `sandboxOutside`: the sandbox served by this process, so the figures are the app's alone. */
+export async function benchWatch({ minutes = 5, speed = 60, sandboxOutside = false, log = () => {} } = {}) {
+  const home = makeHome();
+  const runbookFile = benchRunbook(home);
+  const outside = sandboxOutside ? await startBenchSandbox({ runbookFile, speed }) : undefined;
+  const app = new PtyApp(
+    outside?.appArgs ?? ['rehearse', '--autopilot', '--speed', String(speed), '--runbook', runbookFile],
+    { home, screen: false },
+  );
+  try {
+    const deadline = Date.now() + 180_000;
+    while (!journalEvents(home).some((e) => e.type === 'canary.stage.started')) {
+      if (app.exitStatus) throw new Error(`the app exited before the canary: ${app.raw.slice(-1500)}`);
+      if (Date.now() > deadline) throw new Error('the canary did not start within 3 minutes');
+      await pause(250);
+    }
+    log(`watch: canary started, sampling pid ${app.pid} every second for ${minutes} min`);
+    const samples = [];
+    let last = { at: performance.now(), cpu: cpuSeconds(app.pid) };
+    const end = performance.now() + minutes * 60_000;
+    while (performance.now() < end) {
+      await pause(1000);
+      if (app.exitStatus) throw new Error(`the app exited while watched: ${app.raw.slice(-1500)}`);
+      const now = { at: performance.now(), cpu: cpuSeconds(app.pid) };
+      samples.push({
+        t: (now.at - (end - minutes * 60_000)) / 1000,
+        cpuPct: ((now.cpu - last.cpu) / ((now.at - last.at) / 1000)) * 100,
+        rssMb: rssMb(app.pid),
+      });
+      last = now;
+      if (samples.length % 60 === 0)
+        log(`watch: ${samples.length} s, RSS ${samples.at(-1).rssMb.toFixed(1)} MB`);
+    }
+    const events = journalEvents(home);
+    const cpu = samples.map((s) => s.cpuPct);
+    const rss = samples.map((s) => s.rssMb);
+    const fifth = Math.max(1, Math.floor(rss.length / 5));
+    const firstMinute = rss.slice(0, fifth);
+    const lastMinute = rss.slice(-fifth);
+    return {
+      minutes,
+      speed,
+      sandbox: sandboxOutside ? 'in the bench process' : 'in the app process',
+      samples: samples.length,
+      cpuMeanPct: mean(cpu),
+      cpuP95Pct: quantile(cpu, 0.95),
+      cpuMaxPct: max(cpu),
+      rssStartMb: rss[0],
+      rssEndMb: rss.at(-1),
+      rssMaxMb: max(rss),
+      // Medians of the first and last fifth (a minute of five): one garbage collection is not growth.
+      rssGrowthMb: median(lastMinute) - median(firstMinute),
+      reached: {
+        stages: events.filter((e) => e.type === 'canary.stage.started').map((e) => e.weight),
+        promoted: events.some((e) => e.type === 'canary.promoted'),
+        monitored: events.some((e) => e.type === 'monitor.started'),
+        completed: events.find((e) => e.type === 'session.completed')?.outcome,
+      },
+      perSecond: samples.map((s) => [
+        Math.round(s.t),
+        Math.round(s.cpuPct * 10) / 10,
+        Math.round(s.rssMb * 10) / 10,
+      ]),
+    };
+  } finally {
+    await app.dispose();
+    await outside?.sandbox.close();
+    removeHome(home);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const result = await benchWatch({
+    minutes: arg('minutes', 5),
+    speed: arg('speed', 60),
+    sandboxOutside: process.argv.includes('--sandbox-outside'),
+    log: (l) => console.error(l),
+  });
+  console.log(`json ${JSON.stringify({ bench: 'watch', ...result })}`);
+}

@@ -47,25 +47,12 @@ async function approve(app: TerminalSession, approver: string, role: string, com
   await app.waitForText(`Approval by ${approver} as ${role} recorded.`, 10_000);
 }
 
-/** Moves the selected option field with ↓, one redraw at a time, until it shows `value`. */
-async function choose(app: TerminalSession, field: string, value: string): Promise<void> {
-  const shown = () => new RegExp(`▸ ${field} +‹ ([^›]+) ›`).exec(app.screenText())?.[1]?.trim();
-  for (let tries = 0; tries < 6; tries++) {
-    const before = await app.waitFor(shown, 5_000, `the ${field} field`);
-    if (before === value) return;
-    await app.press('down');
-    // Frames come at most 15 times a second: wait for this press to show before the next.
-    await app.waitFor(() => (shown() !== before ? true : undefined), 5_000, `the ${field} field to change`);
-  }
-  throw new Error(`the ${field} field never offered "${value}":\n${app.screenText()}`);
-}
-
 /** Answers the end-of-stage question of canary stage `n` (1-based) with "advance". */
 async function advanceStage(app: TerminalSession, n: number, weight: number): Promise<void> {
   await app.waitForText(`Stage ${n} (${weight}%) needs a decision`, 90_000);
   await app.press('enter');
   await app.waitForText(`Stage ${n} (${weight}%): what now?`, 10_000);
-  await choose(app, 'choice', 'advance');
+  await app.choose('choice', 'advance');
   await app.press('enter');
   await app.waitForNoText(`Stage ${n} (${weight}%): what now?`, 10_000);
 }

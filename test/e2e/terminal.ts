@@ -251,6 +251,26 @@ export class TerminalSession {
     }
   }
 
+  /**
+   * Moves the selected option field of a form (‹ value ›) with ↓ until it shows `value`, one
+   * redraw at a time: frames come at most 15 times a second, so a second press sent before the
+   * first one shows would skip past the option.
+   */
+  async choose(field: string, value: string): Promise<void> {
+    const shown = () => new RegExp(`▸ ${field} +‹ ([^›]+) ›`).exec(this.screenText())?.[1]?.trim();
+    for (let tries = 0; tries < 8; tries++) {
+      const before = await this.waitFor(shown, 5_000, `the ${field} field`);
+      if (before === value) return;
+      await this.press('down');
+      await this.waitFor(
+        () => (shown() !== before ? true : undefined),
+        5_000,
+        `the ${field} field to change`,
+      );
+    }
+    throw new Error(`The ${field} field never offered "${value}":\n${this.screenText()}`);
+  }
+
   /** Types text into a form field as one chunk, as a paste or a fast typist delivers it. */
   async type(text: string): Promise<void> {
     this.pty.write(text);

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUILD_TIMEOUT_MS,
+  bbwsRunbook,
+  ensureBuilt,
+  eventsOf,
+  makeHome,
+  removeHome,
+  startConductor,
+  type TerminalSession,
+} from './terminal.js';
+
+describe('someone moves the traffic behind the conductor’s back during the canary', () => {
+  let home: string;
+  let app: TerminalSession | undefined;
+  beforeAll(() => {
+    ensureBuilt();
+    home = makeHome();
+  }, BUILD_TIMEOUT_MS);
+  afterAll(() => {
+    app?.dispose();
+    removeHome(home);
+  });
+
+  it('shows the drift, asks, and re-applies the recorded split when told to', async () => {
+    app = startConductor(
+      ['rehearse', '--scenario', 'drift', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(home)],
+      { home },
+    );
+    await app.waitForText(/\[25%\]/, 120_000);
+    const drift = await app.waitForText(
+      'DRIFT: the journal says 25% on the new version, AWS says 40%',
+      60_000,
+    );
+    expect(drift).toMatch(/60% .* 40% canary v2026\.11\.29\.1/);
+    expect(drift).toContain('API Gateway stage prod: canary at 40% live, 25% in the journal');
+    await app.press('enter');
+    await app.waitForText('The live traffic split differs from the journal', 10_000);
+    await app.choose('choice', 'reapply');
+    await app.press('enter');
+    const back = await app.waitForText(/75% .* 25% canary v2026\.11\.29\.1/, 30_000);
+    app.show('drift re-applied');
+    expect(back).not.toContain('DRIFT');
+    const resolved = await app.waitFor(() => eventsOf(home, 'drift.resolved')[0], 10_000, 'drift.resolved');
+    expect(resolved.choice).toBe('reapply');
+    expect(eventsOf(home, 'rollback.started')).toHaveLength(0);
+  }, 240_000);
+});

@@ -375,8 +375,10 @@ export class Conductor {
     this.dispatch({ type: 'window.declared', at: this.now(), start, end });
   }
 
-  overrideWindow(reason: string, by = this.options.conductor): void {
-    this.dispatch({ type: 'window.overridden', at: this.now(), reason, by });
+  overrideWindow(reason: string, by = this.options.conductor): string | undefined {
+    if (!reason.trim()) return 'Moving traffic outside the maintenance window needs a reason.';
+    this.dispatch({ type: 'window.overridden', at: this.now(), reason: reason.trim(), by });
+    return undefined;
   }
 
   setRisk(risk: Risk, mitigation?: string): void {
@@ -537,9 +539,15 @@ export class Conductor {
     return trafficShifted(this.state_);
   }
 
+  private lastIndexKey = '';
+
+  /** The conf index is rewritten whole on every set: only when what it lists has changed. */
   private updateIndex(): void {
     const s = this.state_;
     if (!s.meta.sessionId) return;
+    const key = `${s.status}|${s.outcome ?? ''}|${currentStep(s)?.id ?? ''}`;
+    if (key === this.lastIndexKey) return;
+    this.lastIndexKey = key;
     this.options.store.updateIndex({
       id: s.meta.sessionId,
       title: `${s.meta.runbookTitle}: ${s.meta.version} ${s.meta.from} -> ${s.meta.to}`,

@@ -25,8 +25,12 @@ async function wire(options: {
   const loaded = await loadRunbook(options.runbookFile);
   const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
   const store = new SessionStore(options.home);
+  // The lock first: a guard still writing must hand over before the journal is read.
+  const early = options.sessionId
+    ? await acquireLock(store.dir(options.sessionId), { handover: true })
+    : undefined;
   const journal = options.sessionId ? store.open(options.sessionId) : store.create(systemClock.now());
-  const lock = await acquireLock(journal.dir, { handover: true });
+  const lock = early ?? (await acquireLock(journal.dir, { handover: true }));
   const cwd = process.cwd();
   mkdirSync(join(journal.dir, 'work'), { recursive: true, mode: 0o700 });
   const conductor = buildConductor({

@@ -104,8 +104,12 @@ async function wire(
   // A rehearsal can never reach AWS: loopback endpoint and fake credentials only.
   assertLoopbackEndpoint(sandboxUrl);
   const store = new SessionStore(options.home);
+  // The lock first: a guard still writing must hand over before the journal is read.
+  const lock = options.sessionId
+    ? await acquireLock(store.dir(options.sessionId), { handover: true })
+    : undefined;
   const journal = options.sessionId ? store.open(options.sessionId) : store.create(clock.now());
-  const lock = await acquireLock(journal.dir, { handover: true });
+  const held = lock ?? (await acquireLock(journal.dir, { handover: true }));
   const workDir = join(journal.dir, 'work');
   mkdirSync(workDir, { recursive: true, mode: 0o700 });
   // Stand-ins first on PATH: terraform, pytest, npm, and aws (the sandbox does not speak DynamoDB or S3).
@@ -141,11 +145,11 @@ async function wire(
     sandbox,
     clock,
     store,
-    lock,
+    lock: held,
     async close() {
       conductor.stop();
       journal.writer.close();
-      lock.release();
+      held.release();
       await sandbox?.close();
     },
   };

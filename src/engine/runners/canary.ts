@@ -417,17 +417,27 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
       )
     )
       return;
-    if (stage.decision || stageTimeLeft(stage, c.now()) <= 0 || stage.choices.at(-1)?.choice === 'advance') {
+    const lastChoice = stage.choices.at(-1);
+    const answered = lastChoice !== undefined && lastChoice.at >= (stage.decision?.at ?? stage.startedAt);
+    const holdOver = stageTimeLeft(stage, c.now()) <= 0 || lastChoice?.choice === 'advance';
+    if ((!stage.decision && holdOver) || (stage.decision && answered && lastChoice?.choice === 'advance')) {
       await finishStage(c, def, step, stage);
       continue;
     }
-    c.setWaiting(undefined);
+    // While a decision waits for the person, traffic is still shifted: keep polling, keep the
+    // rollback band armed (a guard must be able to roll back here too).
+    if (stage.decision)
+      c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
+    else c.setWaiting(undefined);
     const lastSampleAt = stage.samples.at(-1)?.at ?? stage.startedAt;
     const nextPollAt = lastSampleAt + def.period;
     const armed = c.state.canary?.autoRollback;
     const wakeAt = Math.min(nextPollAt, armed && !armed.heldBy ? armed.deadline : Number.POSITIVE_INFINITY);
     if (c.now() < wakeAt) {
-      await c.changed(Math.min(wakeAt - c.now(), Math.max(1, stageTimeLeft(stage, c.now()))));
+      const untilHoldEnds = stage.decision
+        ? Number.POSITIVE_INFINITY
+        : Math.max(1, stageTimeLeft(stage, c.now()));
+      await c.changed(Math.min(wakeAt - c.now(), untilHoldEnds));
       continue;
     }
     if (c.now() < nextPollAt) continue;

@@ -82,4 +82,37 @@ describe('SIGKILL during the canary, then conductor resume', () => {
       'a new sample of the same stage after resume',
     );
   }, 300_000);
+
+  it('is offered on the home screen of the next rehearse, and enter resumes it', async () => {
+    const otherHome = makeHome();
+    const started: TerminalSession[] = [];
+    try {
+      const first = startConductor(
+        ['rehearse', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(otherHome)],
+        { home: otherHome },
+      );
+      started.push(first);
+      await first.waitForText(/\[10%\] → 25%.*hold/, 120_000);
+      const sessionId = sessionDir(otherHome)?.split('/').at(-1);
+      first.kill('SIGKILL');
+      await first.waitForExit(20_000);
+      const weight = eventsOf(otherHome, 'canary.stage.started').at(-1)?.weight as number;
+
+      const second = startConductor(['rehearse', '--runbook', bbwsRunbook(otherHome)], { home: otherHome });
+      started.push(second);
+      const homeScreen = await second.waitForText('Sessions to resume, newest first', 30_000);
+      second.show('home with an interrupted session');
+      expect(homeScreen).toMatch(/\[rehearsal\] .*active/);
+      expect(homeScreen).not.toContain('No session yet');
+      await second.press('enter');
+      const resumed = await second.waitForText(`[${weight}%]`, 60_000);
+      expect(resumed).toContain(`session ${sessionId}`);
+      expect(resumed).toContain('ABORT & ROLL BACK');
+      await second.waitFor(() => eventsOf(otherHome, 'session.resumed')[0], 20_000, 'session.resumed');
+      expect(eventsOf(otherHome, 'session.created')).toHaveLength(1);
+    } finally {
+      for (const app of started) app.dispose();
+      removeHome(otherHome);
+    }
+  }, 300_000);
 });

@@ -345,9 +345,11 @@ async function finishStage(
 
 /**
  * The rehearsal autopilot answers a stage like a careful conductor: it advances a stage that
- * passed, and extends ONCE a stage that only lacked data (a loaded machine, a slow poll); it
- * never advances on WATCH or unknown data and never answers a NO-GO.
+ * passed, and extends (a few times at most) a stage that only lacked data (a loaded machine, a
+ * slow poll); it never advances on WATCH or unknown data and never answers a NO-GO.
  */
+const AUTOPILOT_MAX_EXTENSIONS = 3;
+
 function autopilotStageChoice(
   c: Conductor,
   stage: CanaryStageState,
@@ -361,9 +363,9 @@ function autopilotStageChoice(
     end.action === 'ask' &&
     !end.choices.includes('advance') &&
     stage.samples.every((s) => s.verdict !== 'WATCH');
-  const extendedBefore = stage.choices.some((ch) => ch.choice === 'extend');
-  if (unknownOnly && !extendedBefore)
-    c.chooseAtStageEnd('extend', 'rehearsal autopilot: too little data, extend once', 'rehearsal-autopilot');
+  const extensions = stage.choices.filter((ch) => ch.choice === 'extend').length;
+  if (unknownOnly && extensions < AUTOPILOT_MAX_EXTENSIONS)
+    c.chooseAtStageEnd('extend', 'rehearsal autopilot: too little data to judge, extend', 'rehearsal-autopilot');
 }
 
 /** The staged canary: shift, verify, hold, poll and judge, decide at the end of each stage, promote. */

@@ -484,7 +484,7 @@ export class Conductor {
    * disk write, no await. Then rollback.started is made durable.
    */
   abort(
-    reason = 'conductor pressed abort',
+    reason = 'the abort key was pressed',
     trigger: 'conductor' | 'automatic' | 'guard' | 'drift' = 'conductor',
   ): void {
     if (this.rollbackHandle || (this.state_.rollback && this.state_.rollback.completedAt === undefined))

@@ -14,10 +14,10 @@ export interface RollbackProps extends ScreenProps {
 }
 
 const TRIGGER: Record<string, string> = {
-  conductor: 'the conductor pressed abort',
-  automatic: 'automatic: the rollback band held',
-  guard: 'the headless guard',
-  drift: 'chosen after a traffic drift',
+  conductor: 'by hand',
+  automatic: 'automatic',
+  guard: 'automatic, by the headless guard',
+  drift: 'after a traffic drift',
 };
 
 /** Each step of the runbook's rollback procedure with its status and timing, and the read-back. */
@@ -75,7 +75,7 @@ export function Rollback(props: RollbackProps) {
         ) : null}
       </Text>
       <Text wrap="truncate">
-        why: {TRIGGER[rollback.trigger] ?? rollback.trigger} · {rollback.reason} · by {rollback.by} ·{' '}
+        why: {rollback.reason} · {TRIGGER[rollback.trigger] ?? rollback.trigger} · by {rollback.by} ·{' '}
         {formatDuration((rollback.completedAt ?? now) - rollback.startedAt)} so far
       </Text>
       {split ? (

@@ -45,7 +45,7 @@ describe('Rollback', () => {
       await frameOf(<Rollback {...base} state={fold(rollbackEvents())} now={ABORT + 5_000} />),
     );
     expect(frame).toContain('ROLLING BACK v42');
-    expect(frame).toContain('why: the conductor pressed abort');
+    expect(frame).toContain('why: conductor pressed abort · by hand');
     expect(frame).toContain('Read back from AWS after the revert (verified)');
     expect(frame).toContain('stable v41 100%');
     expect(frame).toMatch(/✓ reverted\s+Send all traffic back/);

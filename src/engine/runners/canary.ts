@@ -244,7 +244,7 @@ export function guardRollbackBand(
     return false;
   }
   if (armed && !armed.heldBy && c.now() >= armed.deadline) {
-    c.abort(`automatic: ${armed.reason}`, c.mode === 'guard' ? 'guard' : 'automatic');
+    c.abort(armed.reason, c.mode === 'guard' ? 'guard' : 'automatic');
     return true;
   }
   return false;

@@ -17,6 +17,7 @@ import { HelpOverlay } from './components/HelpOverlay.js';
 import { KeyBar } from './components/KeyBar.js';
 import { PhaseRail } from './components/PhaseRail.js';
 import { StatusBar } from './components/StatusBar.js';
+import { endOfStage } from './core/canary/stage.js';
 import { approvalStatusOf, roleTitles } from './core/session/gates.js';
 import { currentStage, currentStep, environmentOf } from './core/session/selectors.js';
 import type { SessionState } from './core/session/state.js';
@@ -211,6 +212,15 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     const stage = currentStage(s);
     if (stage?.decision) {
       const halt = stage.decision.action === 'halt';
+      // The choices core/canary offers for these samples; a passed stage starts on "advance".
+      const end = endOfStage(stage.samples.map((x) => x.verdict));
+      const options =
+        end.action === 'advance'
+          ? ['advance', 'extend', 'rollback']
+          : [
+              ...end.choices.map((ch) => (ch === 'hold' ? 'investigate' : ch)),
+              ...(halt ? [] : ['investigate']),
+            ];
       return makeForm(
         { type: 'stage-decision', halt },
         `Stage ${stage.index + 1} (${stage.weight}%): what now?`,
@@ -218,8 +228,8 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
           {
             id: 'choice',
             label: 'choice',
-            value: halt ? 'investigate' : 'extend',
-            options: halt ? ['investigate', 'rollback'] : ['extend', 'advance', 'rollback', 'investigate'],
+            value: options[0],
+            options: [...new Set(options)],
           },
           { id: 'reason', label: 'reason', value: '', hint: 'required to investigate' },
         ],

@@ -45,7 +45,9 @@ function itemInfo(step: StepState): string {
 /** The phase's items, then the selected one in detail: what it is, what it printed, what to press. */
 export function Checklist(props: ChecklistProps) {
   const { state, promotion, width, height, selected } = props;
-  const items = phaseSteps(state);
+  // Titles may name session values ("PROD change ticket ${ticket} created"): show them filled in.
+  const vars = sessionVariables(props.runbook, state, props.now);
+  const items = phaseSteps(state).map((s) => ({ ...s, title: interpolate(s.title, vars) }));
   const phase = state.phases.find((p) => p.id === items[0]?.phaseId);
   const done = items.filter((s) => s.status === 'passed' || s.status === 'skipped').length;
   const item = items[Math.min(selected, items.length - 1)];

@@ -24,9 +24,13 @@ describe('drift: the split changed behind the conductor', () => {
     // The session waits for the conductor: nothing advances while the drift stands.
     await until(r, () => r.conductor.waiting?.kind === 'drift', 'the engine asking about the drift');
     const stagesAtDrift = r.conductor.state.canary!.stages.length;
+    const samplesAtDrift = eventsOf(r, 'canary.sample').length;
     const waitUntil = r.clock.now() + 30 * 60_000;
     await until(r, () => r.clock.now() >= waitUntil, 'thirty clock minutes');
     expect(r.conductor.state.canary!.stages).toHaveLength(stagesAtDrift);
+    // ...but traffic is still shifted: the metrics are still watched, the rollback band armed.
+    expect(eventsOf(r, 'canary.sample').length).toBeGreaterThan(samplesAtDrift + 10);
+    expect(eventsOf(r, 'drift.detected')).toHaveLength(1);
     expect(r.conductor.state.rollback).toBeUndefined();
     expect(canaryWeightAtSandbox(r)).toBe(40);
 

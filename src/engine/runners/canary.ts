@@ -209,7 +209,8 @@ export async function pollOnce(
   if (live) {
     c.dispatch({ type: 'traffic.read', at: c.now(), split: live });
     const details = driftDetails(c.state, live);
-    if (details.length > 0 && !c.state.rollback) {
+    const pending = c.state.drift !== undefined && c.state.drift.resolved === undefined;
+    if (details.length > 0 && !c.state.rollback && !pending) {
       c.dispatch({
         type: 'drift.detected',
         at: c.now(),
@@ -365,7 +366,11 @@ function autopilotStageChoice(
     stage.samples.every((s) => s.verdict !== 'WATCH');
   const extensions = stage.choices.filter((ch) => ch.choice === 'extend').length;
   if (unknownOnly && extensions < AUTOPILOT_MAX_EXTENSIONS)
-    c.chooseAtStageEnd('extend', 'rehearsal autopilot: too little data to judge, extend', 'rehearsal-autopilot');
+    c.chooseAtStageEnd(
+      'extend',
+      'rehearsal autopilot: too little data to judge, extend',
+      'rehearsal-autopilot',
+    );
 }
 
 /** The staged canary: shift, verify, hold, poll and judge, decide at the end of each stage, promote. */
@@ -376,13 +381,11 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
   const target = await prepareTarget(c);
   if (!target || c.signal.aborted || c.state.status !== 'active') return;
 
-  while (
-    !c.signal.aborted &&
-    c.state.status === 'active' &&
-    !c.state.rollback &&
-    !(c.state.drift && !c.state.drift.resolved)
-  ) {
+  while (!c.signal.aborted && c.state.status === 'active' && !c.state.rollback) {
     const state = c.state;
+    // A drift waits for the person, but traffic is still shifted: nothing moves, the polls and
+    // the rollback band go on.
+    const driftPending = state.drift !== undefined && state.drift.resolved === undefined;
     if (state.canary?.promoted) {
       c.dispatch({
         type: 'step.completed',
@@ -394,6 +397,15 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
       return;
     }
     const stage = currentStage(state);
+    if (driftPending && (!stage || stage.completedAt !== undefined)) {
+      c.setWaiting({
+        step: step.id,
+        kind: 'drift',
+        message: 'The live traffic split differs from the journal.',
+      });
+      await c.changed(def.period);
+      continue;
+    }
     if (!stage || stage.completedAt !== undefined) {
       const next = stage ? stage.index + 1 : 0;
       if (next < def.stages.length) {
@@ -422,13 +434,23 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
     const lastChoice = stage.choices.at(-1);
     const answered = lastChoice !== undefined && lastChoice.at >= (stage.decision?.at ?? stage.startedAt);
     const holdOver = stageTimeLeft(stage, c.now()) <= 0 || lastChoice?.choice === 'advance';
-    if ((!stage.decision && holdOver) || (stage.decision && answered && lastChoice?.choice === 'advance')) {
+    if (
+      !driftPending &&
+      ((!stage.decision && holdOver) || (stage.decision && answered && lastChoice?.choice === 'advance'))
+    ) {
       await finishStage(c, def, step, stage);
       continue;
     }
     // While a decision waits for the person, traffic is still shifted: keep polling, keep the
     // rollback band armed (a guard must be able to roll back here too).
-    if (stage.decision)
+    if (driftPending)
+      c.setWaiting({
+        step: step.id,
+        kind: 'drift',
+        message:
+          'The live traffic split differs from the journal: adopt it, re-apply the recorded split, or roll back.',
+      });
+    else if (stage.decision)
       c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
     else c.setWaiting(undefined);
     const lastSampleAt = stage.samples.at(-1)?.at ?? stage.startedAt;
@@ -436,9 +458,10 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
     const armed = c.state.canary?.autoRollback;
     const wakeAt = Math.min(nextPollAt, armed && !armed.heldBy ? armed.deadline : Number.POSITIVE_INFINITY);
     if (c.now() < wakeAt) {
-      const untilHoldEnds = stage.decision
-        ? Number.POSITIVE_INFINITY
-        : Math.max(1, stageTimeLeft(stage, c.now()));
+      const untilHoldEnds =
+        stage.decision || driftPending
+          ? Number.POSITIVE_INFINITY
+          : Math.max(1, stageTimeLeft(stage, c.now()));
       await c.changed(Math.min(wakeAt - c.now(), untilHoldEnds));
       continue;
     }

@@ -3,7 +3,7 @@
 // traffic, for 5 minutes: the four 15-minute stages (60 s), final validation, the 2-hour
 // monitoring window (120 s) and the summary that follows, charts redrawing throughout.
 //
-//   npm run build && node bench/watch.mjs [--minutes 5] [--speed 60] [--sandbox-outside]
+//   npm run build && node bench/watch.mjs [--minutes 5] [--speed 60] [--sandbox-outside] [--node-options '--max-old-space-size=128']
 import { readFileSync } from 'node:fs';
 import { journalEvents } from './lib/journal.mjs';
 import { makeHome, PtyApp, removeHome } from './lib/pty.mjs';
@@ -26,13 +26,19 @@ function rssMb(pid) {
 }
 
 /** `sandboxOutside`: the sandbox served by this process, so the figures are the app's alone. */
-export async function benchWatch({ minutes = 5, speed = 60, sandboxOutside = false, log = () => {} } = {}) {
+export async function benchWatch({
+  minutes = 5,
+  speed = 60,
+  sandboxOutside = false,
+  nodeOptions,
+  log = () => {},
+} = {}) {
   const home = makeHome();
   const runbookFile = benchRunbook(home);
   const outside = sandboxOutside ? await startBenchSandbox({ runbookFile, speed }) : undefined;
   const app = new PtyApp(
     outside?.appArgs ?? ['rehearse', '--autopilot', '--speed', String(speed), '--runbook', runbookFile],
-    { home, screen: false },
+    { home, screen: false, env: nodeOptions ? { NODE_OPTIONS: nodeOptions } : {} },
   );
   try {
     const deadline = Date.now() + 180_000;
@@ -68,6 +74,7 @@ export async function benchWatch({ minutes = 5, speed = 60, sandboxOutside = fal
       minutes,
       speed,
       sandbox: sandboxOutside ? 'in the bench process' : 'in the app process',
+      nodeOptions,
       samples: samples.length,
       cpuMeanPct: mean(cpu),
       cpuP95Pct: quantile(cpu, 0.95),
@@ -105,6 +112,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     minutes: arg('minutes', 5),
     speed: arg('speed', 60),
     sandboxOutside: process.argv.includes('--sandbox-outside'),
+    nodeOptions: process.argv.includes('--node-options')
+      ? process.argv[process.argv.indexOf('--node-options') + 1]
+      : undefined,
     log: (l) => console.error(l),
   });
   console.log(`json ${JSON.stringify({ bench: 'watch', ...result })}`);

@@ -39,7 +39,7 @@ export class PtyApp {
    * `screen: false` drains the output without parsing it: the abort bench keeps the bench
    * process idle so the sandbox in it stamps requests the moment they arrive.
    */
-  constructor(args, { home, cols = 120, rows = 40, screen = true }) {
+  constructor(args, { home, cols = 120, rows = 40, screen = true, env = {} }) {
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
     this.screen = screen;
     this.raw = '';
@@ -52,7 +52,7 @@ export class PtyApp {
       cols,
       rows,
       cwd: REPO,
-      env: appEnv(home),
+      env: { ...appEnv(home), ...env },
     });
     this.pty.onData((data) => {
       this.firstOutputAt ??= performance.now();

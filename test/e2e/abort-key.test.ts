@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILD_TIMEOUT_MS,
-  bbwsRunbook,
-  ensureBuilt,
-  eventsOf,
-  makeHome,
-  readJournal,
-  removeHome,
-  startConductor,
-  type TerminalSession,
-} from './terminal.js';
+import { describe, expect, it } from 'vitest';
+import { useConductorHome, waitForCanaryStage } from './flows.js';
+import { eventsOf, readJournal } from './terminal.js';
 
 interface Split {
   apiGateway?: { canaryPercent: number };
@@ -17,24 +8,14 @@ interface Split {
 }
 
 describe('x in the middle of the 25% stage', () => {
-  let home: string;
-  let app: TerminalSession | undefined;
-  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
-  beforeAll(() => {
-    ensureBuilt();
-    home = makeHome();
-  }, BUILD_TIMEOUT_MS);
-  afterAll(() => {
-    app?.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('rolls back at once, by the conductor, and the traffic is read back on the stable version', async () => {
+    const { home } = e2e;
     // 80x: the 15-minute hold at 25% lasts about 11 seconds, ample time to land a key in it.
-    app = startConductor(['rehearse', '--autopilot', '--speed', '80', '--runbook', bbwsRunbook(home)], {
-      home,
-    });
-    const during = await app.waitForText(/10% ✓ → \[25%\] → 50%.*hold/, 120_000);
+    const app = e2e.startRehearsal({ autopilot: true, speed: 80 });
+    const during = await waitForCanaryStage(app, 25, { holding: true });
+    expect(during).toMatch(/10% ✓ → \[25%\] → 50%/);
     expect(during).toMatch(/75% .* 25% canary/);
     await app.press('x');
 

@@ -1,33 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILD_TIMEOUT_MS,
-  bbwsRunbook,
-  ensureBuilt,
-  eventsOf,
-  makeHome,
-  removeHome,
-  startConductor,
-  type TerminalSession,
-} from './terminal.js';
+import { describe, expect, it } from 'vitest';
+import { useConductorHome, waitForCanaryStage } from './flows.js';
+import { eventsOf } from './terminal.js';
 
 describe('someone moves the traffic behind the conductor’s back during the canary', () => {
-  let home: string;
-  let app: TerminalSession | undefined;
-  beforeAll(() => {
-    ensureBuilt();
-    home = makeHome();
-  }, BUILD_TIMEOUT_MS);
-  afterAll(() => {
-    app?.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('shows the drift, asks, and re-applies the recorded split when told to', async () => {
-    app = startConductor(
-      ['rehearse', '--scenario', 'drift', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(home)],
-      { home },
-    );
-    await app.waitForText(/\[25%\]/, 120_000);
+    const { home } = e2e;
+    const app = e2e.startRehearsal({ scenario: 'drift', autopilot: true, speed: 120 });
+    await waitForCanaryStage(app, 25);
     const drift = await app.waitForText(
       'DRIFT: the journal says 25% on the new version, AWS says 40%',
       60_000,

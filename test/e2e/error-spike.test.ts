@@ -1,42 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILD_TIMEOUT_MS,
-  bbwsRunbook,
-  ensureBuilt,
-  eventsOf,
-  makeHome,
-  removeHome,
-  startConductor,
-  type TerminalSession,
-} from './terminal.js';
+import { describe, expect, it } from 'vitest';
+import { useConductorHome } from './flows.js';
+import { eventsOf } from './terminal.js';
 
 describe('an error spike during the canary, on autopilot', () => {
-  let home: string;
-  let app: TerminalSession | undefined;
-  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
-  beforeAll(() => {
-    ensureBuilt();
-    home = makeHome();
-  }, BUILD_TIMEOUT_MS);
-  afterAll(() => {
-    app?.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('rolls back on its own and shows each rollback step', async () => {
-    app = startConductor(
-      [
-        'rehearse',
-        '--scenario',
-        'error-spike',
-        '--autopilot',
-        '--speed',
-        '300',
-        '--runbook',
-        bbwsRunbook(home),
-      ],
-      { home },
-    );
+    const { home } = e2e;
+    const app = e2e.startRehearsal({ scenario: 'error-spike', autopilot: true, speed: 300 });
     await app.waitForText('ABORT & ROLL BACK', 60_000);
     const rolledBack = await app.waitForText('ROLLED BACK', 120_000);
     app.show('error-spike rolled back');

@@ -1,36 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILD_TIMEOUT_MS,
-  bbwsRunbook,
-  ensureBuilt,
-  eventsOf,
-  makeHome,
-  readJournal,
-  removeHome,
-  startConductor,
-  type TerminalSession,
-} from './terminal.js';
+import { describe, expect, it } from 'vitest';
+import { useConductorHome, waitForCanaryStage } from './flows.js';
+import { eventsOf, readJournal } from './terminal.js';
 
 describe('SIGHUP during the canary (the SSH connection dropped), then resume from another terminal', () => {
-  let home: string;
-  const apps: TerminalSession[] = [];
-  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
-  beforeAll(() => {
-    ensureBuilt();
-    home = makeHome();
-  }, BUILD_TIMEOUT_MS);
-  afterAll(() => {
-    for (const app of apps) app.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('keeps guarding headless, then hands the session over to the new terminal', async () => {
-    const first = startConductor(
-      ['rehearse', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(home)],
-      { home },
-    );
-    apps.push(first);
-    await first.waitForText(/\[10%\] → 25%.*hold/, 120_000);
+    const { home } = e2e;
+    const first = e2e.startRehearsal({ autopilot: true, speed: 120 });
+    await waitForCanaryStage(first, 10, { holding: true });
     first.hangUp();
 
     // The process outlives its terminal and says so in the journal.
@@ -55,8 +33,7 @@ describe('SIGHUP during the canary (the SSH connection dropped), then resume fro
     expect(first.isAlive()).toBe(true);
     expect(eventsOf(home, 'rollback.started')).toHaveLength(0);
 
-    const second = startConductor(['resume'], { home });
-    apps.push(second);
+    const second = e2e.start(['resume']);
     const screen = await second.waitForText(/ABORT & ROLL BACK/, 60_000);
     second.show('resumed from a second terminal');
     // The stage the guard was holding is the one the new terminal shows as current.

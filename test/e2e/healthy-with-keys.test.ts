@@ -1,14 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILD_TIMEOUT_MS,
-  bbwsRunbook,
-  ensureBuilt,
-  eventsOf,
-  makeHome,
-  removeHome,
-  startConductor,
-  type TerminalSession,
-} from './terminal.js';
+import { describe, expect, it } from 'vitest';
+import { useConductorHome } from './flows.js';
+import { eventsOf, type TerminalSession } from './terminal.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -58,20 +50,11 @@ async function advanceStage(app: TerminalSession, n: number, weight: number): Pr
 }
 
 describe('a healthy rehearsal from the home screen to the summary, answered with keys', () => {
-  let home: string;
-  let app: TerminalSession | undefined;
-  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
-  beforeAll(() => {
-    ensureBuilt();
-    home = makeHome();
-  }, BUILD_TIMEOUT_MS);
-  afterAll(() => {
-    app?.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('promotes v2026.11.29.1 to PROD', async () => {
-    app = startConductor(['rehearse', '--speed', '300', '--runbook', bbwsRunbook(home)], { home });
+    const { home } = e2e;
+    const app = e2e.startRehearsal({ speed: 300 });
 
     // Home: nothing to resume yet; start a promotion from the form.
     const homeScreen = await app.waitForText('Press s to start a promotion', 30_000);

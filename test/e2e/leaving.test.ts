@@ -1,33 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILD_TIMEOUT_MS,
-  bbwsRunbook,
-  ensureBuilt,
-  eventsOf,
-  makeHome,
-  removeHome,
-  startConductor,
-  type TerminalSession,
-} from './terminal.js';
+import { describe, expect, it } from 'vitest';
+import { useConductorHome, waitForCanaryStage } from './flows.js';
+import { eventsOf } from './terminal.js';
 
 describe('leaving while traffic is shifted', () => {
-  let home: string;
-  let app: TerminalSession | undefined;
-  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
-  beforeAll(() => {
-    ensureBuilt();
-    home = makeHome();
-  }, BUILD_TIMEOUT_MS);
-  afterAll(() => {
-    app?.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('q and ctrl+c ask first; detach leaves a guard; ctrl+c at the plain terminal ends it', async () => {
-    app = startConductor(['rehearse', '--autopilot', '--speed', '60', '--runbook', bbwsRunbook(home)], {
-      home,
-    });
-    await app.waitForText(/\[10%\] → 25%.*hold/, 120_000);
+    const { home } = e2e;
+    const app = e2e.startRehearsal({ autopilot: true, speed: 60 });
+    await waitForCanaryStage(app, 10, { holding: true });
 
     // q never quits silently: it says how much traffic is on the new version and offers the ways out.
     await app.press('q');
@@ -71,21 +52,12 @@ describe('leaving while traffic is shifted', () => {
 });
 
 describe('SIGTERM while the full screen is up', () => {
-  let home: string;
-  let app: TerminalSession | undefined;
-  beforeAll(() => {
-    home = makeHome();
-  });
-  afterAll(() => {
-    app?.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('persists, exits 0 and restores the terminal, leaving the canary traffic as it is', async () => {
-    app = startConductor(['rehearse', '--autopilot', '--speed', '60', '--runbook', bbwsRunbook(home)], {
-      home,
-    });
-    await app.waitForText(/\[10%\] → 25%.*hold/, 120_000);
+    const { home } = e2e;
+    const app = e2e.startRehearsal({ autopilot: true, speed: 60 });
+    await waitForCanaryStage(app, 10, { holding: true });
     expect(app.onAltScreen).toBe(true);
     app.kill('SIGTERM');
     expect((await app.waitForExit(30_000)).exitCode).toBe(0);

@@ -13,14 +13,18 @@ describe('conductor rehearse without a terminal', () => {
   }, BUILD_TIMEOUT_MS);
   afterAll(() => removeHome(home));
 
-  it('refuses with exit 2 and one sentence pointing to the headless commands', () => {
-    const result = spawnSync(process.execPath, [BIN, 'rehearse'], {
+  /** `conductor COMMAND` with no terminal at all: stdin closed, stdout and stderr piped. */
+  const runWithoutTerminal = (command: string) =>
+    spawnSync(process.execPath, [BIN, command], {
       cwd: REPO,
       env: conductorEnv(home),
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
       timeout: 30_000,
     });
+
+  it('refuses with exit 2 and one sentence pointing to the headless commands', () => {
+    const result = runWithoutTerminal('rehearse');
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     const message = result.stderr.trim();
@@ -35,13 +39,7 @@ describe('conductor rehearse without a terminal', () => {
   });
 
   it('refuses resume the same way', () => {
-    const result = spawnSync(process.execPath, [BIN, 'resume'], {
-      cwd: REPO,
-      env: conductorEnv(home),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const result = runWithoutTerminal('resume');
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('conductor sessions');

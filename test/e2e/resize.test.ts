@@ -1,13 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILD_TIMEOUT_MS,
-  bbwsRunbook,
-  ensureBuilt,
-  makeHome,
-  removeHome,
-  startConductor,
-  type TerminalSession,
-} from './terminal.js';
+import { describe, expect, it } from 'vitest';
+import { useConductorHome, waitForCanaryStage } from './flows.js';
 
 /**
  * The frame fits the terminal when its bottom (the key bar with the red abort key, then the status
@@ -21,26 +13,12 @@ function expectFrameFits(lines: string[]): void {
 }
 
 describe('resizing the terminal during a rehearsal canary', () => {
-  let home: string;
-  let app: TerminalSession | undefined;
-  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
-  beforeAll(() => {
-    ensureBuilt();
-    home = makeHome();
-  }, BUILD_TIMEOUT_MS);
-  afterAll(() => {
-    app?.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('follows 120x40 -> 80x24, says it is too small at 70x20, and comes back', async () => {
-    app = startConductor(['rehearse', '--autopilot', '--speed', '60', '--runbook', bbwsRunbook(home)], {
-      home,
-      cols: 120,
-      rows: 40,
-    });
+    const app = e2e.startRehearsal({ autopilot: true, speed: 60 }, { cols: 120, rows: 40 });
     await app.waitForText('ABORT & ROLL BACK', 60_000);
-    await app.waitForText(/\[10%\]/, 30_000);
+    await waitForCanaryStage(app, 10, { timeoutMs: 30_000 });
     const wide = app.screenLines();
     expectFrameFits(wide);
     // 120 columns have room for the phase rail.
@@ -51,7 +29,7 @@ describe('resizing the terminal during a rehearsal canary', () => {
     app.resize(80, 24);
     const narrow = await app.waitFor(
       () => {
-        const lines = app?.screenLines() ?? [];
+        const lines = app.screenLines();
         const text = lines.join('\n');
         return lines.length === 24 && text.includes('ABORT & ROLL BACK') && text.includes('BBWS')
           ? lines

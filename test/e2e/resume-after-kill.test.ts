@@ -1,37 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILD_TIMEOUT_MS,
-  bbwsRunbook,
-  ensureBuilt,
-  eventsOf,
-  makeHome,
-  readJournal,
-  removeHome,
-  sessionDir,
-  startConductor,
-  type TerminalSession,
-} from './terminal.js';
+import { describe, expect, it } from 'vitest';
+import { useConductorHome, waitForCanaryStage, withConductorHome } from './flows.js';
+import { eventsOf, readJournal, sessionDir } from './terminal.js';
 
 describe('SIGKILL during the canary, then conductor resume', () => {
-  let home: string;
-  const apps: TerminalSession[] = [];
-  // Building dist/ on two shared cores (or waiting for another file's build) takes a while.
-  beforeAll(() => {
-    ensureBuilt();
-    home = makeHome();
-  }, BUILD_TIMEOUT_MS);
-  afterAll(() => {
-    for (const app of apps) app.dispose();
-    removeHome(home);
-  });
+  const e2e = useConductorHome();
 
   it('continues from the same stage after the drift check', async () => {
-    const first = startConductor(
-      ['rehearse', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(home)],
-      { home },
-    );
-    apps.push(first);
-    await first.waitForText(/10% ✓ → \[25%\]/, 120_000);
+    const { home } = e2e;
+    const first = e2e.startRehearsal({ autopilot: true, speed: 120 });
+    expect(await waitForCanaryStage(first, 25)).toMatch(/10% ✓ → \[25%\]/);
     // At least one sample of the 25% stage is in the journal before the kill.
     await first.waitFor(
       () => eventsOf(home, 'canary.sample').some((e) => e.stage === 1) || undefined,
@@ -47,8 +24,7 @@ describe('SIGKILL during the canary, then conductor resume', () => {
     expect(sessionId).toBeTruthy();
     expect(before.some((e) => e.type === 'session.detached')).toBe(false);
 
-    const second = startConductor(['resume'], { home });
-    apps.push(second);
+    const second = e2e.start(['resume']);
     // The stage that was live when the process died is the current one again.
     const weight = stageAtKill?.weight as number;
     const resumed = await second.waitForText(`[${weight}%]`, 60_000);
@@ -84,22 +60,16 @@ describe('SIGKILL during the canary, then conductor resume', () => {
   }, 300_000);
 
   it('is offered on the home screen of the next rehearse, and enter resumes it', async () => {
-    const otherHome = makeHome();
-    const started: TerminalSession[] = [];
-    try {
-      const first = startConductor(
-        ['rehearse', '--autopilot', '--speed', '120', '--runbook', bbwsRunbook(otherHome)],
-        { home: otherHome },
-      );
-      started.push(first);
-      await first.waitForText(/\[10%\] → 25%.*hold/, 120_000);
+    await withConductorHome(async (other) => {
+      const otherHome = other.home;
+      const first = other.startRehearsal({ autopilot: true, speed: 120 });
+      await waitForCanaryStage(first, 10, { holding: true });
       const sessionId = sessionDir(otherHome)?.split('/').at(-1);
       first.kill('SIGKILL');
       await first.waitForExit(20_000);
       const weight = eventsOf(otherHome, 'canary.stage.started').at(-1)?.weight as number;
 
-      const second = startConductor(['rehearse', '--runbook', bbwsRunbook(otherHome)], { home: otherHome });
-      started.push(second);
+      const second = other.startRehearsal();
       const homeScreen = await second.waitForText('Sessions to resume, newest first', 30_000);
       second.show('home with an interrupted session');
       expect(homeScreen).toMatch(/\[rehearsal\] .*active/);
@@ -110,9 +80,6 @@ describe('SIGKILL during the canary, then conductor resume', () => {
       expect(resumed).toContain('ABORT & ROLL BACK');
       await second.waitFor(() => eventsOf(otherHome, 'session.resumed')[0], 20_000, 'session.resumed');
       expect(eventsOf(otherHome, 'session.created')).toHaveLength(1);
-    } finally {
-      for (const app of started) app.dispose();
-      removeHome(otherHome);
-    }
+    });
   }, 300_000);
 });

@@ -203,25 +203,23 @@ export class TerminalSession {
 
   /** Polls the screen until it shows `what`; returns the screen at that moment. */
   async waitForText(what: string | RegExp, timeoutMs = 20_000): Promise<string> {
-    return this.waitFor(
-      () => {
-        const screen = this.screenText();
-        return (typeof what === 'string' ? screen.includes(what) : what.test(screen)) ? screen : undefined;
-      },
-      timeoutMs,
-      `the screen to show ${String(what)}`,
-    );
+    return this.waitForScreen(what, true, timeoutMs);
   }
 
   /** Polls the screen until it no longer shows `what`. */
   async waitForNoText(what: string | RegExp, timeoutMs = 20_000): Promise<string> {
+    return this.waitForScreen(what, false, timeoutMs);
+  }
+
+  private async waitForScreen(what: string | RegExp, shown: boolean, timeoutMs: number): Promise<string> {
     return this.waitFor(
       () => {
         const screen = this.screenText();
-        return (typeof what === 'string' ? screen.includes(what) : what.test(screen)) ? undefined : screen;
+        const shows = typeof what === 'string' ? screen.includes(what) : what.test(screen);
+        return shows === shown ? screen : undefined;
       },
       timeoutMs,
-      `the screen to stop showing ${String(what)}`,
+      `the screen to ${shown ? 'show' : 'stop showing'} ${String(what)}`,
     );
   }
 

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Rehearsal } from '../../src/wiring/rehearsal.js';
 import {
-  advanceAsksBelow,
   aliasesAtSandbox,
   canaryWeightAtSandbox,
   eventsOf,
-  rehearse,
   requestsTo,
+  runningRehearsal,
   stageOf,
   until,
 } from './helpers.js';
@@ -29,9 +28,7 @@ function expectStableEverywhere(r: Rehearsal) {
 
 describe('x during the canary: abort and roll back', () => {
   it('in the 25% stage sends the rollback requests and puts all traffic back on the stable version', async () => {
-    const r = await rehearse({ scenario: 'healthy' });
-    advanceAsksBelow(r, 25);
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'healthy', advanceBelow: 25 });
     await until(r, () => stageOf(r)?.weight === 25 && stageOf(r)!.samples.length >= 2, 'two samples at 25%');
     expect(canaryWeightAtSandbox(r)).toBe(25);
     const abortAt = await pressAbort(r);
@@ -54,9 +51,7 @@ describe('x during the canary: abort and roll back', () => {
   }, 60_000);
 
   it('after promotion, during monitoring, restores the stage recorded deployment and the stable aliases', async () => {
-    const r = await rehearse({ scenario: 'healthy' });
-    advanceAsksBelow(r, 101);
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'healthy', advanceBelow: 101 });
     await until(
       r,
       () => (r.conductor.state.canary?.monitor?.samples.length ?? 0) >= 3,

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { eventsOf, rehearse, requestsTo, until } from './helpers.js';
+import { eventsOf, requestsTo, runningRehearsal, until } from './helpers.js';
 
 describe('cloudwatch-outage: GetMetricData hangs for four minutes', () => {
   // 120x, not 600x: a poll is STALE after its period (here half a real second), so the four-minute
   // outage lasts long enough in real time for the two stale polls that hold the timer.
   it('judges STALE, holds the stage timer, never advances during the outage, and completes the stage once metrics return', async () => {
-    const r = await rehearse({ scenario: 'cloudwatch-outage', speed: 120 });
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'cloudwatch-outage', speed: 120 });
     await until(r, () => (r.conductor.state.canary?.stages.length ?? 0) >= 2, 'the second stage', 60_000);
     const first = r.conductor.state.canary!.stages[0];
     const stale = first.samples.filter((x) => x.verdict === 'STALE');

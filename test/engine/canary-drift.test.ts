@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  advanceAsksBelow,
-  aliasesAtSandbox,
-  canaryWeightAtSandbox,
-  eventsOf,
-  rehearse,
-  until,
-} from './helpers.js';
+import { aliasesAtSandbox, canaryWeightAtSandbox, eventsOf, runningRehearsal, until } from './helpers.js';
 
 describe('drift: the split changed behind the conductor', () => {
   it('detects the drift with both values, waits for the conductor, and re-applies the recorded weight', async () => {
-    const r = await rehearse({ scenario: 'drift' });
-    advanceAsksBelow(r, 25);
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'drift', advanceBelow: 25 });
     await until(r, () => r.conductor.state.drift !== undefined, 'the drift detection', 40_000);
     const [detected] = eventsOf(r, 'drift.detected');
     expect(detected.recordedWeight).toBe(25);

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  advanceAsksBelow,
-  aliasesAtSandbox,
-  canaryWeightAtSandbox,
-  eventsOf,
-  rehearse,
-  until,
-} from './helpers.js';
+import { aliasesAtSandbox, canaryWeightAtSandbox, eventsOf, runningRehearsal, until } from './helpers.js';
 
 describe('error-spike: the automatic rollback', () => {
   it('rolls back by itself in the 50% stage after the sustained breach and its countdown, and leaves no canary traffic', async () => {
-    const r = await rehearse({ scenario: 'error-spike' });
-    advanceAsksBelow(r, 50);
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'error-spike', advanceBelow: 50 });
     await until(r, () => r.conductor.state.status === 'completed', 'the rollback');
     const s = r.conductor.state;
     expect(s.outcome).toBe('rolled-back');

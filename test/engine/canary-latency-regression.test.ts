@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { advanceAsksBelow, canaryWeightAtSandbox, eventsOf, rehearse, until } from './helpers.js';
+import { canaryWeightAtSandbox, eventsOf, runningRehearsal, until } from './helpers.js';
 
 describe('latency-regression: rollback on p95', () => {
   it('rolls back automatically when the canary p95 stays above twice the baseline, and says p95 is why', async () => {
-    const r = await rehearse({ scenario: 'latency-regression' });
-    advanceAsksBelow(r, 25);
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'latency-regression', advanceBelow: 25 });
     await until(r, () => r.conductor.state.status === 'completed', 'the rollback');
     const s = r.conductor.state;
     expect(s.outcome).toBe('rolled-back');

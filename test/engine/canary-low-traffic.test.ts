@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { canaryWeightAtSandbox, rehearse, requestsTo, stageOf, until } from './helpers.js';
+import { canaryWeightAtSandbox, requestsTo, runningRehearsal, stageOf, until } from './helpers.js';
 
 describe('low-traffic: too few requests to judge', () => {
   it('judges INSUFFICIENT DATA, holds at the end of the 10% stage asking, and never advances', async () => {
-    const r = await rehearse({ scenario: 'low-traffic' });
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'low-traffic' });
     await until(r, () => stageOf(r)?.decision !== undefined, 'the end-of-stage decision');
     const stage = stageOf(r)!;
     expect(stage.index).toBe(0);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { canaryWeightAtSandbox, rehearse, requestsTo, stageOf, until } from './helpers.js';
+import { canaryWeightAtSandbox, requestsTo, runningRehearsal, stageOf, until } from './helpers.js';
 
 describe('slow-burn: NO-GO halts the stage', () => {
   it('halts at the end of the 10% stage, waits for the conductor, and never advances (autopilot does not choose for a NO-GO)', async () => {
-    const r = await rehearse({ scenario: 'slow-burn' });
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'slow-burn' });
     await until(r, () => stageOf(r)?.decision !== undefined, 'the end-of-stage decision');
     const decision = stageOf(r)!.decision!;
     expect(decision.action).toBe('halt');

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { advanceAsksBelow, canaryWeightAtSandbox, eventsOf, rehearse, until } from './helpers.js';
+import { canaryWeightAtSandbox, eventsOf, runningRehearsal, until } from './helpers.js';
 
 describe('throttled: CloudWatch answers half the calls with Throttling', () => {
   it('retries through the throttling, completes the promotion, and the retries are in the journal', async () => {
-    const r = await rehearse({ scenario: 'throttled' });
-    advanceAsksBelow(r, 101);
-    void r.conductor.start();
+    const r = await runningRehearsal({ scenario: 'throttled', advanceBelow: 101 });
     await until(r, () => r.conductor.state.status === 'completed', 'the promotion', 70_000);
     const s = r.conductor.state;
     expect(s.outcome).toBe('promoted');

@@ -31,6 +31,20 @@ export async function rehearse(
   return rehearsal;
 }
 
+/**
+ * A rehearsal of `scenario` already running (`conductor.start()` called). With `advanceBelow`, the
+ * 'ask' decisions of stages below that weight are answered 'advance' (see advanceAsksBelow).
+ */
+export async function runningRehearsal(
+  options: Partial<RehearsalOptions> & { scenario: string; advanceBelow?: number },
+): Promise<Rehearsal> {
+  const { advanceBelow, ...rehearsalOptions } = options;
+  const rehearsal = await rehearse(rehearsalOptions);
+  if (advanceBelow !== undefined) advanceAsksBelow(rehearsal, advanceBelow);
+  void rehearsal.conductor.start();
+  return rehearsal;
+}
+
 /** Poll (real time) until the predicate holds; fail with what the session was doing. */
 export async function until(
   rehearsal: Rehearsal,

@@ -1,8 +1,8 @@
 import { ServiceError } from './errors.js';
 import { bool, list, num, obj, str } from './input.js';
-import type { RestCall, RestResult } from './lambda.js';
 import { randomHex } from './prng.js';
 import type { CanarySettings, RestApi, Stage } from './resources.js';
+import { matchRestRoute, type RestMatch, type RestRoute } from './rest-routes.js';
 import type { World } from './world.js';
 
 /** API Gateway (v1, REST APIs) REST-JSON operations. */
@@ -122,15 +122,7 @@ function applyPatch(api: RestApi, original: Stage, operations: Array<Record<stri
   return stage;
 }
 
-interface Route {
-  method: string;
-  pattern: RegExp;
-  names: string[];
-  operation: string;
-  handle: (world: World, call: RestCall) => RestResult;
-}
-
-const routes: Route[] = [
+const routes: RestRoute[] = [
   {
     method: 'GET',
     pattern: /^\/restapis\/?$/,
@@ -266,25 +258,9 @@ const routes: Route[] = [
   },
 ];
 
-export function matchApiGateway(
-  method: string,
-  path: string,
-): { operation: string; params: Record<string, string>; handle: Route['handle'] } | undefined {
+export function matchApiGateway(method: string, path: string): RestMatch | undefined {
   if (!/^\/restapis(\/|$)/.test(path)) return undefined;
-  for (const route of routes) {
-    const match = route.pattern.exec(path);
-    if (!match || route.method !== method) continue;
-    const params: Record<string, string> = {};
-    route.names.forEach((name, i) => {
-      params[name] = decodeURIComponent(match[i + 1]);
-    });
-    return { operation: route.operation, params, handle: route.handle };
-  }
-  return {
-    operation: 'Unknown',
-    params: {},
-    handle: () => {
-      throw notFound(`The sandbox does not serve ${method} ${path}.`);
-    },
-  };
+  return matchRestRoute(routes, method, path, () =>
+    notFound(`The sandbox does not serve ${method} ${path}.`),
+  );
 }

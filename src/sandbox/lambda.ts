@@ -1,23 +1,19 @@
 import { ServiceError } from './errors.js';
-import { type Input, num, obj, str } from './input.js';
+import { num, obj, str } from './input.js';
 import { randomUuid } from './prng.js';
 import type { LambdaAlias, LambdaFunction, LambdaVersion } from './resources.js';
+import {
+  matchRestRoute,
+  type RestCall,
+  type RestMatch,
+  type RestResult,
+  type RestRoute,
+} from './rest-routes.js';
 import type { World } from './world.js';
 
 /** Lambda REST-JSON operations (API version 2015-03-31). */
 
-export interface RestCall {
-  method: string;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: Input;
-  now: number;
-}
-
-export interface RestResult {
-  status: number;
-  body: unknown;
-}
+export type { RestCall, RestResult } from './rest-routes.js';
 
 const notFound = (what: string) =>
   new ServiceError('ResourceNotFoundException', `Function not found: ${what}`, 404);
@@ -155,15 +151,7 @@ function updateAlias(world: World, call: RestCall): RestResult {
   return { status: 200, body: aliasOut(fn, alias) };
 }
 
-interface Route {
-  method: string;
-  pattern: RegExp;
-  names: string[];
-  operation: string;
-  handle: (world: World, call: RestCall) => RestResult;
-}
-
-const routes: Route[] = [
+const routes: RestRoute[] = [
   {
     method: 'GET',
     pattern: /^\/2015-03-31\/functions\/?$/,
@@ -249,29 +237,12 @@ const routes: Route[] = [
   },
 ];
 
-export function matchLambda(
-  method: string,
-  path: string,
-): { operation: string; params: Record<string, string>; handle: Route['handle'] } | undefined {
+export function matchLambda(method: string, path: string): RestMatch | undefined {
   if (!path.startsWith('/2015-03-31/functions')) return undefined;
-  for (const route of routes) {
-    const match = route.pattern.exec(path);
-    if (!match || route.method !== method) continue;
-    const params: Record<string, string> = {};
-    route.names.forEach((name, i) => {
-      params[name] = decodeURIComponent(match[i + 1]);
-    });
-    return { operation: route.operation, params, handle: route.handle };
-  }
-  return {
-    operation: 'Unknown',
-    params: {},
-    handle: () => {
-      throw new ServiceError(
-        'ResourceNotFoundException',
-        `The sandbox does not serve ${method} ${path}.`,
-        404,
-      );
-    },
-  };
+  return matchRestRoute(
+    routes,
+    method,
+    path,
+    () => new ServiceError('ResourceNotFoundException', `The sandbox does not serve ${method} ${path}.`, 404),
+  );
 }

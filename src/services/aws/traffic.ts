@@ -71,18 +71,11 @@ export async function setCanaryWeight(
           }
           canaryDeploymentId = live.canaryDeploymentId;
         }
-        const patchOperations: PatchOperation[] = [
-          { op: 'replace', path: '/canarySettings/percentTraffic', value: percentValue(percent) },
-        ];
-        await callAws(
-          'apigateway',
-          'UpdateStage',
-          () =>
-            clients.apigateway.send(
-              new UpdateStageCommand({ restApiId: stage.restApiId, stageName: stage.stage, patchOperations }),
-              { abortSignal: signal },
-            ),
-          stageLabel(stage.restApiId, stage.stage),
+        await patchStage(
+          clients,
+          stage,
+          [{ op: 'replace', path: '/canarySettings/percentTraffic', value: percentValue(percent) }],
+          signal,
         );
       })(),
     );
@@ -91,23 +84,15 @@ export async function setCanaryWeight(
     writes.push(
       (async () => {
         const live = await readAlias(clients, lambda.functionName, lambda.alias, signal);
-        await callAws(
-          'lambda',
-          'UpdateAlias',
-          () =>
-            clients.lambda.send(
-              new UpdateAliasCommand({
-                FunctionName: lambda.functionName,
-                Name: lambda.alias,
-                FunctionVersion: lambda.stableVersion,
-                RoutingConfig: {
-                  AdditionalVersionWeights: percent > 0 ? { [lambda.canaryVersion]: percent / 100 } : {},
-                },
-                RevisionId: live.revisionId,
-              }),
-              { abortSignal: signal },
-            ),
-          aliasLabel(lambda.functionName, lambda.alias),
+        await routeAlias(
+          clients,
+          lambda,
+          {
+            functionVersion: lambda.stableVersion,
+            additionalVersionWeights: percent > 0 ? { [lambda.canaryVersion]: percent / 100 } : {},
+            revisionId: live.revisionId,
+          },
+          signal,
         );
       })(),
     );
@@ -180,16 +165,7 @@ export async function promote(
           { op: 'replace', path: '/canarySettings/percentTraffic', value: '0.0' },
           { op: 'remove', path: '/canarySettings' },
         );
-        await callAws(
-          'apigateway',
-          'UpdateStage',
-          () =>
-            clients.apigateway.send(
-              new UpdateStageCommand({ restApiId: stage.restApiId, stageName: stage.stage, patchOperations }),
-              { abortSignal: signal },
-            ),
-          where,
-        );
+        await patchStage(clients, stage, patchOperations, signal);
       })(),
     );
   }
@@ -198,21 +174,15 @@ export async function promote(
       (async () => {
         const live = await readAlias(clients, lambda.functionName, lambda.alias, signal);
         if (live.primaryVersion === lambda.canaryVersion && !(live.additionalWeight > 0)) return;
-        await callAws(
-          'lambda',
-          'UpdateAlias',
-          () =>
-            clients.lambda.send(
-              new UpdateAliasCommand({
-                FunctionName: lambda.functionName,
-                Name: lambda.alias,
-                FunctionVersion: lambda.canaryVersion,
-                RoutingConfig: { AdditionalVersionWeights: {} },
-                RevisionId: live.revisionId,
-              }),
-              { abortSignal: signal },
-            ),
-          aliasLabel(lambda.functionName, lambda.alias),
+        await routeAlias(
+          clients,
+          lambda,
+          {
+            functionVersion: lambda.canaryVersion,
+            additionalVersionWeights: {},
+            revisionId: live.revisionId,
+          },
+          signal,
         );
       })(),
     );
@@ -233,6 +203,61 @@ export async function promote(
     },
     'promoting the canary',
     signal,
+  );
+}
+
+type StageTarget = NonNullable<RollbackTarget['apiGateway']>;
+type AliasTarget = RollbackTarget['lambdas'][number];
+
+/** UpdateStage on the target's stage with these patch operations. */
+async function patchStage(
+  clients: AwsClients,
+  stage: StageTarget,
+  patchOperations: PatchOperation[],
+  signal?: AbortSignal,
+): Promise<void> {
+  await callAws(
+    'apigateway',
+    'UpdateStage',
+    () =>
+      clients.apigateway.send(
+        new UpdateStageCommand({ restApiId: stage.restApiId, stageName: stage.stage, patchOperations }),
+        { abortSignal: signal },
+      ),
+    stageLabel(stage.restApiId, stage.stage),
+  );
+}
+
+/** Where an alias should route: its primary version, the weights on others, and the RevisionId read before. */
+interface AliasRouting {
+  functionVersion: string;
+  additionalVersionWeights: Record<string, number>;
+  /** Makes AWS refuse the write when someone changed the alias since it was read. */
+  revisionId: string | undefined;
+}
+
+/** UpdateAlias on the target's alias with this routing. */
+async function routeAlias(
+  clients: AwsClients,
+  lambda: AliasTarget,
+  routing: AliasRouting,
+  signal?: AbortSignal,
+): Promise<void> {
+  await callAws(
+    'lambda',
+    'UpdateAlias',
+    () =>
+      clients.lambda.send(
+        new UpdateAliasCommand({
+          FunctionName: lambda.functionName,
+          Name: lambda.alias,
+          FunctionVersion: routing.functionVersion,
+          RoutingConfig: { AdditionalVersionWeights: routing.additionalVersionWeights },
+          RevisionId: routing.revisionId,
+        }),
+        { abortSignal: signal },
+      ),
+    aliasLabel(lambda.functionName, lambda.alias),
   );
 }
 

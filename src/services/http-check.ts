@@ -3,6 +3,7 @@ import https from 'node:https';
 import { rootCertificates, type TLSSocket } from 'node:tls';
 import { formatDuration } from '../core/runbook/duration.js';
 import type { HttpStep } from '../core/runbook/schema.js';
+import { type MeasuredEvidence, measuredEvidence, type StepOutcome } from './step-outcome.js';
 
 export interface TlsFacts {
   /** Trusted chain, matching host name, within its validity dates. */
@@ -205,20 +206,7 @@ export async function httpCheck(step: HttpStep, options: HttpCheckOptions = {}):
 }
 
 /** An http step's result in the shape the engine records: one line of detail and evidence rows. */
-export interface HttpStepOutcome {
-  ok: boolean;
-  detail: string;
-  evidence: Array<{
-    id: string;
-    fact: 'custom';
-    value: number | null;
-    limit?: string;
-    ok: boolean;
-    detail: string;
-  }>;
-  durationMs: number;
-  result: HttpCheckResult;
-}
+export type HttpStepOutcome = StepOutcome<HttpCheckResult>;
 
 /**
  * Run an http step. In a production environment an https URL must present a valid, not
@@ -248,34 +236,32 @@ export async function runHttpStep(
   ]
     .filter(Boolean)
     .join('; ');
-  const evidence: HttpStepOutcome['evidence'] = [
-    {
-      id: `${step.id}-status`,
-      fact: 'custom',
+  const evidence: MeasuredEvidence[] = [
+    measuredEvidence(step.id, 'status', {
       value: result.status ?? null,
       limit: `= ${step.expectStatus}`,
       ok: result.status === step.expectStatus,
       detail: result.status !== undefined ? `status ${result.status}` : 'no answer',
-    },
+    }),
   ];
   if (step.maxLatency !== undefined && result.status !== undefined) {
-    evidence.push({
-      id: `${step.id}-latency`,
-      fact: 'custom',
-      value: result.latencyMs,
-      limit: `<= ${formatDuration(step.maxLatency)}`,
-      ok: result.latencyMs <= step.maxLatency,
-      detail: `latency ${formatDuration(result.latencyMs)}`,
-    });
+    evidence.push(
+      measuredEvidence(step.id, 'latency', {
+        value: result.latencyMs,
+        limit: `<= ${formatDuration(step.maxLatency)}`,
+        ok: result.latencyMs <= step.maxLatency,
+        detail: `latency ${formatDuration(result.latencyMs)}`,
+      }),
+    );
   }
   if (result.tls?.daysLeft !== undefined) {
-    evidence.push({
-      id: `${step.id}-certificate-days-left`,
-      fact: 'custom',
-      value: result.tls.daysLeft,
-      ok: !requireTls || (result.tls.valid && !result.tls.selfSigned),
-      detail: tlsPart,
-    });
+    evidence.push(
+      measuredEvidence(step.id, 'certificate-days-left', {
+        value: result.tls.daysLeft,
+        ok: !requireTls || (result.tls.valid && !result.tls.selfSigned),
+        detail: tlsPart,
+      }),
+    );
   }
   return { ok: result.ok, detail, evidence, durationMs: result.latencyMs, result };
 }

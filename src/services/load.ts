@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { formatDuration } from '../core/runbook/duration.js';
 import type { LoadStep } from '../core/runbook/schema.js';
+import { measuredEvidence, type StepOutcome } from './step-outcome.js';
 
 export interface LoadResult {
   ok: boolean;
@@ -161,20 +162,7 @@ export async function runLoad(step: LoadStep, options: LoadOptions = {}): Promis
 }
 
 /** A load step's result in the shape the engine records: one line of detail and evidence rows. */
-export interface LoadStepOutcome {
-  ok: boolean;
-  detail: string;
-  evidence: Array<{
-    id: string;
-    fact: 'custom';
-    value: number | null;
-    limit?: string;
-    ok: boolean;
-    detail: string;
-  }>;
-  durationMs: number;
-  result: LoadResult;
-}
+export type LoadStepOutcome = StepOutcome<LoadResult>;
 
 export async function runLoadStep(step: LoadStep, options: LoadOptions = {}): Promise<LoadStepOutcome> {
   const result = await runLoad(step, options);
@@ -183,22 +171,18 @@ export async function runLoadStep(step: LoadStep, options: LoadOptions = {}): Pr
     ok: result.ok,
     detail: [...result.problems, summary].join('; '),
     evidence: [
-      {
-        id: `${step.id}-error-rate`,
-        fact: 'custom',
+      measuredEvidence(step.id, 'error-rate', {
         value: result.requests > 0 ? result.errorRatePct : null,
         limit: `<= ${step.maxErrorRatePct}%`,
         ok: result.requests > 0 && result.errorRatePct <= step.maxErrorRatePct,
         detail: `error rate ${result.errorRatePct}%`,
-      },
-      {
-        id: `${step.id}-p95`,
-        fact: 'custom',
+      }),
+      measuredEvidence(step.id, 'p95', {
         value: result.requests > result.errors ? result.p95Ms : null,
         limit: `<= ${formatDuration(step.maxP95)}`,
         ok: result.requests > result.errors && result.p95Ms <= step.maxP95,
         detail: `p95 ${formatDuration(result.p95Ms)}`,
-      },
+      }),
     ],
     durationMs: result.durationMs,
     result,

@@ -54,50 +54,42 @@ export async function setCanaryWeight(
   if (!(percent >= 0 && percent <= 100)) {
     throw new UserError(`A canary weight must be between 0 and 100 percent, got ${percent}.`);
   }
-  const writes: Promise<unknown>[] = [];
   const stage = target.apiGateway;
   let canaryDeploymentId = stage?.canaryDeploymentId;
-  if (stage) {
-    writes.push(
-      (async () => {
-        if (canaryDeploymentId === undefined) {
-          // Recorded before the canary was deployed: it must exist now.
-          const live = await readStage(clients, stage.restApiId, stage.stage, signal);
-          if (live.canaryDeploymentId === undefined) {
-            throw new UserError(
-              `${stageLabel(stage.restApiId, stage.stage)} has no canary deployment, so no traffic can move to it; deploy the release as a canary (CreateDeployment with canarySettings) first.`,
-              1,
-            );
-          }
-          canaryDeploymentId = live.canaryDeploymentId;
+  await writeEveryTarget(target, {
+    stage: async (stage) => {
+      if (canaryDeploymentId === undefined) {
+        // Recorded before the canary was deployed: it must exist now.
+        const live = await readStage(clients, stage.restApiId, stage.stage, signal);
+        if (live.canaryDeploymentId === undefined) {
+          throw new UserError(
+            `${stageLabel(stage.restApiId, stage.stage)} has no canary deployment, so no traffic can move to it; deploy the release as a canary (CreateDeployment with canarySettings) first.`,
+            1,
+          );
         }
-        await patchStage(
-          clients,
-          stage,
-          [{ op: 'replace', path: '/canarySettings/percentTraffic', value: percentValue(percent) }],
-          signal,
-        );
-      })(),
-    );
-  }
-  for (const lambda of target.lambdas) {
-    writes.push(
-      (async () => {
-        const live = await readAlias(clients, lambda.functionName, lambda.alias, signal);
-        await routeAlias(
-          clients,
-          lambda,
-          {
-            functionVersion: lambda.stableVersion,
-            additionalVersionWeights: percent > 0 ? { [lambda.canaryVersion]: percent / 100 } : {},
-            revisionId: live.revisionId,
-          },
-          signal,
-        );
-      })(),
-    );
-  }
-  await settleAll(writes);
+        canaryDeploymentId = live.canaryDeploymentId;
+      }
+      await patchStage(
+        clients,
+        stage,
+        [{ op: 'replace', path: '/canarySettings/percentTraffic', value: percentValue(percent) }],
+        signal,
+      );
+    },
+    alias: async (lambda) => {
+      const live = await readAlias(clients, lambda.functionName, lambda.alias, signal);
+      await routeAlias(
+        clients,
+        lambda,
+        {
+          functionVersion: lambda.stableVersion,
+          additionalVersionWeights: percent > 0 ? { [lambda.canaryVersion]: percent / 100 } : {},
+          revisionId: live.revisionId,
+        },
+        signal,
+      );
+    },
+  });
   return verified(
     clients,
     target,
@@ -126,68 +118,59 @@ export async function promote(
   target: RollbackTarget,
   signal?: AbortSignal,
 ): Promise<TrafficSplit> {
-  const writes: Promise<unknown>[] = [];
   const stage = target.apiGateway;
   let promotedDeploymentId = stage?.canaryDeploymentId;
-  if (stage) {
-    writes.push(
-      (async () => {
-        const live = await readStage(clients, stage.restApiId, stage.stage, signal);
-        const where = stageLabel(stage.restApiId, stage.stage);
-        if (live.canaryDeploymentId === undefined) {
-          if (stage.canaryDeploymentId !== undefined && live.deploymentId === stage.canaryDeploymentId)
-            return;
-          throw new UserError(
-            `${where} has no canary deployment to promote (it serves deployment ${live.deploymentId}); look at the stage before going on.`,
-            1,
-          );
-        }
-        if (stage.canaryDeploymentId !== undefined && live.canaryDeploymentId !== stage.canaryDeploymentId) {
-          throw new UserError(
-            `${where}'s canary is now deployment ${live.canaryDeploymentId}, not the recorded ${stage.canaryDeploymentId}; someone redeployed during the canary, so it was not promoted.`,
-            1,
-          );
-        }
-        promotedDeploymentId = live.canaryDeploymentId;
-        const patchOperations: PatchOperation[] = [
-          { op: 'copy', from: '/canarySettings/deploymentId', path: '/deploymentId' },
-        ];
-        // Copying from a path that does not exist is an error, so only when the canary has overrides.
-        if (live.stageVariableOverrides && Object.keys(live.stageVariableOverrides).length > 0) {
-          patchOperations.push({
-            op: 'copy',
-            from: '/canarySettings/stageVariableOverrides',
-            path: '/variables',
-          });
-        }
-        // Promoting alone leaves the canary running; turn it off and remove it.
-        patchOperations.push(
-          { op: 'replace', path: '/canarySettings/percentTraffic', value: '0.0' },
-          { op: 'remove', path: '/canarySettings' },
+  await writeEveryTarget(target, {
+    stage: async (stage) => {
+      const live = await readStage(clients, stage.restApiId, stage.stage, signal);
+      const where = stageLabel(stage.restApiId, stage.stage);
+      if (live.canaryDeploymentId === undefined) {
+        if (stage.canaryDeploymentId !== undefined && live.deploymentId === stage.canaryDeploymentId) return;
+        throw new UserError(
+          `${where} has no canary deployment to promote (it serves deployment ${live.deploymentId}); look at the stage before going on.`,
+          1,
         );
-        await patchStage(clients, stage, patchOperations, signal);
-      })(),
-    );
-  }
-  for (const lambda of target.lambdas) {
-    writes.push(
-      (async () => {
-        const live = await readAlias(clients, lambda.functionName, lambda.alias, signal);
-        if (live.primaryVersion === lambda.canaryVersion && !(live.additionalWeight > 0)) return;
-        await routeAlias(
-          clients,
-          lambda,
-          {
-            functionVersion: lambda.canaryVersion,
-            additionalVersionWeights: {},
-            revisionId: live.revisionId,
-          },
-          signal,
+      }
+      if (stage.canaryDeploymentId !== undefined && live.canaryDeploymentId !== stage.canaryDeploymentId) {
+        throw new UserError(
+          `${where}'s canary is now deployment ${live.canaryDeploymentId}, not the recorded ${stage.canaryDeploymentId}; someone redeployed during the canary, so it was not promoted.`,
+          1,
         );
-      })(),
-    );
-  }
-  await settleAll(writes);
+      }
+      promotedDeploymentId = live.canaryDeploymentId;
+      const patchOperations: PatchOperation[] = [
+        { op: 'copy', from: '/canarySettings/deploymentId', path: '/deploymentId' },
+      ];
+      // Copying from a path that does not exist is an error, so only when the canary has overrides.
+      if (live.stageVariableOverrides && Object.keys(live.stageVariableOverrides).length > 0) {
+        patchOperations.push({
+          op: 'copy',
+          from: '/canarySettings/stageVariableOverrides',
+          path: '/variables',
+        });
+      }
+      // Promoting alone leaves the canary running; turn it off and remove it.
+      patchOperations.push(
+        { op: 'replace', path: '/canarySettings/percentTraffic', value: '0.0' },
+        { op: 'remove', path: '/canarySettings' },
+      );
+      await patchStage(clients, stage, patchOperations, signal);
+    },
+    alias: async (lambda) => {
+      const live = await readAlias(clients, lambda.functionName, lambda.alias, signal);
+      if (live.primaryVersion === lambda.canaryVersion && !(live.additionalWeight > 0)) return;
+      await routeAlias(
+        clients,
+        lambda,
+        {
+          functionVersion: lambda.canaryVersion,
+          additionalVersionWeights: {},
+          revisionId: live.revisionId,
+        },
+        signal,
+      );
+    },
+  });
   return verified(
     clients,
     target,
@@ -259,6 +242,20 @@ async function routeAlias(
       ),
     aliasLabel(lambda.functionName, lambda.alias),
   );
+}
+
+/** The write to make on the stage and on each alias of a target. */
+interface TargetWrites {
+  stage: (stage: StageTarget) => Promise<void>;
+  alias: (lambda: AliasTarget) => Promise<void>;
+}
+
+/** Writes the stage (when the target has one) and every alias at the same time; see settleAll. */
+async function writeEveryTarget(target: RollbackTarget, writes: TargetWrites): Promise<void> {
+  await settleAll([
+    ...(target.apiGateway ? [writes.stage(target.apiGateway)] : []),
+    ...target.lambdas.map((lambda) => writes.alias(lambda)),
+  ]);
 }
 
 /** Waits for every write (so none is left running unobserved), then throws the first failure. */

@@ -150,5 +150,8 @@ export async function runInteractive(
   if (handle) onConductor(handle.conductor);
   const code = await done;
   restore.uninstall();
+  // Sockets of the AWS clients and the sandbox, timers of a finished session: nothing may keep
+  // a finished conductor (or a guard whose session ended) alive.
+  setTimeout(() => process.exit(code), 100);
   return code;
 }

@@ -27,7 +27,7 @@ export class Bucket {
   minimum = Number.POSITIVE_INFINITY;
   maximum = Number.NEGATIVE_INFINITY;
   /** Raw samples, kept for series that are asked for percentiles; sorted once finished. */
-  values: number[] | Float64Array | undefined;
+  values: number[] | Float32Array | undefined;
   /** Set when samples arrived as statistic sets only (no percentiles possible). */
   statisticSetsOnly = false;
 
@@ -52,7 +52,7 @@ export class Bucket {
   }
 
   finish(): this {
-    if (Array.isArray(this.values)) this.values = Float64Array.from(this.values).sort();
+    if (Array.isArray(this.values)) this.values = Float32Array.from(this.values).sort();
     return this;
   }
 

@@ -15,7 +15,7 @@ import type { Scenario, VersionBehaviour } from './scenarios.js';
 
 export const MINUTE_MS = 60_000;
 /** Metrics older than this are forgotten, which keeps memory bounded on a long rehearsal. */
-export const RETENTION_MS = 6 * 3_600_000;
+export const RETENTION_MS = 3_600_000;
 
 /** Who gets which share of the traffic from a moment on. */
 interface RoutingSnapshot {

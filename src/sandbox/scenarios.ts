@@ -114,8 +114,8 @@ const all: Scenario[] = [
   scenario(
     'cloudwatch-outage',
     'CloudWatch outage',
-    'GetMetricData hangs (never answers until the client gives up) for 4 minutes from the moment the canary first gets traffic, then recovers.',
-    { coverage: 87, metricDataOutageMs: 4 * MINUTE },
+    'GetMetricData hangs (never answers until the client gives up) for 8 minutes from the moment the canary first gets traffic, then recovers.',
+    { coverage: 87, metricDataOutageMs: 8 * MINUTE },
   ),
   scenario(
     'low-traffic',

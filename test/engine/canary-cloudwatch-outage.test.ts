@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventsOf, requestsTo, runningRehearsal, until } from './helpers.js';
 
 describe('cloudwatch-outage: GetMetricData hangs for four minutes', () => {
-  // 120x, not 600x: a poll is STALE after its period (here half a real second), so the four-minute
+  // 120x, not 600x: a poll is STALE after its period (here half a real second), so the eight-minute
   // outage lasts long enough in real time for the two stale polls that hold the timer.
   it('judges STALE, holds the stage timer, never advances during the outage, and completes the stage once metrics return', async () => {
     const r = await runningRehearsal({ scenario: 'cloudwatch-outage', speed: 120 });

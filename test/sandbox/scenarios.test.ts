@@ -231,7 +231,7 @@ describe('other scenarios', () => {
       () => sandbox?.requests.some((r) => r.operation === 'GetMetricData' && r.status === 0),
       'the held request to be recorded as given up',
     );
-    const outageEnd = (sandbox.world.firstReached(0) ?? 0) + 4 * 60_000;
+    const outageEnd = (sandbox.world.firstReached(0) ?? 0) + 8 * 60_000;
     await waitFor(() => clock.now() > outageEnd, 'the outage to pass');
     const recovered = await clients.cloudwatch.send(query());
     expect(recovered.$metadata.httpStatusCode).toBe(200);

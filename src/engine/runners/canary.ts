@@ -12,6 +12,8 @@ import type { MetricsRequest, MetricsResult, TargetMetrics } from '../ports.js';
 import { sendNotification } from './notify.js';
 
 export const STALE_BY = 'metrics-stale';
+/** Whole periods of canary traffic before the first sample is judged. */
+export const FIRST_WINDOW_PERIODS = 2;
 
 /** Run an AWS call; on failure record it (one sentence) and return undefined. */
 export async function awsCall<T>(
@@ -454,7 +456,11 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
       c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
     else c.setWaiting(undefined);
     const lastSampleAt = stage.samples.at(-1)?.at ?? stage.startedAt;
-    const nextPollAt = lastSampleAt + def.period;
+    // The first judgement waits for whole periods of canary traffic: a window cut by the first
+    // shift holds too few requests to say anything but INSUFFICIENT DATA.
+    const firstShift = c.state.canary?.stages[0]?.startedAt ?? stage.startedAt;
+    const firstJudgeable = (Math.ceil(firstShift / def.period) + FIRST_WINDOW_PERIODS) * def.period;
+    const nextPollAt = Math.max(lastSampleAt + def.period, firstJudgeable);
     const armed = c.state.canary?.autoRollback;
     const wakeAt = Math.min(nextPollAt, armed && !armed.heldBy ? armed.deadline : Number.POSITIVE_INFINITY);
     if (c.now() < wakeAt) {

@@ -155,7 +155,7 @@ describe('crash: SIGKILL at random moments, then resume', () => {
       const last = new DrivenSession({ dist, home, mode: 'resume', sessionId, extendWhenAsked: true });
       spawned.push(last);
       const file = journalOf(home, sessionId);
-      const done = await last.waitFor('completed', 90_000).catch((error: Error) => {
+      const done = await last.waitFor('completed', 180_000).catch((error: Error) => {
         const tail = readJournal(file)
           .events.filter((e) => e.type !== 'canary.sample' && e.type !== 'traffic.read')
           .slice(-15)
@@ -181,5 +181,5 @@ describe('crash: SIGKILL at random moments, then resume', () => {
     expect(resumesChecked, why(`resumes checked; kills landed at ${spread}`)).toBeGreaterThanOrEqual(20);
     expect(resumesWithDecisions, why('resumes after approvals or a go/no-go')).toBeGreaterThanOrEqual(3);
     expect(killedAt.get('prod-canary') ?? 0, why(`kills during the canary: ${spread}`)).toBeGreaterThan(0);
-  }, 240_000);
+  }, 420_000);
 });

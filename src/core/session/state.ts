@@ -1,7 +1,8 @@
-import type { Promotion, Risk, Runbook, StepKind } from '../runbook/schema.js';
+import type { Promotion, Runbook, StepKind } from '../runbook/schema.js';
 import type {
   ApprovalEventBody,
   DriftChoice,
+  EventOf,
   EvidenceRecord,
   GoNoGoRowRecord,
   RollbackTargetRecord,
@@ -85,26 +86,12 @@ export interface CanaryState {
   monitor?: { step: string; startedAt: number; durationMs: number; samples: SampleState[] };
 }
 
-export interface SessionMeta {
-  sessionId: string;
-  runbookFile: string;
-  runbookId: string;
-  runbookTitle: string;
-  runbookHash: string;
-  promotionId: string;
-  from: string;
-  to: string;
-  version: string;
-  previousVersion?: string;
-  conductor: string;
-  risk: Risk;
+/** What the session was started with (its session.created event), and what was recorded since. */
+export type SessionMeta = Omit<EventOf<'session.created'>, 'type' | 'at'> & {
   mitigation?: string;
-  ticket?: string;
-  window?: { start: number; end: number };
   windowOverride?: { reason: string; by: string; at: number };
-  rehearsal?: { scenario: string; speed: number };
   createdAt: number;
-}
+};
 
 export interface RollbackState {
   trigger: RollbackTrigger;

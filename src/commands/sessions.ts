@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { parseRunbook } from '../core/runbook/parse.js';
 import type { ApprovalStep } from '../core/runbook/schema.js';
 import { approvalStatusOf } from '../core/session/gates.js';
-import { currentStage, currentStep, describeWeight, findPromotion } from '../core/session/selectors.js';
+import {
+  currentStage,
+  currentStep,
+  describeWeight,
+  findPromotion,
+  sessionSummary,
+} from '../core/session/selectors.js';
 import { foldEvents, type SessionState } from '../core/session/state.js';
 import { UserError } from '../errors.js';
 import { SessionStore } from '../services/store/session-store.js';
@@ -45,18 +51,7 @@ export function sessionRows(store: SessionStore, now = Date.now()) {
     if (indexed.has(id)) continue;
     try {
       const { state } = loadSessionState(store, id);
-      const entry = {
-        id,
-        title: `${state.meta.runbookTitle}: ${state.meta.version} ${state.meta.from} -> ${state.meta.to}`,
-        runbookFile: state.meta.runbookFile,
-        promotionId: state.meta.promotionId,
-        version: state.meta.version,
-        status: state.status === 'completed' ? (state.outcome ?? 'completed') : state.status,
-        currentStep: currentStep(state)?.title ?? '',
-        createdAt: state.meta.createdAt,
-        updatedAt: state.lastEventAt,
-        rehearsal: state.meta.rehearsal !== undefined,
-      };
+      const entry = sessionSummary(state);
       store.updateIndex(entry);
       indexed.set(id, entry);
     } catch {

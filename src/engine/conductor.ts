@@ -8,6 +8,7 @@ import {
   currentStep,
   environmentOf,
   phaseOf,
+  sessionSummary,
   stepDefinition,
   stepEnvironment,
   trafficShifted,
@@ -548,18 +549,7 @@ export class Conductor {
     const key = `${s.status}|${s.outcome ?? ''}|${currentStep(s)?.id ?? ''}`;
     if (key === this.lastIndexKey) return;
     this.lastIndexKey = key;
-    this.options.store.updateIndex({
-      id: s.meta.sessionId,
-      title: `${s.meta.runbookTitle}: ${s.meta.version} ${s.meta.from} -> ${s.meta.to}`,
-      runbookFile: s.meta.runbookFile,
-      promotionId: s.meta.promotionId,
-      version: s.meta.version,
-      status: s.status === 'completed' ? (s.outcome ?? 'completed') : s.status,
-      currentStep: currentStep(s)?.title ?? '',
-      createdAt: s.meta.createdAt,
-      updatedAt: s.lastEventAt,
-      rehearsal: s.meta.rehearsal !== undefined,
-    });
+    this.options.store.updateIndex(sessionSummary(s));
   }
 
   phaseTitleOf(stepId: string): string {

@@ -104,3 +104,19 @@ export function newReleasePercent(split: TrafficSnapshot, target: RollbackTarget
     return Math.round((1 - lambda.additionalWeight) * 100);
   return Math.round(lambda.additionalWeight * 100);
 }
+
+/** One line of the session index: what `conductor sessions` and the home screen list. */
+export function sessionSummary(state: SessionState) {
+  return {
+    id: state.meta.sessionId,
+    title: `${state.meta.runbookTitle}: ${state.meta.version} ${state.meta.from} -> ${state.meta.to}`,
+    runbookFile: state.meta.runbookFile,
+    promotionId: state.meta.promotionId,
+    version: state.meta.version,
+    status: state.status === 'completed' ? (state.outcome ?? 'completed') : state.status,
+    currentStep: currentStep(state)?.title ?? '',
+    createdAt: state.meta.createdAt,
+    updatedAt: state.lastEventAt,
+    rehearsal: state.meta.rehearsal !== undefined,
+  };
+}

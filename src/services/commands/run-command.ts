@@ -161,9 +161,17 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
   const pid = subprocess.pid;
   if (pid !== undefined) trackGroup(pid);
 
+  const streamsDone: Array<Promise<void>> = [];
   for (const stream of ['stdout', 'stderr'] as const) {
     const readable = subprocess[stream];
     if (!readable) continue;
+    streamsDone.push(
+      new Promise<void>((resolve) => {
+        readable.once('end', () => setImmediate(resolve));
+        readable.once('close', () => setImmediate(resolve));
+        readable.once('error', () => resolve());
+      }),
+    );
     const decoder = new StringDecoder('utf8');
     let partial = '';
     const take = (text: string) => {
@@ -217,6 +225,12 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
   });
 
   const result = await subprocess;
+  // The process may be reported gone before its last output has been read: wait for both pipes
+  // to end (bounded, in case a straggler still holds one open).
+  await Promise.race([
+    Promise.all(streamsDone),
+    new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+  ]);
   clearTimeout(timeoutTimer);
   run.signal?.removeEventListener('abort', onAbort);
   if (pid !== undefined) {

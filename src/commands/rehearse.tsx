@@ -7,7 +7,7 @@ import { loadRunbook } from '../wiring/session-runtime.js';
 import { requireTty, runInteractive, type SessionHandle } from './interactive.js';
 import { writeReportsAtEnd } from './session-end.js';
 import { sessionRows } from './sessions.js';
-import { validateStart, windowFromNow, windowOf } from './start-form.js';
+import { validateStart, windowOf } from './start-form.js';
 
 export interface RehearseOptions {
   scenario: string;

@@ -100,6 +100,22 @@ const all: Scenario[] = [
     },
   ),
   scenario(
+    'latency-blip',
+    'Latency blip',
+    "Four minutes into the 10% stage the canary's latency runs 17% above the stable one for five minutes, then recovers: WATCH samples to decide on (extend, advance or roll back).",
+    {
+      coverage: 87,
+      behaviour: (isNew, at, firstReached) => {
+        const from = firstReached(10);
+        if (!isNew || from === undefined) return STABLE;
+        const into = at - from;
+        if (into >= 4 * MINUTE && into < 9 * MINUTE)
+          return { ...STABLE, latencyMedianMs: STABLE.latencyMedianMs * 1.17 };
+        return STABLE;
+      },
+    },
+  ),
+  scenario(
     'slow-burn',
     'Slow burn',
     'The canary fails 2% of its requests from the start: past the no-go limit, below the rollback band.',

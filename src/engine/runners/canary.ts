@@ -9,6 +9,7 @@ import type { CanaryStageState, StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
 import { driftDetails } from '../drift.js';
 import type { MetricsRequest, MetricsResult, TargetMetrics } from '../ports.js';
+import { AUTOPILOT } from './manual.js';
 import { sendNotification } from './notify.js';
 
 export const STALE_BY = 'metrics-stale';
@@ -348,8 +349,11 @@ async function finishStage(
 
 /**
  * The rehearsal autopilot answers a stage like a careful conductor: it advances a stage that
- * passed, and extends (a few times at most) a stage that only lacked data (a loaded machine, a
- * slow poll); it never advances on WATCH or unknown data and never answers a NO-GO.
+ * passed; it extends (a few times at most) a stage that only lacked data (a loaded machine, a
+ * slow poll) or had a sample outside the pass band (WATCH: a healthy canary at 10% can show 3
+ * errors in 400 requests), and after such an extension advances only when every sample taken
+ * since passed. It never advances past a WATCH it has not seen cleared, and never answers a
+ * NO-GO: that stays with the person at the keyboard.
  */
 const AUTOPILOT_MAX_EXTENSIONS = 3;
 
@@ -359,20 +363,32 @@ function autopilotStageChoice(
   end: ReturnType<typeof endOfStage>,
 ): void {
   if (end.action === 'advance') {
-    c.chooseAtStageEnd('advance', end.reason, 'rehearsal-autopilot');
+    c.chooseAtStageEnd('advance', end.reason, AUTOPILOT);
     return;
   }
-  const unknownOnly =
-    end.action === 'ask' &&
-    !end.choices.includes('advance') &&
-    stage.samples.every((s) => s.verdict !== 'WATCH');
-  const extensions = stage.choices.filter((ch) => ch.choice === 'extend').length;
-  if (unknownOnly && extensions < AUTOPILOT_MAX_EXTENSIONS)
-    c.chooseAtStageEnd(
-      'extend',
-      'rehearsal autopilot: too little data to judge, extend',
-      'rehearsal-autopilot',
-    );
+  if (end.action !== 'ask') return;
+  const extensions = stage.choices.filter((ch) => ch.choice === 'extend');
+  const watched = stage.samples.some((s) => s.verdict === 'WATCH');
+  const lastExtension = extensions.at(-1);
+  if (watched && lastExtension) {
+    const since = stage.samples.filter((s) => s.at > lastExtension.at);
+    if (since.length > 0 && since.every((s) => s.verdict === 'PASS')) {
+      c.chooseAtStageEnd(
+        'advance',
+        `rehearsal autopilot: all ${since.length} samples since the extension passed`,
+        AUTOPILOT,
+      );
+      return;
+    }
+  }
+  if (extensions.length >= AUTOPILOT_MAX_EXTENSIONS) return;
+  c.chooseAtStageEnd(
+    'extend',
+    watched
+      ? 'rehearsal autopilot: a sample was outside the pass band, extend to see more'
+      : 'rehearsal autopilot: too little data to judge, extend',
+    AUTOPILOT,
+  );
 }
 
 /** The staged canary: shift, verify, hold, poll and judge, decide at the end of each stage, promote. */

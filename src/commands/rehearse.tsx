@@ -52,6 +52,8 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
     autopilot: options.autopilot,
     home: options.home,
     clockStart: sharedClockStart(options.clockStart, speed, Date.now()),
+    // The stand-in for AWS in a process of its own: this process holds only the app.
+    aws: 'child' as const,
   };
   const external = options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : undefined;
 
@@ -92,7 +94,8 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
     rehearsal: { scenario: options.scenario, speed },
     validate: (request) => validateStart(loaded.runbook, request),
     start,
-    resume: (id) => resumeRehearsal({ sessionId: id, home: options.home, autopilot: options.autopilot }),
+    resume: (id) =>
+      resumeRehearsal({ sessionId: id, home: options.home, autopilot: options.autopilot, aws: 'child' }),
     onSessionEnd: (conductor) => writeReportsAtEnd(store, conductor),
   });
 }

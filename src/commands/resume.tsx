@@ -8,7 +8,7 @@ import { sessionRows } from './sessions.js';
 
 /** Resume a rehearsal on a fresh sandbox, or a real session against AWS. */
 export async function openSession(store: SessionStore, id: string, home?: string): Promise<SessionHandle> {
-  if (store.startOf(id).rehearsal) return resumeRehearsal({ sessionId: id, home });
+  if (store.startOf(id).rehearsal) return resumeRehearsal({ sessionId: id, home, aws: 'child' });
   return resumeReal({ sessionId: id, home });
 }
 

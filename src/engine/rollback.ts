@@ -1,7 +1,7 @@
-import { interpolate } from '../core/runbook/interpolate.js';
 import type { RollbackTargetRecord, TrafficSnapshot } from '../core/session/events.js';
 import type { Conductor } from './conductor.js';
 import { sendNotification } from './runners/notify.js';
+import { commandRequest, httpRequest } from './step-requests.js';
 
 export interface RollbackHandle {
   finish(): Promise<void>;
@@ -79,27 +79,19 @@ async function runRollbackProcedure(c: Conductor): Promise<void> {
       c.dispatch({ type: 'rollback.step', at: c.now(), step: step.id, outcome, detail });
     try {
       if (step.kind === 'http') {
-        const vars = c.variables(env);
-        const result = await c.options.work.http(
-          { ...step, url: interpolate(step.url, vars) },
-          { signal: new AbortController().signal, production: env.production },
-        );
+        const result = await c.options.work.http(httpRequest(step, c.variables(env)), {
+          signal: new AbortController().signal,
+          production: env.production,
+        });
         record(result.ok ? 'passed' : 'failed', result.detail);
       } else if (step.kind === 'command') {
-        const vars = c.variables(env);
-        const result = await c.options.work.command(
-          { ...step, run: step.run.map((a) => interpolate(a, vars)) },
-          {
-            env: {
-              ENVIRONMENT: env.id,
-              AWS_REGION: env.region,
-              ...(env.profile ? { AWS_PROFILE: env.profile } : {}),
-            },
-            logFile: `${c.options.journal.dir}/rollback-${step.id}.log`,
-            signal: new AbortController().signal,
-            onLine: () => undefined,
-          },
-        );
+        const request = commandRequest(c, step, env);
+        const result = await c.options.work.command(request.step, {
+          env: request.env,
+          logFile: `${c.options.journal.dir}/rollback-${step.id}.log`,
+          signal: new AbortController().signal,
+          onLine: () => undefined,
+        });
         record(result.ok ? 'passed' : 'failed', result.detail);
       } else if (step.kind === 'notify') {
         sendNotification(c, step.id, step.template, step.channel);

@@ -43,8 +43,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** Credentials a rehearsal uses: never valid anywhere but here. */
-export const SANDBOX_CREDENTIALS = { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' } as const;
+export { SANDBOX_CREDENTIALS } from './credentials.js';
 
 export class UnknownScenarioError extends Error {
   constructor(readonly scenario: string) {

@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import type { Risk, Runbook } from '../core/runbook/schema.js';
 import type { Conductor } from '../engine/conductor.js';
 import { UserError } from '../errors.js';
-import { SANDBOX_CREDENTIALS, type Sandbox, startSandbox, UnknownScenarioError } from '../sandbox/index.js';
-import { APP_PREFIX } from '../sandbox/server.js';
-import { awsStandinPath, standinPath } from '../sandbox/standins/index.js';
+import { SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
+import type { Sandbox } from '../sandbox/index.js';
+import type { RehearsalEndpoints } from '../sandbox/rehearsal-aws.js';
+import { findScenario, scenarioNames } from '../sandbox/scenarios.js';
+import { standinEnv } from '../sandbox/standins/index.js';
 import { assertLoopbackEndpoint } from '../services/aws/clients.js';
 import { acceleratedClock, type Clock } from '../services/clock.js';
 import { acquireLock, type HeldLock } from '../services/lock.js';
 import { SessionStore } from '../services/store/session-store.js';
+import { inChildProcess, inThisProcess, type RehearsalAwsHandle, servedAt } from './rehearsal-aws.js';
 import { buildConductor, canaryOf, loadRunbook, promotionOf } from './session-runtime.js';
 
 export interface RehearsalOptions {
@@ -26,6 +29,16 @@ export interface RehearsalOptions {
   seed?: number;
   /** Where the accelerated clock starts (epoch ms); default the current minute. */
   clockStart?: number;
+  /**
+   * Where the stand-in for AWS runs: 'child' for the CLI (the app's process holds only the app),
+   * this process by default (tests inspect the sandbox).
+   */
+  aws?: 'this-process' | 'child';
+  /**
+   * Answer `aws` with the stand-in even when an AWS CLI is installed: for tests that are not about
+   * the CLI (the real one takes about 0.4 s a call).
+   */
+  awsStandin?: boolean;
 }
 
 /** A sandbox another process serves (bench/): loopback only, never closed here. */
@@ -37,6 +50,8 @@ export interface ExternalSandbox {
 export interface RehearsalSession {
   conductor: Conductor;
   sandbox?: Sandbox;
+  /** Where the stand-in for AWS listens (sandbox, application, DynamoDB and S3 emulators). */
+  endpoints: RehearsalEndpoints;
   clock: Clock;
   store: SessionStore;
   lock: HeldLock;
@@ -79,30 +94,34 @@ async function wire(
   const loaded = await loadRunbook(options.runbookFile);
   const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
   if (!canaryOf(promotion)) throw new UserError(`Promotion ${promotion.id} has no canary step to rehearse.`);
+  if (!findScenario(options.scenario))
+    throw new UserError(
+      `Unknown sandbox scenario "${options.scenario}": use one of ${scenarioNames().join(', ')}.`,
+    );
   // Minute-aligned, like CloudWatch's periods, so every judged window is whole minutes of the sandbox.
-  const clock = acceleratedClock(
-    options.speed,
-    options.clockStart ?? Math.floor(Date.now() / 60_000) * 60_000,
-  );
-  let sandbox: Sandbox | undefined;
-  if (!external) {
-    try {
-      sandbox = await startSandbox({
-        clock,
-        runbook: loaded.runbook,
-        promotionId: promotion.id,
-        scenario: options.scenario,
-        seed: options.seed,
-      });
-    } catch (error) {
-      if (error instanceof UnknownScenarioError) throw new UserError(error.message);
-      throw error;
-    }
-  }
-  const sandboxUrl = sandbox?.url ?? external?.sandboxUrl.replace(/\/+$/, '') ?? '';
-  const appUrl = sandbox?.appUrl ?? `${sandboxUrl}${APP_PREFIX}`;
-  // A rehearsal can never reach AWS: loopback endpoint and fake credentials only.
+  const clockStart = options.clockStart ?? Math.floor(Date.now() / 60_000) * 60_000;
+  const wallAt = Date.now();
+  const clock = acceleratedClock(options.speed, clockStart);
+  const place = {
+    runbook: loaded.runbook,
+    runbookFile: options.runbookFile,
+    promotion,
+    scenario: options.scenario,
+    seed: options.seed,
+    clock,
+    clockStart,
+    wallAt,
+  };
+  const aws: RehearsalAwsHandle = external
+    ? servedAt(external.sandboxUrl)
+    : options.aws === 'child'
+      ? await inChildProcess(place)
+      : await inThisProcess(place);
+  const { sandboxUrl, appUrl, dynamodbUrl, s3Url } = aws.endpoints;
+  // A rehearsal can never reach AWS: loopback endpoints and fake credentials only.
   assertLoopbackEndpoint(sandboxUrl);
+  if (dynamodbUrl) assertLoopbackEndpoint(dynamodbUrl);
+  if (s3Url) assertLoopbackEndpoint(s3Url);
   const store = new SessionStore(options.home);
   // The lock first: a guard still writing must hand over before the journal is read.
   const lock = options.sessionId
@@ -112,8 +131,14 @@ async function wire(
   const held = lock ?? (await acquireLock(journal.dir, { handover: true }));
   const workDir = join(journal.dir, 'work');
   mkdirSync(workDir, { recursive: true, mode: 0o700 });
-  // Stand-ins first on PATH: terraform, pytest, npm, and aws (the sandbox does not speak DynamoDB or S3).
-  const pathPrefix = `${standinPath()}:${awsStandinPath()}`;
+  // Stand-ins first on PATH (terraform, pytest, npm, jira). An installed AWS CLI runs for real
+  // against the sandbox and the emulators; the AWS CLI stand-in answers only when there is no
+  // AWS CLI, or no emulators for its DynamoDB and S3 calls.
+  const { PATH: path, ...standinVars } = standinEnv({
+    scenario: options.scenario,
+    clockSpeed: options.speed,
+    forceAwsStandin: options.awsStandin === true || dynamodbUrl === undefined || s3Url === undefined,
+  });
   const awsFiles = writeRehearsalAwsConfig(journal.dir, loaded.runbook);
   const conductor = buildConductor({
     loaded,
@@ -127,22 +152,24 @@ async function wire(
     credentials: SANDBOX_CREDENTIALS,
     rehearsal: true,
     cwd: workDir,
-    pathPrefix,
+    path,
     variables: () => ({ baseUrl: appUrl }),
     commandEnv: () => ({
       AWS_ENDPOINT_URL: sandboxUrl,
+      ...(dynamodbUrl && { AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl }),
+      ...(s3Url && { AWS_ENDPOINT_URL_S3: s3Url }),
       AWS_CONFIG_FILE: awsFiles.config,
       AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentials,
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
-      CONDUCTOR_SCENARIO: options.scenario,
-      CONDUCTOR_CLOCK_SPEED: String(options.speed),
+      ...standinVars,
       CONDUCTOR_REHEARSAL: '1',
     }),
   });
   return {
     conductor,
-    sandbox,
+    sandbox: aws.sandbox,
+    endpoints: aws.endpoints,
     clock,
     store,
     lock: held,
@@ -150,7 +177,7 @@ async function wire(
       conductor.stop();
       journal.writer.close();
       held.release();
-      await sandbox?.close();
+      await aws.close();
     },
   };
 }
@@ -183,7 +210,19 @@ export async function startRehearsal(
     rehearsal: { scenario: options.scenario, speed: options.speed },
     runbookText: (await loadRunbook(options.runbookFile)).text,
   });
+  warnWithoutEmulators(rehearsal);
   return rehearsal;
+}
+
+/** Said in the journal (and so on the screen), not hidden: the rehearsal then answers `aws` with its stand-in. */
+function warnWithoutEmulators(rehearsal: RehearsalSession): void {
+  const problem = rehearsal.endpoints.emulatorProblem;
+  if (!problem) return;
+  rehearsal.conductor.dispatch({
+    type: 'warning',
+    at: rehearsal.clock.now(),
+    message: `Rehearsal: ${problem}; the AWS CLI stand-in answers the runbook's aws commands instead.`,
+  });
 }
 
 /**
@@ -195,7 +234,7 @@ export async function resumeRehearsal(
   options: Omit<RehearsalOptions, 'scenario' | 'speed' | 'runbookFile' | 'promotionId'> & {
     sessionId: string;
   },
-): Promise<Rehearsal> {
+): Promise<RehearsalSession> {
   const store = new SessionStore(options.home);
   const events = store.readEvents(options.sessionId);
   const created = store.startOf(options.sessionId);
@@ -213,8 +252,7 @@ export async function resumeRehearsal(
     sessionId: options.sessionId,
     clockStart: lastAt,
   });
-  const { conductor, sandbox } = rehearsal;
-  if (!sandbox) throw new Error('a resumed rehearsal starts its own sandbox');
+  const { conductor } = rehearsal;
   const target = conductor.state.rollbackTarget;
   const state = conductor.state;
   if (target && state.status !== 'completed') {
@@ -224,5 +262,6 @@ export async function resumeRehearsal(
       await port.setCanaryWeight(target, state.recordedWeight).catch(() => undefined);
   }
   await conductor.resumed(rehearsal.lock.tookOverFrom, rehearsal.lock.warnings);
-  return { ...rehearsal, sandbox };
+  warnWithoutEmulators(rehearsal);
+  return rehearsal;
 }

@@ -63,7 +63,7 @@ export interface RuntimeOptions {
   /** Values that override the runbook's (a rehearsal's baseUrl is the sandbox). */
   variables?: (env: Environment) => Variables;
   commandEnv?: (env: Environment) => Record<string, string>;
-  pathPrefix?: string;
+  path?: string;
   rehearsal?: boolean;
   cwd?: string;
 }
@@ -108,7 +108,7 @@ export function buildConductor(options: RuntimeOptions): Conductor {
     aws,
     work: createWorkPort({
       cwd: options.cwd ?? join(options.journal.dir, 'work'),
-      pathPrefix: options.pathPrefix,
+      path: options.path,
       rehearsal: options.rehearsal,
     }),
     notify,

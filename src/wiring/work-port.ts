@@ -4,8 +4,8 @@ import { runHttpStep } from '../services/http-check.js';
 import { runLoadStep } from '../services/load.js';
 
 export interface WorkPortOptions {
-  /** Prepended to PATH for commands (a rehearsal's stand-in tools). */
-  pathPrefix?: string;
+  /** PATH for commands (a rehearsal's, with its stand-in tools first); default this process's. */
+  path?: string;
   /** Folder a step's relative cwd is resolved against. */
   cwd: string;
   /** A rehearsal talks plain HTTP to the sandbox: TLS facts cannot be checked there. */
@@ -16,9 +16,7 @@ export interface WorkPortOptions {
 export function createWorkPort(options: WorkPortOptions): WorkPort {
   return {
     command(step, context) {
-      const path = options.pathPrefix
-        ? `${options.pathPrefix}:${process.env.PATH ?? ''}`
-        : (process.env.PATH ?? '');
+      const path = options.path ?? process.env.PATH ?? '';
       return runCommandStep(step, {
         env: { ...context.env, PATH: path },
         logFile: context.logFile,

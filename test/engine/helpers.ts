@@ -25,6 +25,9 @@ export async function rehearse(
     speed: 600,
     autopilot: true,
     home: tempHome(),
+    // The AWS CLI stand-in: these tests are about the engine; rehearsal-emulators.test.ts runs
+    // the installed CLI against the emulators.
+    awsStandin: true,
     ...options,
   });
   open.push(rehearsal);

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { interpolate } from '../../core/runbook/interpolate.js';
 import type { StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
 import type { WorkOutcome } from '../ports.js';
+import { commandRequest, httpRequest, loadRequest } from '../step-requests.js';
 import { AUTOPILOT } from './manual.js';
 
 const MAX_LIVE_LINES = 500;
@@ -44,37 +44,22 @@ export async function runWork(c: Conductor, step: StepState): Promise<void> {
     if (def.kind === 'command') {
       c.liveOutput = [];
       const logFile = join(c.options.journal.dir, `${step.id}.${attempt}.log`);
-      outcome = await c.options.work.command(
-        {
-          ...def,
-          run: def.run.map((arg) => interpolate(arg, vars)),
-          cwd: def.cwd ? interpolate(def.cwd, vars) : def.cwd,
-          env: Object.fromEntries(Object.entries(def.env).map(([k, v]) => [k, interpolate(v, vars)])),
+      const request = commandRequest(c, def, env, vars);
+      outcome = await c.options.work.command(request.step, {
+        env: request.env,
+        logFile,
+        signal,
+        onLine: (line) => {
+          c.liveOutput.push(line);
+          if (c.liveOutput.length > MAX_LIVE_LINES)
+            c.liveOutput.splice(0, c.liveOutput.length - MAX_LIVE_LINES);
+          c.notify();
         },
-        {
-          env: {
-            ENVIRONMENT: env.id,
-            AWS_REGION: env.region,
-            ...(env.profile ? { AWS_PROFILE: env.profile } : {}),
-            ...(c.options.commandEnv?.(env) ?? {}),
-          },
-          logFile,
-          signal,
-          onLine: (line) => {
-            c.liveOutput.push(line);
-            if (c.liveOutput.length > MAX_LIVE_LINES)
-              c.liveOutput.splice(0, c.liveOutput.length - MAX_LIVE_LINES);
-            c.notify();
-          },
-        },
-      );
+      });
     } else if (def.kind === 'http') {
-      outcome = await c.options.work.http(
-        { ...def, url: interpolate(def.url, vars), body: def.body ? interpolate(def.body, vars) : def.body },
-        { signal, production: env.production },
-      );
+      outcome = await c.options.work.http(httpRequest(def, vars), { signal, production: env.production });
     } else if (def.kind === 'load') {
-      outcome = await c.options.work.load({ ...def, url: interpolate(def.url, vars) }, { signal });
+      outcome = await c.options.work.load(loadRequest(def, vars), { signal });
     } else {
       return;
     }

@@ -1,5 +1,7 @@
 // Stand-in for the AWS CLI, used only when no AWS CLI is installed (an installed one runs for real
 // against the sandbox). Canned answers shaped like the real CLI's JSON for the calls the runbook makes.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { environmentName, failing, flagValues, pause, say, shout } from './common.mjs';
 
 const env = environmentName();
@@ -63,14 +65,23 @@ const handlers = {
     }),
   'dynamodb scan': () => json({ Items: [{ id: { S: 'prod-001' } }], Count: 1, ScannedCount: 1 }),
   'dynamodb put-item': () => say(['']).then(() => 0),
-  'dynamodb get-item': () => json({ Item: { id: { S: 'smoke-test' } } }),
-  'dynamodb query': () => json({ Items: [{ id: { S: 'smoke-test' } }], Count: 1, ScannedCount: 1 }),
+  // What a smoke test writes comes back: the item is the key it asked for.
+  'dynamodb get-item': (args) =>
+    json({ Item: parsed(flagValues(args, '--key')[0], { id: { S: 'smoke-test' } }) }),
+  'dynamodb query': (args) => {
+    const values = parsed(flagValues(args, '--expression-attribute-values')[0], {});
+    const item = Object.fromEntries(
+      Object.values(values)
+        .slice(0, 1)
+        .map((v) => ['productId', v]),
+    );
+    return json({ Items: [item], Count: 1, ScannedCount: 1 });
+  },
   's3 ls': () =>
     say([`2024-12-25 14:30:00 ${env}-bbws-content`, `2024-12-25 14:30:00 bbws-artifacts-${env}`]).then(
       () => 0,
     ),
-  's3 cp': (_args, positional) =>
-    say([`upload: ${positional[2] ?? ''} to ${positional[3] ?? ''}`]).then(() => 0),
+  's3 cp': (_args, positional) => s3Copy(positional[2] ?? '', positional[3] ?? ''),
   's3api get-bucket-versioning': () => json({ Status: 'Enabled' }),
   's3api head-object': () =>
     json({ ContentLength: 11, ContentType: 'text/plain', ServerSideEncryption: 'AES256', Metadata: {} }),
@@ -87,6 +98,35 @@ const handlers = {
   'cloudfront get-distribution-config': () =>
     json({ ETag: 'E2QWRUHEXAMPLE', DistributionConfig: { Enabled: true } }),
 };
+
+function parsed(text, fallback) {
+  try {
+    return text ? JSON.parse(text) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Objects "in S3" are files under .s3-standin/ in the working folder, so a download returns the upload. */
+function s3Copy(from, to) {
+  const local = (url) => join('.s3-standin', url.replace(/^s3:\/\//, ''));
+  if (to.startsWith('s3://')) {
+    const target = to.endsWith('/') ? `${to}${basename(from)}` : to;
+    mkdirSync(dirname(local(target)), { recursive: true });
+    copyFileSync(from, local(target));
+    return say([`upload: ./${from} to ${target}`]).then(() => 0);
+  }
+  if (!existsSync(local(from))) {
+    shout([
+      'fatal error: An error occurred (404) when calling the HeadObject operation: Key "' +
+        from +
+        '" does not exist',
+    ]);
+    return 1;
+  }
+  copyFileSync(local(from), to);
+  return say([`download: ${from} to ./${to}`]).then(() => 0);
+}
 
 export async function aws(args) {
   const positional = args.filter((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));

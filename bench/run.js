@@ -122,6 +122,14 @@ if (chosen.includes('watch')) {
     'no growth (< 10 MB)',
     r.rssGrowthMb < 10,
   );
+  if (r.awsProcess)
+    row(
+      'watch',
+      "rehearsal's AWS stand-in (own process): CPU mean, RSS max",
+      `${r.awsProcess.cpuMeanPct.toFixed(1)}% / ${r.awsProcess.rssMaxMb.toFixed(1)} MB`,
+      'info (AWS, not the app)',
+      undefined,
+    );
 }
 
 if (chosen.includes('journal')) {

@@ -1,10 +1,11 @@
-// Cost of watching: CPU and memory of `conductor rehearse --autopilot --speed 60` (sandbox in the
-// same process, as a person runs it) sampled every second from the moment the canary shifts
+// Cost of watching: CPU and memory of `conductor rehearse --autopilot --speed 60` (as a person
+// runs it: the sandbox and the DynamoDB/S3 emulators in a child process of their own, measured
+// apart as the rehearsal's stand-in for AWS) sampled every second from the moment the canary shifts
 // traffic, for 5 minutes: the four 15-minute stages (60 s), final validation, the 2-hour
 // monitoring window (120 s) and the summary that follows, charts redrawing throughout.
 //
 //   npm run build && node bench/watch.mjs [--minutes 5] [--speed 60] [--sandbox-outside] [--node-options '--max-old-space-size=128']
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { journalEvents } from './lib/journal.mjs';
 import { makeHome, PtyApp, removeHome } from './lib/pty.mjs';
 import { benchRunbook, startBenchSandbox } from './lib/sandbox.mjs';
@@ -18,6 +19,18 @@ function cpuSeconds(pid) {
   // The command name may hold spaces: fields are counted after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** The app's child process: the rehearsal's stand-in for AWS (src/sandbox/aws-process.ts). */
+function awsChildOf(pid) {
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/);
+    for (const child of children.filter(Boolean)) {
+      const cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8');
+      if (cmdline.includes('aws-process')) return Number(child);
+    }
+  }
+  return undefined;
 }
 
 function rssMb(pid) {
@@ -49,6 +62,9 @@ export async function benchWatch({
     }
     log(`watch: canary started, sampling pid ${app.pid} every second for ${minutes} min`);
     const samples = [];
+    const awsPid = sandboxOutside ? undefined : awsChildOf(app.pid);
+    const awsCpuStart = awsPid ? cpuSeconds(awsPid) : 0;
+    const awsRss = [];
     let last = { at: performance.now(), cpu: cpuSeconds(app.pid) };
     const end = performance.now() + minutes * 60_000;
     while (performance.now() < end) {
@@ -60,11 +76,13 @@ export async function benchWatch({
         cpuPct: ((now.cpu - last.cpu) / ((now.at - last.at) / 1000)) * 100,
         rssMb: rssMb(app.pid),
       });
+      if (awsPid) awsRss.push(rssMb(awsPid));
       last = now;
       if (samples.length % 60 === 0)
         log(`watch: ${samples.length} s, RSS ${samples.at(-1).rssMb.toFixed(1)} MB`);
     }
     const events = journalEvents(home);
+    const awsCpuPct = awsPid ? ((cpuSeconds(awsPid) - awsCpuStart) / (minutes * 60)) * 100 : undefined;
     const cpu = samples.map((s) => s.cpuPct);
     const rss = samples.map((s) => s.rssMb);
     const fifth = Math.max(1, Math.floor(rss.length / 5));
@@ -73,7 +91,10 @@ export async function benchWatch({
     return {
       minutes,
       speed,
-      sandbox: sandboxOutside ? 'in the bench process' : 'in the app process',
+      sandbox: sandboxOutside ? 'in the bench process' : 'in its own process (as the CLI runs it)',
+      awsProcess: awsPid
+        ? { cpuMeanPct: awsCpuPct, rssMaxMb: max(awsRss), rssEndMb: awsRss.at(-1) }
+        : undefined,
       nodeOptions,
       samples: samples.length,
       cpuMeanPct: mean(cpu),

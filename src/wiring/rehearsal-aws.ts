@@ -72,7 +72,8 @@ export async function inChildProcess(options: PlaceOptions): Promise<RehearsalAw
     clockStart: options.clockStart,
     wallAt: options.wallAt,
   };
-  const child = execa(process.execPath, [entry(), JSON.stringify(args)], {
+  // A small young generation: the sandbox's garbage is short-lived (bin/conductor.js says why).
+  const child = execa(process.execPath, ['--max-semi-space-size=2', entry(), JSON.stringify(args)], {
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'ignore',

@@ -20,6 +20,7 @@ export interface AwsProcessOptions {
   /** The parent's clock read `clockStart` at wall time `wallAt` (epoch ms). */
   clockStart: number;
   wallAt: number;
+  emulators?: boolean;
 }
 
 function reply(value: unknown): void {
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     promotion,
     scenario: options.scenario,
     seed: options.seed,
+    emulators: options.emulators,
   });
   let closing = false;
   const stop = () => {

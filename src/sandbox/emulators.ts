@@ -167,7 +167,11 @@ async function startDynamo() {
         await new Promise((resolve) => setTimeout(resolve, 5));
       await call('PutItem', {
         TableName: name,
-        Item: { [key]: { S: `${name}-001` }, category: { S: 'rehearsal' }, title: { S: 'Rehearsal product' } },
+        Item: {
+          [key]: { S: `${name}-001` },
+          category: { S: 'rehearsal' },
+          title: { S: 'Rehearsal product' },
+        },
       });
       recovery.set(name, 'ENABLED');
     },

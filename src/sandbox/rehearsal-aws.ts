@@ -45,10 +45,12 @@ async function startSeededEmulators(
 }
 
 export async function startRehearsalAws(
-  options: SandboxOptions & { promotion: Promotion },
+  options: SandboxOptions & { promotion: Promotion; emulators?: boolean },
 ): Promise<RehearsalAws> {
   const sandbox = await startSandbox({ ...options, promotionId: options.promotion.id });
-  const { emulators, problem } = await startSeededEmulators(options, options.promotion);
+  // Without them (the AWS CLI stand-in answers every aws command) there is nothing to start.
+  const { emulators, problem } =
+    options.emulators === false ? {} : await startSeededEmulators(options, options.promotion);
   return {
     sandbox,
     endpoints: {

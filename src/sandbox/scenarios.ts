@@ -48,6 +48,23 @@ const STABLE: VersionBehaviour = {
 
 const healthy = (): Scenario['behaviour'] => () => STABLE;
 
+/**
+ * The canary behaves as `changed` once its weight has first reached `weightPct`: from `afterMs`
+ * later, for `forMs` (for good by default); the stable version never changes.
+ */
+function onceWeightReached(
+  weightPct: number,
+  changed: VersionBehaviour,
+  { afterMs = 0, forMs = Number.POSITIVE_INFINITY } = {},
+): Scenario['behaviour'] {
+  return (isNew, at, firstReached) => {
+    const from = firstReached(weightPct);
+    if (!isNew || from === undefined) return STABLE;
+    const into = at - from;
+    return into >= afterMs && into < afterMs + forMs ? changed : STABLE;
+  };
+}
+
 function scenario(
   name: string,
   title: string,
@@ -76,14 +93,7 @@ const all: Scenario[] = [
     'error-spike',
     'Error spike at half traffic',
     'The canary is healthy until its weight reaches 50%, then 8% of its requests fail (and keep failing until it gets no traffic).',
-    {
-      coverage: 87,
-      behaviour: (isNew, at, firstReached) => {
-        const spikeFrom = firstReached(50);
-        if (isNew && spikeFrom !== undefined && at >= spikeFrom) return { ...STABLE, errorProbability: 0.08 };
-        return STABLE;
-      },
-    },
+    { coverage: 87, behaviour: onceWeightReached(50, { ...STABLE, errorProbability: 0.08 }) },
   ),
   scenario(
     'latency-regression',
@@ -91,12 +101,7 @@ const all: Scenario[] = [
     "From a weight of 25% the canary's p95 latency is 2.5 times the stable one; errors stay normal.",
     {
       coverage: 87,
-      behaviour: (isNew, at, firstReached) => {
-        const from = firstReached(25);
-        if (isNew && from !== undefined && at >= from)
-          return { ...STABLE, latencyMedianMs: STABLE.latencyMedianMs * 2.5 };
-        return STABLE;
-      },
+      behaviour: onceWeightReached(25, { ...STABLE, latencyMedianMs: STABLE.latencyMedianMs * 2.5 }),
     },
   ),
   scenario(
@@ -105,15 +110,12 @@ const all: Scenario[] = [
     "Four minutes into the 25% stage the canary's p95 runs 15% above the stable one for five minutes, then recovers: WATCH samples to decide on (extend, advance or roll back).",
     {
       coverage: 87,
-      behaviour: (isNew, at, firstReached) => {
-        const from = firstReached(25);
-        if (!isNew || from === undefined) return STABLE;
-        const into = at - from;
-        // A narrower spread keeps the p95 of a few thousand requests well inside the WATCH band.
-        if (into >= 4 * MINUTE && into < 9 * MINUTE)
-          return { ...STABLE, latencyMedianMs: 149, latencySigma: 0.2 };
-        return STABLE;
-      },
+      // A narrower spread keeps the p95 of a few thousand requests well inside the WATCH band.
+      behaviour: onceWeightReached(
+        25,
+        { ...STABLE, latencyMedianMs: 149, latencySigma: 0.2 },
+        { afterMs: 4 * MINUTE, forMs: 5 * MINUTE },
+      ),
     },
   ),
   scenario(

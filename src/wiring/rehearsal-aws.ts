@@ -31,6 +31,8 @@ export interface PlaceOptions {
   /** Epoch ms at which `clock` read `clockStart`. */
   wallAt: number;
   clockStart: number;
+  /** Start the DynamoDB and S3 emulators (default; not needed when the AWS CLI stand-in answers). */
+  emulators?: boolean;
 }
 
 export async function inThisProcess(options: PlaceOptions): Promise<RehearsalAwsHandle> {
@@ -41,6 +43,7 @@ export async function inThisProcess(options: PlaceOptions): Promise<RehearsalAws
     promotion: options.promotion,
     scenario: options.scenario,
     seed: options.seed,
+    emulators: options.emulators,
   });
   return { endpoints: aws.endpoints, sandbox: aws.sandbox, close: () => aws.close() };
 }
@@ -71,6 +74,7 @@ export async function inChildProcess(options: PlaceOptions): Promise<RehearsalAw
     speed: options.clock.speed,
     clockStart: options.clockStart,
     wallAt: options.wallAt,
+    emulators: options.emulators,
   };
   // A small young generation: the sandbox's garbage is short-lived (bin/conductor.js says why).
   const child = execa(process.execPath, ['--max-semi-space-size=2', entry(), JSON.stringify(args)], {

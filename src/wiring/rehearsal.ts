@@ -111,6 +111,7 @@ async function wire(
     clock,
     clockStart,
     wallAt,
+    emulators: options.awsStandin !== true,
   };
   const aws: RehearsalAwsHandle = external
     ? servedAt(external.sandboxUrl)

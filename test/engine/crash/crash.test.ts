@@ -156,11 +156,20 @@ describe('crash: SIGKILL at random moments, then resume', () => {
       spawned.push(last);
       const file = journalOf(home, sessionId);
       const done = await last.waitFor('completed', 180_000).catch((error: Error) => {
-        const tail = readJournal(file)
-          .events.filter((e) => e.type !== 'canary.sample' && e.type !== 'traffic.read')
+        const events = readJournal(file).events;
+        const tail = events
+          .filter((e) => e.type !== 'canary.sample' && e.type !== 'traffic.read')
           .slice(-15)
           .map((e) => JSON.stringify(e).slice(0, 240));
-        throw new Error(`${why(error.message)}\nthe journal ends with:\n${tail.join('\n')}`);
+        // Where a stuck session stands: the step, and the verdicts (with why) of its last samples.
+        const state = fold(events);
+        const samples = events
+          .filter((e) => e.type === 'canary.sample')
+          .slice(-6)
+          .map((e) => `${e.verdict}: ${e.reasons.join(' ').slice(0, 160)}`);
+        throw new Error(
+          `${why(error.message)}\nat ${currentStep(state)?.id} (${state.status}); last samples:\n${samples.join('\n')}\nthe journal ends with:\n${tail.join('\n')}`,
+        );
       });
       expect(done, why(`the last resume ran to the end:\n${last.stderr}`)).toMatchObject({
         status: 'completed',

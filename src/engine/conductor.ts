@@ -36,6 +36,11 @@ export interface ConductorOptions {
   /** The person conducting (a handle). */
   conductor: string;
   autopilot?: boolean;
+  /**
+   * No metrics exist before this moment (clock ms): a resumed rehearsal's sandbox started here.
+   * Windows start no earlier, and the first judgement waits for whole periods after it.
+   */
+  metricsSince?: number;
   /** Extra values for ${...} (a rehearsal points baseUrl at the sandbox). */
   variables?: (env: Environment) => Variables;
   /** Environment variables for command steps beyond AWS_PROFILE/AWS_REGION/ENVIRONMENT. */

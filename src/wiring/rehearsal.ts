@@ -149,6 +149,8 @@ async function wire(
     clock,
     conductor: options.conductor ?? process.env.USER ?? 'conductor',
     autopilot: options.autopilot,
+    // A resumed rehearsal's sandbox is new: it has no metrics from before this moment.
+    metricsSince: options.sessionId ? clockStart : undefined,
     endpoint: sandboxUrl,
     credentials: SANDBOX_CREDENTIALS,
     rehearsal: true,

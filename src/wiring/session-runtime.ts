@@ -57,6 +57,7 @@ export interface RuntimeOptions {
   clock: Clock;
   conductor: string;
   autopilot?: boolean;
+  metricsSince?: number;
   /** AWS endpoint override (the sandbox) and credentials (fake in a rehearsal). */
   endpoint?: string;
   credentials?: AwsCredentialIdentity;
@@ -114,6 +115,7 @@ export function buildConductor(options: RuntimeOptions): Conductor {
     notify,
     conductor: options.conductor,
     autopilot: options.autopilot,
+    metricsSince: options.metricsSince,
     variables: options.variables,
     commandEnv: options.commandEnv,
   });

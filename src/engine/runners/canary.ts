@@ -123,6 +123,11 @@ async function fetchWithinDeadline(
   }
 }
 
+/** The first moment with canary metrics: the first shift, or a resumed rehearsal's new sandbox. */
+function metricsFrom(c: Conductor, firstShift: number): number {
+  return Math.max(firstShift, c.options.metricsSince ?? firstShift);
+}
+
 /** One poll: metrics and the live split, bounded by the poll period so a hung call becomes STALE. */
 export async function pollOnce(
   c: Conductor,
@@ -136,7 +141,7 @@ export async function pollOnce(
 ): Promise<SampleJudgement | undefined> {
   const aws = c.awsFor();
   const windowEnd = Math.floor(c.now() / periodMs) * periodMs;
-  const firstShift = c.state.canary?.stages[0]?.startedAt ?? windowEnd - periodMs;
+  const firstShift = metricsFrom(c, c.state.canary?.stages[0]?.startedAt ?? windowEnd - periodMs);
   const notBefore = Math.ceil(firstShift / periodMs) * periodMs;
   const windowStart = Math.min(
     windowEnd - periodMs,
@@ -474,7 +479,7 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
     const lastSampleAt = stage.samples.at(-1)?.at ?? stage.startedAt;
     // The first judgement waits for whole periods of canary traffic: a window cut by the first
     // shift holds too few requests to say anything but INSUFFICIENT DATA.
-    const firstShift = c.state.canary?.stages[0]?.startedAt ?? stage.startedAt;
+    const firstShift = metricsFrom(c, c.state.canary?.stages[0]?.startedAt ?? stage.startedAt);
     const firstJudgeable = (Math.ceil(firstShift / def.period) + FIRST_WINDOW_PERIODS) * def.period;
     const nextPollAt = Math.max(lastSampleAt + def.period, firstJudgeable);
     const armed = c.state.canary?.autoRollback;

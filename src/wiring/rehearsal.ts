@@ -118,71 +118,77 @@ async function wire(
     : options.aws === 'child'
       ? await inChildProcess(place)
       : await inThisProcess(place);
-  const { sandboxUrl, appUrl, dynamodbUrl, s3Url } = aws.endpoints;
-  // A rehearsal can never reach AWS: loopback endpoints and fake credentials only.
-  assertLoopbackEndpoint(sandboxUrl);
-  if (dynamodbUrl) assertLoopbackEndpoint(dynamodbUrl);
-  if (s3Url) assertLoopbackEndpoint(s3Url);
-  const store = new SessionStore(options.home);
-  // The lock first: a guard still writing must hand over before the journal is read.
-  const lock = options.sessionId
-    ? await acquireLock(store.dir(options.sessionId), { handover: true })
-    : undefined;
-  const journal = options.sessionId ? store.open(options.sessionId) : store.create(clock.now());
-  const held = lock ?? (await acquireLock(journal.dir, { handover: true }));
-  const workDir = join(journal.dir, 'work');
-  mkdirSync(workDir, { recursive: true, mode: 0o700 });
-  // Stand-ins first on PATH (terraform, pytest, npm, jira). An installed AWS CLI runs for real
-  // against the sandbox and the emulators; the AWS CLI stand-in answers only when there is no
-  // AWS CLI, or no emulators for its DynamoDB and S3 calls.
-  const { PATH: path, ...standinVars } = standinEnv({
-    scenario: options.scenario,
-    clockSpeed: options.speed,
-    forceAwsStandin: options.awsStandin === true || dynamodbUrl === undefined || s3Url === undefined,
-  });
-  const awsFiles = writeRehearsalAwsConfig(journal.dir, loaded.runbook);
-  const conductor = buildConductor({
-    loaded,
-    promotion,
-    store,
-    journal,
-    clock,
-    conductor: options.conductor ?? process.env.USER ?? 'conductor',
-    autopilot: options.autopilot,
-    // A resumed rehearsal's sandbox is new: it has no metrics from before this moment.
-    metricsSince: options.sessionId ? clockStart : undefined,
-    endpoint: sandboxUrl,
-    credentials: SANDBOX_CREDENTIALS,
-    rehearsal: true,
-    cwd: workDir,
-    path,
-    variables: () => ({ baseUrl: appUrl }),
-    commandEnv: () => ({
-      AWS_ENDPOINT_URL: sandboxUrl,
-      ...(dynamodbUrl && { AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl }),
-      ...(s3Url && { AWS_ENDPOINT_URL_S3: s3Url }),
-      AWS_CONFIG_FILE: awsFiles.config,
-      AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentials,
-      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
-      ...standinVars,
-      CONDUCTOR_REHEARSAL: '1',
-    }),
-  });
-  return {
-    conductor,
-    sandbox: aws.sandbox,
-    endpoints: aws.endpoints,
-    clock,
-    store,
-    lock: held,
-    async close() {
-      conductor.stop();
-      journal.writer.close();
-      held.release();
-      await aws.close();
-    },
-  };
+  // Whatever fails from here must not leave the stand-in for AWS running.
+  try {
+    const { sandboxUrl, appUrl, dynamodbUrl, s3Url } = aws.endpoints;
+    // A rehearsal can never reach AWS: loopback endpoints and fake credentials only.
+    assertLoopbackEndpoint(sandboxUrl);
+    if (dynamodbUrl) assertLoopbackEndpoint(dynamodbUrl);
+    if (s3Url) assertLoopbackEndpoint(s3Url);
+    const store = new SessionStore(options.home);
+    // The lock first: a guard still writing must hand over before the journal is read.
+    const lock = options.sessionId
+      ? await acquireLock(store.dir(options.sessionId), { handover: true })
+      : undefined;
+    const journal = options.sessionId ? store.open(options.sessionId) : store.create(clock.now());
+    const held = lock ?? (await acquireLock(journal.dir, { handover: true }));
+    const workDir = join(journal.dir, 'work');
+    mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    // Stand-ins first on PATH (terraform, pytest, npm, jira). An installed AWS CLI runs for real
+    // against the sandbox and the emulators; the AWS CLI stand-in answers only when there is no
+    // AWS CLI, or no emulators for its DynamoDB and S3 calls.
+    const { PATH: path, ...standinVars } = standinEnv({
+      scenario: options.scenario,
+      clockSpeed: options.speed,
+      forceAwsStandin: options.awsStandin === true || dynamodbUrl === undefined || s3Url === undefined,
+    });
+    const awsFiles = writeRehearsalAwsConfig(journal.dir, loaded.runbook);
+    const conductor = buildConductor({
+      loaded,
+      promotion,
+      store,
+      journal,
+      clock,
+      conductor: options.conductor ?? process.env.USER ?? 'conductor',
+      autopilot: options.autopilot,
+      // A resumed rehearsal's sandbox is new: it has no metrics from before this moment.
+      metricsSince: options.sessionId ? clockStart : undefined,
+      endpoint: sandboxUrl,
+      credentials: SANDBOX_CREDENTIALS,
+      rehearsal: true,
+      cwd: workDir,
+      path,
+      variables: () => ({ baseUrl: appUrl }),
+      commandEnv: () => ({
+        AWS_ENDPOINT_URL: sandboxUrl,
+        ...(dynamodbUrl && { AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl }),
+        ...(s3Url && { AWS_ENDPOINT_URL_S3: s3Url }),
+        AWS_CONFIG_FILE: awsFiles.config,
+        AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentials,
+        AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+        ...standinVars,
+        CONDUCTOR_REHEARSAL: '1',
+      }),
+    });
+    return {
+      conductor,
+      sandbox: aws.sandbox,
+      endpoints: aws.endpoints,
+      clock,
+      store,
+      lock: held,
+      async close() {
+        conductor.stop();
+        journal.writer.close();
+        held.release();
+        await aws.close();
+      },
+    };
+  } catch (error) {
+    await aws.close();
+    throw error;
+  }
 }
 
 export interface SessionFields {

@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Runbook } from '../core/runbook/schema.js';
 import type { Clock } from '../services/clock.js';
+import { APP_PREFIX } from './app-prefix.js';
 import { createFaultInjector, type FaultInjector, type FaultSpec } from './faults.js';
 import { hashSeed, seededRandom } from './prng.js';
 import { findScenario, SCENARIOS, scenarioNames } from './scenarios.js';
-import { APP_PREFIX, createSandboxServer, type RecordedRequest } from './server.js';
+import { createSandboxServer, type RecordedRequest } from './server.js';
 import { World } from './world.js';
 
 export type { FaultInjector, FaultSpec } from './faults.js';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { matchApiGateway } from './apigateway.js';
+import { APP_PREFIX } from './app-prefix.js';
 import { CLOUDWATCH_OPERATIONS } from './cloudwatch.js';
 import { ServiceError, statusOfCode } from './errors.js';
 import type { FaultInjector } from './faults.js';
@@ -42,8 +43,6 @@ interface Classified {
 export const CLOUDWATCH_TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 const CLOUDWATCH_XMLNS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
 const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-/** The application's endpoints live under this prefix (other unmatched paths work too). */
-export const APP_PREFIX = '/app';
 
 /** CloudWatch's JSON error shapes, by the awsQuery code the x-amzn-query-error header carries. */
 const CLOUDWATCH_JSON_SHAPE: Record<string, string> = {

@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Conductor } from '../engine/conductor.js';
 import { systemClock } from '../services/clock.js';
-import { acquireLock, type HeldLock } from '../services/lock.js';
+import type { HeldLock } from '../services/lock.js';
 import { SessionStore } from '../services/store/session-store.js';
 import type { SessionFields } from './rehearsal.js';
-import { buildConductor, loadRunbook, promotionOf } from './session-runtime.js';
+import { buildConductor, loadRunbook, openSessionFiles, promotionOf } from './session-runtime.js';
 
 /** A session against the real AWS accounts of the runbook (standard credential chain, profiles). */
 export interface RealSession {
@@ -25,14 +23,8 @@ async function wire(options: {
   const loaded = await loadRunbook(options.runbookFile);
   const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
   const store = new SessionStore(options.home);
-  // The lock first: a guard still writing must hand over before the journal is read.
-  const early = options.sessionId
-    ? await acquireLock(store.dir(options.sessionId), { handover: true })
-    : undefined;
-  const journal = options.sessionId ? store.open(options.sessionId) : store.create(systemClock.now());
-  const lock = early ?? (await acquireLock(journal.dir, { handover: true }));
+  const { journal, lock } = await openSessionFiles(store, options.sessionId, systemClock.now());
   const cwd = process.cwd();
-  mkdirSync(join(journal.dir, 'work'), { recursive: true, mode: 0o700 });
   const conductor = buildConductor({
     loaded,
     promotion,

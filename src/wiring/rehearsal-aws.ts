@@ -6,10 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Promotion, Runbook } from '../core/runbook/schema.js';
+import { APP_PREFIX } from '../sandbox/app-prefix.js';
 import type { AwsProcessOptions } from '../sandbox/aws-process.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { RehearsalEndpoints } from '../sandbox/rehearsal-aws.js';
-import { APP_PREFIX } from '../sandbox/server.js';
 import type { Clock } from '../services/clock.js';
 
 export interface RehearsalAwsHandle {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Risk, Runbook } from '../core/runbook/schema.js';
 import type { Conductor } from '../engine/conductor.js';
@@ -10,10 +10,10 @@ import { findScenario, scenarioNames } from '../sandbox/scenarios.js';
 import { standinEnv } from '../sandbox/standins/index.js';
 import { assertLoopbackEndpoint } from '../services/aws/clients.js';
 import { acceleratedClock, type Clock } from '../services/clock.js';
-import { acquireLock, type HeldLock } from '../services/lock.js';
+import type { HeldLock } from '../services/lock.js';
 import { SessionStore } from '../services/store/session-store.js';
 import { inChildProcess, inThisProcess, type RehearsalAwsHandle, servedAt } from './rehearsal-aws.js';
-import { buildConductor, canaryOf, loadRunbook, promotionOf } from './session-runtime.js';
+import { buildConductor, canaryOf, loadRunbook, openSessionFiles, promotionOf } from './session-runtime.js';
 
 export interface RehearsalOptions {
   runbookFile: string;
@@ -126,14 +126,7 @@ async function wire(
     if (dynamodbUrl) assertLoopbackEndpoint(dynamodbUrl);
     if (s3Url) assertLoopbackEndpoint(s3Url);
     const store = new SessionStore(options.home);
-    // The lock first: a guard still writing must hand over before the journal is read.
-    const lock = options.sessionId
-      ? await acquireLock(store.dir(options.sessionId), { handover: true })
-      : undefined;
-    const journal = options.sessionId ? store.open(options.sessionId) : store.create(clock.now());
-    const held = lock ?? (await acquireLock(journal.dir, { handover: true }));
-    const workDir = join(journal.dir, 'work');
-    mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    const { journal, lock: held, workDir } = await openSessionFiles(store, options.sessionId, clock.now());
     // Stand-ins first on PATH (terraform, pytest, npm, jira). An installed AWS CLI runs for real
     // against the sandbox and the emulators; the AWS CLI stand-in answers only when there is no
     // AWS CLI, or no emulators for its DynamoDB and S3 calls.

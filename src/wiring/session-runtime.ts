@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -9,6 +10,7 @@ import { Conductor } from '../engine/conductor.js';
 import type { AwsPort, NotifyPort } from '../engine/ports.js';
 import { UserError } from '../errors.js';
 import type { Clock } from '../services/clock.js';
+import { acquireLock, type HeldLock } from '../services/lock.js';
 import { slackNotifier } from '../services/notify/notifier.js';
 import type { OpenedJournal, SessionStore } from '../services/store/session-store.js';
 import { createAwsPort } from './aws-port.js';
@@ -47,6 +49,24 @@ export function canaryOf(promotion: Promotion): CanaryStep | undefined {
   for (const phase of promotion.phases)
     for (const step of phase.steps) if (step.kind === 'canary') return step;
   return undefined;
+}
+
+/**
+ * A session's files, under its lock: the journal of `sessionId` (resume) or of a new session
+ * created at `now`, and its private work folder. The lock comes first: a guard still writing
+ * must hand over before the journal is read.
+ */
+export async function openSessionFiles(
+  store: SessionStore,
+  sessionId: string | undefined,
+  now: number,
+): Promise<{ journal: OpenedJournal; lock: HeldLock; workDir: string }> {
+  const early = sessionId ? await acquireLock(store.dir(sessionId), { handover: true }) : undefined;
+  const journal = sessionId ? store.open(sessionId) : store.create(now);
+  const lock = early ?? (await acquireLock(journal.dir, { handover: true }));
+  const workDir = join(journal.dir, 'work');
+  mkdirSync(workDir, { recursive: true, mode: 0o700 });
+  return { journal, lock, workDir };
 }
 
 export interface RuntimeOptions {

@@ -7,17 +7,21 @@
 export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 export const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 export const SHOW_CURSOR = '\x1b[?25h';
+/** Bracketed paste mode: the terminal marks a paste, so it is never read as key presses. */
+export const BRACKETED_PASTE_ON = '\x1b[?2004h';
+export const BRACKETED_PASTE_OFF = '\x1b[?2004l';
 
 export interface WritableLike {
   write(chunk: string): unknown;
 }
 
+/** Bracketed paste: a paste arrives marked, so it is never read as key presses (see keypress.ts). */
 export function enterAltScreen(stdout: WritableLike): void {
-  stdout.write(ENTER_ALT_SCREEN);
+  stdout.write(ENTER_ALT_SCREEN + BRACKETED_PASTE_ON);
 }
 
 export function leaveAltScreen(stdout: WritableLike): void {
-  stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+  stdout.write(BRACKETED_PASTE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
 }
 
 export type RestoreSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';

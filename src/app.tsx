@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { Box, Text, useInput, useStdout } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import {
   type ReactNode,
   useCallback,
@@ -21,7 +21,7 @@ import { endOfStage } from './core/canary/stage.js';
 import { approvalStatusOf, roleTitles } from './core/session/gates.js';
 import { currentStage, currentStep, environmentOf } from './core/session/selectors.js';
 import type { SessionState } from './core/session/state.js';
-import type { Conductor } from './engine/conductor.js';
+import type { SessionView } from './engine/session-view.js';
 import { helpSections, type KeyContext, keyBarItems, matchKey, type Overlay } from './keys.js';
 import { Approval, approvalStepOf } from './screens/Approval.js';
 import { Canary } from './screens/Canary.js';
@@ -57,11 +57,13 @@ import {
   themeFor,
   useTerminalSize,
 } from './terminal/index.js';
+import { useKeypress } from './terminal/use-keypress.js';
 
 export type ExitHow = 'detach' | 'quit';
 
 export interface AppProps {
-  conductor: Conductor;
+  /** The session: the engine itself in tests, a client of the engine's process in the CLI. */
+  conductor: SessionView;
   rehearsal?: { scenario: string; speed: number };
   /**
    * The person leaves the screen. 'detach': traffic is shifted and they chose to leave it so; the
@@ -97,7 +99,7 @@ function selectedIndex(ui: UiState, state: SessionState): number {
 }
 
 /** Re-render on every notify (state, waiting or live output changed), not only on a new state object. */
-function useConductorVersion(conductor: Conductor): number {
+function useConductorVersion(conductor: SessionView): number {
   const version = useRef(0);
   const subscribe = useCallback(
     (onChange: () => void) =>
@@ -153,7 +155,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   const { runbook, promotion } = conductor;
   const waiting = conductor.waiting;
   const selected = selectedIndex(ui, state);
-  const ctx = keyContextFor(state, waiting, { overlay: ui.overlay, selected });
+  const ctx = keyContextFor(state, waiting, { overlay: ui.overlay, selected, readOnly: conductor.readOnly });
   const screen = ctx.screen;
 
   const closeOverlay = (u: UiState): UiState => ({
@@ -259,7 +261,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     const missing = missingField(form);
     if (missing) return setUi((u) => ({ ...u, form: withError(form, missing) }));
     const v = formValues(form);
-    let error: string | undefined;
+    let error: string | undefined | Promise<string | undefined>;
     let done = 'Recorded.';
     switch (form.purpose.type) {
       case 'approval': {
@@ -305,26 +307,42 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
         break;
       case 'traffic-guard':
         if (v.ticket && v.ticket !== conductor.state.meta.ticket) conductor.recordTicket(v.ticket);
-        if (v.override) conductor.overrideWindow(v.override);
+        if (v.override) error = conductor.overrideWindow(v.override);
         break;
       case 'start':
         break;
     }
-    if (error) setUi((u) => ({ ...u, form: withError(form, error) }));
-    else setUi((u) => ({ ...closeOverlay(u), flash: done }));
+    // The engine may answer over its socket: the form stays open until it has.
+    void Promise.resolve(error).then((refused) => {
+      if (refused) setUi((u) => ({ ...u, form: withError(form, refused) }));
+      else setUi((u) => ({ ...closeOverlay(u), flash: done }));
+    });
   };
 
   const leave = () => {
+    if (conductor.readOnly) return onExit('quit');
     if (conductor.trafficShifted && conductor.state.status !== 'completed')
       setUi((u) => ({ ...u, overlay: 'confirm', confirm: { type: 'quit' }, form: undefined }));
     else onExit('quit');
   };
 
-  useInput((input, key) => {
+  useKeypress((input, key, paste) => {
     const s = conductor.state;
     const current = uiRef.current;
+    // A paste is text for a form, never keys: an x inside it does not abort.
+    if (paste !== undefined) {
+      if (current.overlay === 'form' && current.form) {
+        const form = current.form;
+        setUi((u) => ({ ...u, form: typeInto(form, paste.replace(/[\r\n]+/g, ' ').trim()) }));
+      }
+      return;
+    }
     const index = selectedIndex(current, s);
-    const context = keyContextFor(s, conductor.waiting, { overlay: current.overlay, selected: index });
+    const context = keyContextFor(s, conductor.waiting, {
+      overlay: current.overlay,
+      selected: index,
+      readOnly: conductor.readOnly,
+    });
     const binding = matchKey(input, key, context);
     // The abort path: nothing (no render, no state update) before the rollback requests leave.
     if (binding?.id === 'abort') {
@@ -453,8 +471,9 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     const def = conductor.definition(stepId);
     if (def.kind !== 'manual') return;
     if (def.evidence === 'none') {
-      const error = conductor.confirmStep(stepId);
-      setUi((u) => ({ ...u, flash: error ?? 'Item confirmed.' }));
+      void Promise.resolve(conductor.confirmStep(stepId)).then((error) =>
+        setUi((u) => ({ ...u, flash: error ?? 'Item confirmed.' })),
+      );
       return;
     }
     openForm(
@@ -515,7 +534,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   const files = useMemo(() => {
     if (state.status !== 'completed') return undefined;
     try {
-      return readdirSync(conductor.options.journal.dir).sort();
+      return readdirSync(conductor.dir).sort();
     } catch {
       return undefined;
     }
@@ -580,7 +599,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
           logOffset: ui.logOffset,
           liveOutput,
           files,
-          dir: conductor.options.journal.dir,
+          dir: conductor.dir,
         })}
         {dialog?.element}
       </Box>
@@ -665,7 +684,7 @@ function renderScreen(
 /** The open form or question, drawn under the screen so the screen stays in view above it. */
 function dialogFor(
   ui: UiState,
-  conductor: Conductor,
+  conductor: SessionView,
   width: number,
 ): { element: ReactNode; rows: number } | undefined {
   if (ui.overlay === 'form' && ui.form) {
@@ -681,7 +700,7 @@ function dialogFor(
   return undefined;
 }
 
-function confirmQuestion(purpose: ConfirmPurpose, conductor: Conductor): Omit<ConfirmDialogProps, 'width'> {
+function confirmQuestion(purpose: ConfirmPurpose, conductor: SessionView): Omit<ConfirmDialogProps, 'width'> {
   const state = conductor.state;
   if (purpose.type === 'quit') {
     const percent = state.lastSplit

@@ -47,6 +47,8 @@ export interface KeyContext {
   decisionPending?: boolean;
   /** An automatic rollback is counting down and can still be held. */
   autoRollbackArmed?: boolean;
+  /** A watcher's screen (`conductor watch`): keys only move, open views and leave. */
+  readOnly?: boolean;
 }
 
 /** The subset of Ink's `Key` that the dispatcher reads. */
@@ -288,8 +290,17 @@ export function isDanger(binding: KeyBinding, ctx: KeyContext): boolean {
 }
 
 /** The bindings that answer in this context, in table order. */
+/** What a watcher may do: move, open views, leave. Nothing that asks the engine for anything. */
+const WATCHER_GROUPS: readonly KeyGroup[] = ['move', 'views'];
+const WATCHER_SAFETY = new Set(['detach', 'interrupt']);
+
 export function activeBindings(ctx: KeyContext, table: readonly KeyBinding[] = KEY_BINDINGS): KeyBinding[] {
-  return table.filter((binding) => binding.when(ctx));
+  return table.filter(
+    (binding) =>
+      binding.when(ctx) &&
+      (!ctx.readOnly || WATCHER_GROUPS.includes(binding.group) || WATCHER_SAFETY.has(binding.id)) &&
+      !(ctx.readOnly && binding.id === 'confirm'),
+  );
 }
 
 /** Names one key press the way the table spells keys: 'x', 'N', 'ctrl+c', 'enter', 'up', ... */

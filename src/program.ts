@@ -65,11 +65,29 @@ export function buildProgram(): Command {
 
   program
     .command('resume')
-    .description('resume a session where it stopped (takes over from a headless guard)')
-    .argument('[id]', 'session id (default: the most recent unfinished one)')
+    .description("attach to a session's engine, or take the session up again where it stopped")
+    .argument('[id]', 'session id (default: the one with traffic shifted or an engine guarding it)')
     .action(async (id: string | undefined) => {
       const { resumeCommand } = await import('./commands/resume.js');
       process.exitCode = await resumeCommand(id);
+    });
+
+  program
+    .command('watch')
+    .description('a read-only live view of a session its engine drives or guards (for a second person)')
+    .argument('[id]', 'session id (default: the one an engine is guarding)')
+    .action(async (id: string | undefined) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      process.exitCode = await watchCommand(id);
+    });
+
+  // The engine of one session, started by rehearse/start/resume in a process of its own.
+  program
+    .command('__engine', { hidden: true })
+    .argument('<spec>', 'what to drive (JSON)')
+    .action(async (spec: string) => {
+      const { engineCommand } = await import('./commands/engine.js');
+      process.exitCode = await engineCommand(spec);
     });
 
   program

@@ -1,40 +1,40 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { App, type ExitHow } from './app.js';
-import type { Conductor } from './engine/conductor.js';
+import type { SessionView } from './engine/session-view.js';
 import { Home, type HomeSession, type StartRequest } from './screens/Home.js';
 import { ThemeProvider, themeFor, useTerminalSize } from './terminal/index.js';
 
 export interface RootProps {
   /** Set when the command already knows the session (resume ID, rehearse --autopilot). */
-  conductor?: Conductor;
+  session?: SessionView;
   sessions: readonly HomeSession[];
   edges: readonly string[];
   defaults?: Partial<StartRequest>;
   rehearsal?: { scenario: string; speed: number };
   /** Synchronous checks of the form: one sentence when it cannot start. */
   validate: (request: StartRequest) => string | undefined;
-  start: (request: StartRequest) => Promise<Conductor>;
-  resume: (id: string) => Promise<Conductor>;
-  onConductor: (conductor: Conductor) => void;
-  onExit: (how: ExitHow, conductor?: Conductor) => void;
+  start: (request: StartRequest) => Promise<SessionView>;
+  resume: (id: string) => Promise<SessionView>;
+  onSession: (session: SessionView) => void;
+  onExit: (how: ExitHow, session?: SessionView) => void;
 }
 
 /** Home until a session exists, then the session's App. */
 export function Root(props: RootProps) {
-  const [conductor, setConductor] = useState<Conductor | undefined>(props.conductor);
+  const [session, setSession] = useState<SessionView | undefined>(props.session);
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const size = useTerminalSize();
 
-  const open = (what: string, promise: Promise<Conductor>) => {
+  const open = (what: string, promise: Promise<SessionView>) => {
     setBusy(what);
     setError(undefined);
     promise.then(
       (c) => {
         setBusy(undefined);
-        setConductor(c);
-        props.onConductor(c);
+        setSession(c);
+        props.onSession(c);
       },
       (e: unknown) => {
         setBusy(undefined);
@@ -43,9 +43,9 @@ export function Root(props: RootProps) {
     );
   };
 
-  if (conductor)
+  if (session)
     return (
-      <App conductor={conductor} rehearsal={props.rehearsal} onExit={(how) => props.onExit(how, conductor)} />
+      <App conductor={session} rehearsal={props.rehearsal} onExit={(how) => props.onExit(how, session)} />
     );
   if (busy) {
     return (

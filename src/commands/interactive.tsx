@@ -1,16 +1,10 @@
 import { render } from 'ink';
 import type { ExitHow } from '../app.js';
-import type { Conductor } from '../engine/conductor.js';
+import type { SessionView } from '../engine/session-view.js';
 import { UserError } from '../errors.js';
 import { Root, type RootProps } from '../root.js';
-import { HANDOVER_SIGNAL } from '../services/lock.js';
 import { enterAltScreen, installTerminalRestore, type TerminalRestoreOptions } from '../terminal/index.js';
-
-/** What owns a session's resources (sandbox, lock, journal) and closes them. */
-export interface SessionHandle {
-  conductor: Conductor;
-  close(): Promise<void>;
-}
+import type { Parting, RemoteSession } from '../wiring/session-client.js';
 
 export function requireTty(): void {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -29,26 +23,37 @@ function log(line: string): void {
   }
 }
 
+/** What the prompt says when the screen leaves a session (the id, and how to come back). */
+export function leavingMessage(
+  session: RemoteSession,
+  how: 'detach' | 'quit' | 'signal',
+): string | undefined {
+  const { sessionId } = session.state.meta;
+  if (session.readOnly) return `Stopped watching session ${sessionId}; its engine goes on.`;
+  if (session.state.status === 'completed') return undefined;
+  if (how === 'detach' || session.trafficShifted)
+    return `Session ${sessionId} is guarded by conductor engine pid ${session.enginePid}: it keeps watching and may roll back, never advances. \`conductor resume ${sessionId}\` takes it back; \`conductor watch ${sessionId}\` watches.`;
+  return `Session ${sessionId} left as it is; \`conductor resume ${sessionId}\` continues it.`;
+}
+
 /**
- * Run the full-screen app until the person leaves. The process may outlive the screen: on
- * SIGHUP (the SSH connection dropped) or a chosen detach it keeps guarding the session
- * headless, until the session ends or another conductor takes it over.
+ * The full-screen app: one screen, a client of the engine process that drives the session. The
+ * screen never drives anything itself: leaving it (q, a signal, a dropped connection, a crash)
+ * leaves the engine guarding the session, and the prompt comes back.
  */
 export async function runInteractive(
-  props: Omit<RootProps, 'onExit' | 'onConductor' | 'start' | 'resume'> & {
-    start: (request: Parameters<RootProps['start']>[0]) => Promise<SessionHandle>;
-    resume: (id: string) => Promise<SessionHandle>;
-    initial?: SessionHandle;
-    onSessionEnd?: (conductor: Conductor) => Promise<string[]>;
+  props: Omit<RootProps, 'onExit' | 'onSession' | 'start' | 'resume' | 'session'> & {
+    start: (request: Parameters<RootProps['start']>[0]) => Promise<RemoteSession>;
+    resume: (id: string) => Promise<RemoteSession>;
+    initial?: RemoteSession;
   },
 ): Promise<number> {
   requireTty();
-  // Writes to a terminal that went away must not crash the guard.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
   process.on('warning', () => undefined);
 
-  let handle: SessionHandle | undefined = props.initial;
+  let session: RemoteSession | undefined = props.initial;
   let ink: ReturnType<typeof render> | undefined;
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => {
@@ -62,96 +67,72 @@ export async function runInteractive(
     restore.restore();
   };
 
-  const shutdown = async (code: number, how: 'detach' | 'quit' | 'handover') => {
+  /** Leave the screen; the engine decides what it means for the session (see serveSession). */
+  const leave = async (how: 'detach' | 'quit' | 'signal' | 'hangup', code = 0) => {
     if (closing) return;
     closing = true;
     unmountScreen();
-    const c = handle?.conductor;
-    if (c && how !== 'handover' && c.state.status !== 'completed') c.detach();
-    await handle?.close().catch(() => undefined);
-    if (c && how === 'detach' && c.state.status !== 'completed') {
-      log(
-        `Session ${c.state.meta.sessionId} left as it is; \`conductor resume ${c.state.meta.sessionId}\` continues it.`,
-      );
+    const s = session;
+    if (s && how === 'hangup') s.disconnect();
+    else if (s && how !== 'hangup') {
+      const message = leavingMessage(s, how);
+      await s.leave(how === 'signal' ? (s.trafficShifted ? 'detach' : 'quit') : how);
+      if (message) log(message);
     }
-    if (how === 'handover') log('Another conductor took this session over.');
     finished(code);
   };
 
-  const guard = () => {
-    const c = handle?.conductor;
+  const parted = (parting: Parting) => {
+    if (closing) return;
+    const id = session?.state.meta.sessionId ?? '';
+    closing = true;
     unmountScreen();
-    if (!c || c.state.status === 'completed') {
-      void shutdown(0, 'quit');
-      return;
-    }
-    if (c.mode !== 'guard') c.becomeGuard();
-    log(
-      `conductor is guarding session ${c.state.meta.sessionId} headless (pid ${process.pid}): it keeps watching and may roll back, never advances. \`conductor resume ${c.state.meta.sessionId}\` takes over.`,
-    );
+    if (parting.kind === 'replaced')
+      log(
+        `Another terminal (pid ${parting.by.pid} on ${parting.by.host}) took session ${id} over; its engine keeps driving it.`,
+      );
+    else if (session?.state.status !== 'completed')
+      log(
+        `The engine of session ${id} stopped (${parting.reason}); \`conductor resume ${id}\` takes the session up from its journal.`,
+      );
+    finished(parting.kind === 'replaced' ? 0 : 1);
   };
 
   const onSignal: TerminalRestoreOptions['onSignal'] = {};
-  onSignal.SIGHUP = () => guard();
-  onSignal.SIGTERM = () => void shutdown(0, 'detach');
-  onSignal.SIGINT = () => void shutdown(0, 'detach');
+  // The terminal went away: nobody can read a message; the engine guards.
+  onSignal.SIGHUP = () => void leave('hangup');
+  onSignal.SIGTERM = () => void leave('signal');
+  onSignal.SIGINT = () => void leave('signal');
   const restore = installTerminalRestore(process.stdout, {
     onSignal,
     onUncaught: (error) => {
       log(
-        `conductor stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+        `conductor's screen stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}; the session's engine keeps it.`,
       );
-      void shutdown(1, 'detach');
+      void leave('hangup', 1);
     },
   });
-  process.on(HANDOVER_SIGNAL, () => void shutdown(0, 'handover'));
 
-  const watchEnd = (c: Conductor) => {
-    let reported = false;
-    c.subscribe((state) => {
-      if (state.status !== 'completed' || reported) return;
-      reported = true;
-      void props.onSessionEnd?.(c).then(
-        (files) => {
-          if (files.length) c.notify();
-          if (c.mode === 'guard') void shutdown(0, 'quit');
-        },
-        () => undefined,
-      );
-    });
-  };
-
-  const onConductor = (c: Conductor) => {
-    watchEnd(c);
-    void c.start();
+  const onSession = (s: SessionView) => {
+    session = s as RemoteSession;
+    session.onParting(parted);
   };
 
   enterAltScreen(process.stdout);
   ink = render(
     <Root
       {...props}
-      conductor={handle?.conductor}
-      start={async (request) => {
-        handle = await props.start(request);
-        return handle.conductor;
-      }}
-      resume={async (id) => {
-        handle = await props.resume(id);
-        return handle.conductor;
-      }}
-      onConductor={onConductor}
-      onExit={(how: ExitHow) => {
-        if (how === 'detach') guard();
-        else void shutdown(0, 'quit');
-      }}
+      session={session}
+      start={async (request) => props.start(request)}
+      resume={async (id) => props.resume(id)}
+      onSession={onSession}
+      onExit={(how: ExitHow) => void leave(how)}
     />,
     { exitOnCtrlC: false, maxFps: 15, patchConsole: true },
   );
-  if (handle) onConductor(handle.conductor);
+  if (session) onSession(session);
   const code = await done;
   restore.uninstall();
-  // Sockets of the AWS clients and the sandbox, timers of a finished session: nothing may keep
-  // a finished conductor (or a guard whose session ended) alive.
-  setTimeout(() => process.exit(code), 100);
+  setTimeout(() => process.exit(code), 50);
   return code;
 }

@@ -2,10 +2,10 @@ import { findPromotion } from '../core/session/selectors.js';
 import { UserError } from '../errors.js';
 import type { StartRequest } from '../screens/Home.js';
 import { SessionStore } from '../services/store/session-store.js';
-import { resumeRehearsal, startRehearsal } from '../wiring/rehearsal.js';
+import { attachOrResume, spawnEngine } from '../wiring/engine-process.js';
+import { attachSession, type RemoteSession } from '../wiring/session-client.js';
 import { loadRunbook } from '../wiring/session-runtime.js';
-import { requireTty, runInteractive, type SessionHandle } from './interactive.js';
-import { writeReportsAtEnd } from './session-end.js';
+import { requireTty, runInteractive } from './interactive.js';
 import { sessionRows } from './sessions.js';
 import { validateStart, windowOf } from './start-form.js';
 
@@ -47,36 +47,33 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
     );
   const store = new SessionStore(options.home);
   const base = {
+    kind: 'rehearse' as const,
     scenario: options.scenario,
     speed,
     autopilot: options.autopilot,
     home: options.home,
     clockStart: sharedClockStart(options.clockStart, speed, Date.now()),
-    // The stand-in for AWS in a process of its own: this process holds only the app.
-    aws: 'child' as const,
+    sandboxUrl: options.sandboxUrl,
   };
-  const external = options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : undefined;
 
-  const start = async (request: StartRequest): Promise<SessionHandle> => {
+  // The session runs in an engine process of its own; this process is only its screen.
+  const start = async (request: StartRequest): Promise<RemoteSession> => {
     const window = windowOf(request.window, Date.now());
-    return startRehearsal(
-      {
-        ...base,
-        runbookFile: request.runbookFile,
-        promotionId: request.edge,
-        version: request.version,
-        ticket: request.ticket || undefined,
-        risk: request.risk,
-        window: typeof window === 'object' ? window : undefined,
-      },
-      external,
-    );
+    const engine = await spawnEngine({
+      ...base,
+      runbookFile: request.runbookFile,
+      promotionId: request.edge,
+      version: request.version,
+      ticket: request.ticket || undefined,
+      risk: request.risk,
+      window: typeof window === 'object' ? window : undefined,
+    });
+    return attachSession(engine.socketPath, 'driver');
   };
 
   const initial = options.autopilot
-    ? await startRehearsal(
-        { ...base, runbookFile: options.runbook, promotionId: options.promotion },
-        external,
+    ? await spawnEngine({ ...base, runbookFile: options.runbook, promotionId: options.promotion }).then(
+        (engine) => attachSession(engine.socketPath, 'driver'),
       )
     : undefined;
 
@@ -94,8 +91,6 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
     rehearsal: { scenario: options.scenario, speed },
     validate: (request) => validateStart(loaded.runbook, request),
     start,
-    resume: (id) =>
-      resumeRehearsal({ sessionId: id, home: options.home, autopilot: options.autopilot, aws: 'child' }),
-    onSessionEnd: (conductor) => writeReportsAtEnd(store, conductor),
+    resume: (id) => attachOrResume(store, id, { home: options.home, autopilot: options.autopilot }),
   });
 }

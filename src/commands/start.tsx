@@ -2,11 +2,10 @@ import { findPromotion } from '../core/session/selectors.js';
 import { UserError } from '../errors.js';
 import type { StartRequest } from '../screens/Home.js';
 import { SessionStore } from '../services/store/session-store.js';
-import { startReal } from '../wiring/real.js';
+import { attachOrResume, spawnEngine } from '../wiring/engine-process.js';
+import { attachSession } from '../wiring/session-client.js';
 import { loadRunbook } from '../wiring/session-runtime.js';
 import { requireTty, runInteractive } from './interactive.js';
-import { openSession } from './resume.js';
-import { writeReportsAtEnd } from './session-end.js';
 import { sessionRows } from './sessions.js';
 import { validateStart, windowOf } from './start-form.js';
 
@@ -28,9 +27,11 @@ export async function startCommand(options: {
     edges: loaded.runbook.promotions.map((p) => p.id),
     defaults: { runbookFile: options.runbook, edge: options.promotion, risk: 'medium' },
     validate: (request) => validateStart(loaded.runbook, request),
-    start: (request: StartRequest) => {
+    start: async (request: StartRequest) => {
       const window = windowOf(request.window, Date.now());
-      return startReal({
+      // The session runs in an engine process of its own; this process is only its screen.
+      const engine = await spawnEngine({
+        kind: 'start',
         runbookFile: request.runbookFile,
         promotionId: request.edge,
         version: request.version,
@@ -39,8 +40,8 @@ export async function startCommand(options: {
         window: typeof window === 'object' ? window : undefined,
         home: options.home,
       });
+      return attachSession(engine.socketPath, 'driver');
     },
-    resume: (id) => openSession(store, id, options.home),
-    onSessionEnd: (conductor) => writeReportsAtEnd(store, conductor),
+    resume: (id) => attachOrResume(store, id, { home: options.home }),
   });
 }

@@ -84,6 +84,7 @@ export class Conductor {
   readonly options: ConductorOptions;
   private state_: SessionState;
   private listeners = new Set<Listener>();
+  private eventListeners = new Set<(event: SessionEvent) => void>();
   private wakers: Array<() => void> = [];
   private loopAbort = new AbortController();
   private rollbackHandle?: RollbackHandle;
@@ -128,13 +129,30 @@ export class Conductor {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every event once it is durable, in order (the engine's socket sends them to its screens). */
+  subscribeEvents(listener: (event: SessionEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   /** Durable first: written and fsynced, then folded, then shown. */
   dispatch(event: SessionEvent): void {
     this.options.journal.writer.append(event);
     this.lastSavedAt = event.at;
     this.state_ = reduce(this.state_, event);
     this.updateIndex();
+    for (const listener of this.eventListeners) listener(event);
     this.notify();
+  }
+
+  /** The session's folder: journal, command logs, reports. */
+  get dir(): string {
+    return this.options.journal.dir;
+  }
+
+  /** Every event of the journal, read back from disk (the truth a new screen folds). */
+  journalEvents(): SessionEvent[] {
+    return this.options.store.readEvents(this.options.journal.id);
   }
 
   /** Tell screens something not journaled changed (live output, waiting reason). */
@@ -529,6 +547,19 @@ export class Conductor {
       host: hostname(),
       mode: 'guard',
     });
+  }
+
+  /**
+   * A screen took the conductor's seat. After a spell of guarding alone the live split is read
+   * again: anything changed behind the guard's back is shown before going on.
+   */
+  attachDriver(): void {
+    const wasGuard = this.mode === 'guard';
+    this.mode = 'interactive';
+    this.notify();
+    const s = this.state_;
+    if (wasGuard && s.rollbackTarget && s.status !== 'completed' && !s.rollback && this.trafficShifted)
+      void checkDrift(this).catch(() => undefined);
   }
 
   detach(): void {

@@ -1,4 +1,4 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useRef, useState } from 'react';
 import { formatAge } from '../components/format.js';
 import { KeyBar } from '../components/KeyBar.js';
@@ -6,6 +6,7 @@ import { type Cell, Table } from '../components/Table.js';
 import type { Risk } from '../core/runbook/schema.js';
 import { keyBarItems, matchKey } from '../keys.js';
 import { useTheme } from '../terminal/theme.js';
+import { useKeypress } from '../terminal/use-keypress.js';
 import { FormView } from './FormView.js';
 import {
   erase,
@@ -126,8 +127,12 @@ export function Home(props: HomeProps) {
     setForm(error ? withError(form, error) : undefined);
   };
 
-  useInput((input, key) => {
+  useKeypress((input, key, paste) => {
     const current = formRef.current;
+    if (paste !== undefined) {
+      if (current) setForm(typeInto(current, paste.replace(/[\r\n]+/g, ' ').trim()));
+      return;
+    }
     const binding = matchKey(input, key, { ...ctx, overlay: current ? 'form' : undefined });
     if (current) {
       if (binding?.id === 'interrupt') return props.onQuit();

@@ -42,6 +42,8 @@ export interface UiFacts {
   overlay?: Overlay;
   /** Index into phaseSteps(state) of the selected checklist item. */
   selected: number;
+  /** A watcher's screen: nothing is asked of the engine. */
+  readOnly?: boolean;
 }
 
 /** The key context of this frame: what the key table needs to know to answer a key. */
@@ -72,6 +74,7 @@ export function keyContextFor(state: SessionState, waiting: Waiting | undefined,
   return {
     screen,
     overlay: ui.overlay,
+    readOnly: ui.readOnly,
     // After the session completed there is nothing left to abort (the engine refuses it).
     trafficShifted: trafficShifted(state) && state.status !== 'completed',
     running,

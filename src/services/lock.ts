@@ -29,6 +29,40 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * When process `pid` started (epoch ms), from /proc on Linux; undefined elsewhere. A pid in a
+ * stale lock may belong to an unrelated process by now: one that started after the lock was
+ * taken is not its holder, and gets no signal from us.
+ */
+export function processStartedAt(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const boot = /\nbtime (\d+)/.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    if (!Number.isFinite(ticks) || boot === undefined) return undefined;
+    return Number(boot) * 1000 + (ticks / 100) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lock's holder is running: its pid is alive and did not start after it took the lock. */
+function holderAlive(holder: LockInfo): boolean {
+  if (!alive(holder.pid)) return false;
+  const started = processStartedAt(holder.pid);
+  // btime has a resolution of one second and ticks of 10 ms: two seconds of slack.
+  return started === undefined || started <= holder.startedAt + 2_000;
+}
+
+/** Who holds the lock of the session in `dir`, and whether that process still runs. */
+export function readLockInfo(dir: string): (LockInfo & { alive: boolean }) | undefined {
+  const info = readLock(join(dir, 'lock.json'));
+  if (!info) return undefined;
+  return { ...info, alive: info.host === hostname() ? holderAlive(info) : true };
+}
+
 function readLock(file: string): LockInfo | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
@@ -86,7 +120,7 @@ export async function acquireLock(
     if (tryCreate(file, me)) return held();
   } else if (holder.host === me.host && holder.pid === me.pid) {
     return held();
-  } else if (holder.host === me.host && !alive(holder.pid)) {
+  } else if (holder.host === me.host && !holderAlive(holder)) {
     warnings.push(
       `Took over a stale lock: conductor pid ${holder.pid} on ${holder.host} is no longer running.`,
     );
@@ -111,10 +145,10 @@ export async function acquireLock(
     }
     const deadline = Date.now() + waitMs;
     const stillHeld = () => sameHolder(readLock(file), holder);
-    while (Date.now() < deadline && stillHeld() && alive(holder.pid)) await pause(50);
+    while (Date.now() < deadline && stillHeld() && holderAlive(holder)) await pause(50);
     if (stillHeld()) {
       warnings.push(
-        alive(holder.pid)
+        holderAlive(holder)
           ? `Conductor pid ${holder.pid} did not hand over within ${Math.round(waitMs / 1000)} s; took the session over anyway.`
           : `Conductor pid ${holder.pid} exited without handing over; took the session over.`,
       );

@@ -220,6 +220,8 @@ export type SessionEvent =
   | { type: 'rollback.step'; at: number; step: string; outcome: StepOutcome; detail: string }
   | { type: 'rollback.completed'; at: number; verified: boolean; summary: string }
   | { type: 'session.detached'; at: number; pid: number; host: string; mode: 'guard' | 'exit' }
+  /** A screen (a client of the engine process) took the conductor's seat. */
+  | { type: 'session.attached'; at: number; pid: number; host: string; user: string }
   | {
       type: 'session.resumed';
       at: number;

@@ -150,7 +150,13 @@ export interface SessionState {
   retries: number;
   awsErrors: Array<{ operation: string; message: string; at: number }>;
   warnings: string[];
-  attachments: Array<{ kind: 'detached' | 'resumed'; pid: number; host: string; at: number; mode?: string }>;
+  attachments: Array<{
+    kind: 'detached' | 'resumed' | 'attached';
+    pid: number;
+    host: string;
+    at: number;
+    mode?: string;
+  }>;
   lastEventAt: number;
   eventCount: number;
 }
@@ -580,6 +586,11 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
           ...s.attachments,
           { kind: 'detached', pid: event.pid, host: event.host, at: event.at, mode: event.mode },
         ],
+      };
+    case 'session.attached':
+      return {
+        ...s,
+        attachments: [...s.attachments, { kind: 'attached', pid: event.pid, host: event.host, at: event.at }],
       };
     case 'session.resumed':
       return {

@@ -425,7 +425,9 @@ function milestonesOf(state: SessionState, roleTitle: (id: string) => string): R
       text:
         a.kind === 'detached'
           ? `Detached (pid ${a.pid} on ${a.host}, ${a.mode ?? ''})`
-          : `Resumed (pid ${a.pid} on ${a.host})`,
+          : a.kind === 'attached'
+            ? `Screen attached (pid ${a.pid} on ${a.host})`
+            : `Resumed (pid ${a.pid} on ${a.host})`,
     });
   if (state.status === 'halted') out.push({ at: state.lastEventAt, text: `Halted: ${state.summary ?? ''}` });
   if (state.status === 'completed')

@@ -345,9 +345,13 @@ async function finishStage(
       action: end.action === 'halt' ? 'halt' : 'ask',
       reason,
     });
-    if (c.options.autopilot) autopilotStageChoice(c, stage, end);
+    // The autopilot stands in for a person at a screen: a guard alone answers nothing.
+    if (c.options.autopilot && c.mode !== 'guard') autopilotStageChoice(c, stage, end);
     return;
   }
+  const decidedAt = stage.decision.at;
+  if (c.options.autopilot && c.mode !== 'guard' && !stage.choices.some((ch) => ch.at >= decidedAt))
+    autopilotStageChoice(c, stage, end);
   c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
   await c.changed(5_000);
 }

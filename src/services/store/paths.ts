@@ -23,3 +23,15 @@ export function sessionsDir(home = conductorHome()): string {
 export function sessionDir(id: string, home = conductorHome()): string {
   return privateDir(join(sessionsDir(home), id));
 }
+
+/**
+ * The engine's socket for the session in `dir`. A Unix socket path must fit in 108 bytes: a deep
+ * home gets a private folder under the system's temporary folder instead, named by the session.
+ */
+export function engineSocketPath(dir: string, tmp = '/tmp'): string {
+  const inside = join(dir, 'engine.sock');
+  if (Buffer.byteLength(inside) < 100) return inside;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  const base = dir.split('/').filter(Boolean).at(-1) ?? 'session';
+  return join(privateDir(join(tmp, `conductor-${uid}`)), `${base}.sock`);
+}

@@ -1,0 +1,168 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Conductor } from '../engine/conductor.js';
+import { type SessionServer, serveSession } from '../engine/host/server.js';
+import { UserError } from '../errors.js';
+import { engineSocketPath } from '../services/store/paths.js';
+import type { EngineSpec } from '../wiring/engine-process.js';
+import { writeReportsAtEnd } from './session-end.js';
+
+/** What owns a session's resources (AWS stand-in, lock, journal) and closes them. */
+interface EngineHandle {
+  conductor: Conductor;
+  store: import('../services/store/session-store.js').SessionStore;
+  close(): Promise<void>;
+}
+
+/** With no screen attached after this long, the engine guards alone (journaled). */
+const FIRST_SCREEN_GRACE_MS = 10_000;
+
+async function openEngine(spec: EngineSpec): Promise<EngineHandle> {
+  switch (spec.kind) {
+    case 'rehearse': {
+      const { startRehearsal } = await import('../wiring/rehearsal.js');
+      return startRehearsal(
+        {
+          runbookFile: spec.runbookFile,
+          promotionId: spec.promotionId,
+          scenario: spec.scenario,
+          speed: spec.speed,
+          autopilot: spec.autopilot,
+          home: spec.home,
+          version: spec.version,
+          ticket: spec.ticket,
+          risk: spec.risk,
+          window: spec.window,
+          clockStart: spec.clockStart,
+          aws: 'child',
+        },
+        spec.sandboxUrl ? { sandboxUrl: spec.sandboxUrl } : undefined,
+      );
+    }
+    case 'start': {
+      const { startReal } = await import('../wiring/real.js');
+      return startReal(spec);
+    }
+    case 'resume': {
+      const { SessionStore } = await import('../services/store/session-store.js');
+      const store = new SessionStore(spec.home);
+      if (store.startOf(spec.sessionId).rehearsal) {
+        const { resumeRehearsal } = await import('../wiring/rehearsal.js');
+        return resumeRehearsal({
+          sessionId: spec.sessionId,
+          home: spec.home,
+          autopilot: spec.autopilot,
+          aws: 'child',
+        });
+      }
+      const { resumeReal } = await import('../wiring/real.js');
+      return resumeReal({ sessionId: spec.sessionId, home: spec.home });
+    }
+  }
+}
+
+/**
+ * The engine of one session, in a process of its own (`conductor __engine SPEC`, started by
+ * `spawnEngine`): it drives the session, holds its lock for its whole life and serves its screens
+ * on a socket in the session folder. It draws nothing. Until it is ready its stdout is a pipe to
+ * the screen that started it: one line, `ready ID SOCKET` or `error {...}`.
+ */
+export async function engineCommand(specText: string): Promise<number> {
+  // No terminal: the pipes close when the screen that started us goes away.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  process.on('SIGHUP', () => undefined);
+  process.on('SIGPIPE', () => undefined);
+  let handle: EngineHandle;
+  try {
+    handle = await openEngine(JSON.parse(specText) as EngineSpec);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const exitCode = error instanceof UserError ? error.exitCode : 1;
+    process.stdout.write(`error ${JSON.stringify({ message, exitCode })}\n`);
+    return exitCode;
+  }
+  const { conductor, store } = handle;
+  const log = (line: string) => {
+    try {
+      appendFileSync(join(conductor.dir, 'engine.log'), `${new Date().toISOString()} ${line}\n`, {
+        mode: 0o600,
+      });
+    } catch {
+      // the disk may be full: the journal said what it could
+    }
+  };
+
+  let server: SessionServer | undefined;
+  let finishing = false;
+  const finish = async (code: number, why: string) => {
+    if (finishing) return;
+    finishing = true;
+    log(`engine stops: ${why}`);
+    await reports.catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await handle.close().catch(() => undefined);
+    // Sockets of the AWS clients and timers of a finished session must not keep it alive.
+    setTimeout(() => process.exit(code), 50);
+  };
+
+  process.on('uncaughtException', (error) => {
+    log(`unexpected error: ${error.stack ?? error.message}`);
+    void finish(1, 'unexpected error');
+  });
+  process.on('unhandledRejection', (error) => {
+    log(`unhandled rejection: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  });
+  // SIGTERM and SIGINT: persist and stop; traffic stays as it is, and the journal says so.
+  const stopOnSignal = (signal: string) => {
+    if (conductor.state.status !== 'completed') conductor.detach();
+    void finish(0, signal);
+  };
+  process.on('SIGTERM', () => stopOnSignal('SIGTERM'));
+  process.on('SIGINT', () => stopOnSignal('SIGINT'));
+
+  const runbookText = readFileSync(conductor.options.runbookFile, 'utf8');
+  const socketPath = engineSocketPath(conductor.dir);
+  try {
+    server = await serveSession({
+      conductor,
+      socketPath,
+      runbookText,
+      onFinished: (why) => void finish(0, why === 'quit' ? 'the screen quit' : 'the session ended'),
+    });
+  } catch (error) {
+    const message = `The session engine could not listen on ${socketPath}: ${error instanceof Error ? error.message : String(error)}`;
+    process.stdout.write(`error ${JSON.stringify({ message, exitCode: 1 })}\n`);
+    await handle.close();
+    return 1;
+  }
+
+  // When the session ends: the reports, then the engine leaves once no screen looks at it.
+  let reported = false;
+  let reports: Promise<unknown> = Promise.resolve();
+  conductor.subscribe((state) => {
+    if (state.status !== 'completed' || reported) return;
+    reported = true;
+    reports = writeReportsAtEnd(store, conductor).then((files) => {
+      if (files.length) conductor.notify();
+    });
+  });
+  const idle = setInterval(() => {
+    const attached = server?.clients();
+    if (reported && attached && attached.drivers + attached.watchers === 0)
+      void finish(0, 'the session ended');
+  }, 500);
+  idle.unref();
+  setTimeout(() => {
+    const alone = server !== undefined && server.clients().drivers === 0;
+    if (alone && conductor.mode !== 'guard' && conductor.state.status !== 'completed')
+      conductor.becomeGuard();
+  }, FIRST_SCREEN_GRACE_MS).unref();
+
+  void conductor.start();
+  log(`engine pid ${process.pid} serves session ${conductor.state.meta.sessionId} on ${socketPath}`);
+  process.stdout.write(`ready ${conductor.state.meta.sessionId} ${socketPath}\n`);
+  // Lives until finish() exits the process.
+  await new Promise(() => undefined);
+  return 0;
+}

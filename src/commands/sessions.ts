@@ -11,6 +11,7 @@ import {
 } from '../core/session/selectors.js';
 import { foldEvents, type SessionState } from '../core/session/state.js';
 import { UserError } from '../errors.js';
+import { readLockInfo } from '../services/lock.js';
 import { SessionStore } from '../services/store/session-store.js';
 
 function age(ms: number): string {
@@ -44,6 +45,23 @@ export function loadSessionState(
   return { state: foldEvents(parsed.runbook, promotion, events), warnings: [] };
 }
 
+/**
+ * Who drives or guards a session now: the engine holding its lock, whether a screen is attached
+ * (the journal's last attach or detach says), and since when.
+ */
+export function engineOf(store: SessionStore, state: SessionState | undefined, id: string) {
+  const lock = readLockInfo(store.dir(id));
+  if (!lock?.alive) return null;
+  const last = state?.attachments.at(-1);
+  const guarding = last?.kind === 'detached' && last.mode === 'guard';
+  return {
+    pid: lock.pid,
+    host: lock.host,
+    since: new Date(lock.startedAt).toISOString(),
+    mode: guarding ? ('guard' as const) : ('driven' as const),
+  };
+}
+
 export function sessionRows(store: SessionStore, now = Date.now()) {
   const indexed = new Map(store.index().map((e) => [e.id, e]));
   // The index is a cache: sessions on disk it does not know are rebuilt from their journals.
@@ -67,7 +85,8 @@ export async function sessionsCommand(options: { json?: boolean; home?: string }
   const store = new SessionStore(options.home);
   const rows = sessionRows(store);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    const withEngines = rows.map((r) => ({ ...r, engine: engineOf(store, undefined, r.id) }));
+    process.stdout.write(`${JSON.stringify(withEngines, null, 2)}\n`);
     return 0;
   }
   if (rows.length === 0) {
@@ -75,8 +94,9 @@ export async function sessionsCommand(options: { json?: boolean; home?: string }
     return 0;
   }
   for (const r of rows) {
+    const engine = engineOf(store, undefined, r.id);
     process.stdout.write(
-      `${r.id}  ${r.promotionId.padEnd(12)} ${r.version.padEnd(16)} ${r.status.padEnd(11)} ${r.age.padEnd(8)} ${r.currentStep}${r.rehearsal ? '  (rehearsal)' : ''}\n`,
+      `${r.id}  ${r.promotionId.padEnd(12)} ${r.version.padEnd(16)} ${r.status.padEnd(11)} ${r.age.padEnd(8)} ${r.currentStep}${r.rehearsal ? '  (rehearsal)' : ''}${engine ? `  [engine pid ${engine.pid} on ${engine.host}]` : ''}\n`,
     );
   }
   return 0;
@@ -131,7 +151,8 @@ export function statusOf(state: SessionState, now: number) {
 export async function statusCommand(id: string, options: { json?: boolean; home?: string }): Promise<number> {
   const store = new SessionStore(options.home);
   const { state } = loadSessionState(store, id);
-  const status = statusOf(state, Date.now());
+  const engine = engineOf(store, state, id);
+  const status = { ...statusOf(state, Date.now()), engine };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     return 0;
@@ -145,6 +166,11 @@ export async function statusCommand(id: string, options: { json?: boolean; home?
     `verdicts:  ${status.latestVerdicts.map((v) => v.verdict).join(' ') || 'none yet'}`,
     `approvals: ${status.pendingApprovals.length ? status.pendingApprovals.map((p) => `${p.role} ${p.state}`).join(', ') : 'none pending'}`,
     `go/no-go:  ${status.gonogo ?? 'not decided'}`,
+    `engine:    ${
+      engine
+        ? `pid ${engine.pid} on ${engine.host} since ${engine.since}, ${engine.mode === 'guard' ? 'guarding alone (no screen attached)' : 'a screen attached'}`
+        : 'none running'
+    }`,
   ];
   if (status.rollback)
     lines.push(

@@ -3,6 +3,7 @@ import {
   BUILD_TIMEOUT_MS,
   bbwsRunbook,
   ensureBuilt,
+  killEngines,
   makeHome,
   removeHome,
   type StartOptions,
@@ -54,6 +55,7 @@ export class ConductorHome {
 
   dispose(): void {
     for (const app of this.started) app.dispose();
+    killEngines(this.home);
     removeHome(this.home);
   }
 }

@@ -1,25 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { useConductorHome, waitForCanaryStage } from './flows.js';
-import { eventsOf, readJournal } from './terminal.js';
+import { enginePid, eventsOf, processAlive, readJournal, sessionDir } from './terminal.js';
 
 describe('SIGHUP during the canary (the SSH connection dropped), then resume from another terminal', () => {
   const e2e = useConductorHome();
 
-  it('keeps guarding headless, then hands the session over to the new terminal', async () => {
+  it('the engine keeps guarding without a screen, then resume attaches at the same stage', async () => {
     const { home } = e2e;
     const first = e2e.startRehearsal({ autopilot: true, speed: 120 });
     await waitForCanaryStage(first, 10, { holding: true });
+    const engine = enginePid(sessionDir(home));
     first.hangUp();
 
-    // The process outlives its terminal and says so in the journal.
+    // The screen is gone; the engine, in a process of its own, says in the journal that it guards alone.
     const detached = await first.waitFor(
       () => eventsOf(home, 'session.detached')[0],
       30_000,
       'session.detached in the journal',
     );
     expect(detached.mode).toBe('guard');
-    expect(detached.pid).toBe(first.pid);
-    expect(first.isAlive()).toBe(true);
+    expect(detached.pid).toBe(engine);
+    await first.waitForExit(20_000);
+    expect(processAlive(engine)).toBe(true);
     // It keeps watching: samples keep arriving after the hang-up.
     const detachedAt = readJournal(home).findIndex((e) => e.type === 'session.detached');
     await first.waitFor(
@@ -30,31 +32,29 @@ describe('SIGHUP during the canary (the SSH connection dropped), then resume fro
       60_000,
       'a canary sample taken by the headless guard',
     );
-    expect(first.isAlive()).toBe(true);
     expect(eventsOf(home, 'rollback.started')).toHaveLength(0);
 
+    // resume without an id picks the session with traffic shifted and attaches to its engine.
     const second = e2e.start(['resume']);
     const screen = await second.waitForText(/ABORT & ROLL BACK/, 60_000);
     second.show('resumed from a second terminal');
-    // The stage the guard was holding is the one the new terminal shows as current.
     const stages = eventsOf(home, 'canary.stage.started');
     expect(screen).toContain(`[${stages.at(-1)?.weight}%]`);
     expect(screen).toMatch(/canary v2026\.11\.29\.1/);
-
-    // The guard gave the session up and ended.
-    await first.waitFor(() => !first.isAlive() || undefined, 30_000, 'the headless guard to exit');
-    const resumed = await second.waitFor(
-      () => eventsOf(home, 'session.resumed')[0],
+    const attached = await second.waitFor(
+      () => eventsOf(home, 'session.attached').find((e) => e.pid === second.pid),
       20_000,
-      'session.resumed in the journal',
+      'session.attached of the second terminal in the journal',
     );
-    expect((resumed.tookOverFrom as { pid: number } | undefined)?.pid).toBe(first.pid);
-    expect(eventsOf(home, 'rollback.started')).toHaveLength(0);
-    // Headless, the guard never advanced: no stage started between the hang-up and the takeover.
+    expect(attached).toBeDefined();
+    // The same engine drives on: no takeover, no new engine.
+    expect(enginePid(sessionDir(home))).toBe(engine);
+    expect(eventsOf(home, 'session.resumed')).toHaveLength(0);
+    // Alone, the guard never advanced: no stage started between the hang-up and the attach.
     const journal = readJournal(home);
     const between = journal.slice(
       journal.findIndex((e) => e.type === 'session.detached'),
-      journal.findIndex((e) => e.type === 'session.resumed'),
+      journal.findIndex((e) => e.type === 'session.attached' && e.pid === second.pid),
     );
     expect(between.filter((e) => e.type === 'canary.stage.started' || e.type === 'traffic.shifted')).toEqual(
       [],

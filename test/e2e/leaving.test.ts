@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { useConductorHome, waitForCanaryStage } from './flows.js';
-import { eventsOf } from './terminal.js';
+import { enginePid, eventsOf, processAlive, readJournal, sessionDir } from './terminal.js';
 
 describe('leaving while traffic is shifted', () => {
   const e2e = useConductorHome();
 
-  it('q and ctrl+c ask first; detach leaves a guard; ctrl+c at the plain terminal ends it', async () => {
+  it('q and ctrl+c ask first; detach gives the prompt back and the engine keeps guarding', async () => {
     const { home } = e2e;
     const app = e2e.startRehearsal({ autopilot: true, speed: 60 });
     await waitForCanaryStage(app, 10, { holding: true });
+    const engine = enginePid(sessionDir(home));
+    expect(engine).toBeDefined();
+    expect(engine).not.toBe(app.pid);
 
     // q never quits silently: it says how much traffic is on the new version and offers the ways out.
     await app.press('q');
@@ -26,35 +29,39 @@ describe('leaving while traffic is shifted', () => {
     await app.waitForText('Leave it like that?', 10_000);
     await app.press('enter');
 
-    // Detached: the full screen is gone, the process stays to guard the canary headless.
-    const guarding = await app.waitForText('is guarding session', 20_000);
+    // Detached: the screen process ends (the prompt comes back) and names the session and its guard.
+    const exit = await app.waitForExit(20_000);
+    expect(exit.exitCode).toBe(0);
     expect(app.onAltScreen).toBe(false);
-    expect(guarding).toMatch(/conductor resume \d{8}-\d{6}-\w+/);
-    expect(app.isAlive()).toBe(true);
+    const after = await app.waitForText('is guarded by conductor engine pid', 10_000);
+    app.show('after detach');
+    expect(after).toMatch(/`conductor resume \d{8}-\d{6}-\w+` takes it back/);
+    expect(after).toContain(`pid ${engine}`);
+
+    // The engine guards alone: journaled, still sampling, never rolled back or advanced.
     await app.waitFor(
       () => eventsOf(home, 'session.detached').find((e) => e.mode === 'guard'),
       20_000,
       'session.detached mode guard in the journal',
     );
-
-    // Raw mode is off again: ctrl+c reaches the terminal's line discipline, which sends SIGINT.
-    // The guard persists and exits, traffic left as it is.
-    await app.press('ctrl+c');
-    const exit = await app.waitForExit(30_000);
-    expect(exit.exitCode).toBe(0);
-    const after = await app.waitForText('left as it is', 10_000);
-    app.show('after detach and ctrl+c');
-    expect(after).toMatch(/`conductor resume \d{8}-\d{6}-\w+` continues it/);
-    expect(app.onAltScreen).toBe(false);
+    const detachedAt = readJournal(home).findIndex((e) => e.type === 'session.detached');
+    await app.waitFor(
+      () =>
+        readJournal(home)
+          .slice(detachedAt)
+          .some((e) => e.type === 'canary.sample') || undefined,
+      60_000,
+      'a canary sample taken by the engine guarding alone',
+    );
+    expect(processAlive(engine)).toBe(true);
     expect(eventsOf(home, 'rollback.started')).toHaveLength(0);
-    expect(eventsOf(home, 'session.detached').at(-1)?.mode).toBe('exit');
   }, 240_000);
 });
 
-describe('SIGTERM while the full screen is up', () => {
+describe('SIGTERM to the screen while the full screen is up', () => {
   const e2e = useConductorHome();
 
-  it('persists, exits 0 and restores the terminal, leaving the canary traffic as it is', async () => {
+  it('restores the terminal and exits 0; the engine keeps the canary traffic as it is and guards it', async () => {
     const { home } = e2e;
     const app = e2e.startRehearsal({ autopilot: true, speed: 60 });
     await waitForCanaryStage(app, 10, { holding: true });
@@ -62,10 +69,14 @@ describe('SIGTERM while the full screen is up', () => {
     app.kill('SIGTERM');
     expect((await app.waitForExit(30_000)).exitCode).toBe(0);
     expect(app.onAltScreen).toBe(false);
-    await app.waitForText(/Session \d{8}-\d{6}-\w+ left as it is/, 10_000);
-    expect(eventsOf(home, 'session.detached').map((e) => e.mode)).toEqual(['exit']);
+    await app.waitForText(/Session \d{8}-\d{6}-\w+ is guarded by conductor engine/, 10_000);
+    await app.waitFor(
+      () => eventsOf(home, 'session.detached').find((e) => e.mode === 'guard'),
+      20_000,
+      'session.detached mode guard',
+    );
+    expect(processAlive(enginePid(sessionDir(home)))).toBe(true);
     expect(eventsOf(home, 'rollback.started')).toHaveLength(0);
-    const shifted = eventsOf(home, 'traffic.shifted');
-    expect(shifted.at(-1)?.weight).toBe(10);
+    expect(eventsOf(home, 'traffic.shifted').at(-1)?.weight).toBe(10);
   }, 240_000);
 });

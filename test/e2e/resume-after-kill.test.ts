@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { useConductorHome, waitForCanaryStage, withConductorHome } from './flows.js';
-import { eventsOf, readJournal, sessionDir } from './terminal.js';
+import { enginePid, eventsOf, processAlive, readJournal, sessionDir } from './terminal.js';
+
+/** SIGKILL the session's engine (the process that drives it) and wait until it is gone. */
+async function killEngine(home: string, waitFor: (probe: () => true | undefined) => Promise<unknown>) {
+  const pid = enginePid(sessionDir(home));
+  expect(pid).toBeDefined();
+  process.kill(pid as number, 'SIGKILL');
+  await waitFor(() => (!processAlive(pid) ? true : undefined));
+}
 
 describe('SIGKILL during the canary, then conductor resume', () => {
   const e2e = useConductorHome();
 
-  it('continues from the same stage after the drift check', async () => {
+  it('a killed screen leaves the engine guarding; a killed engine is taken up from the journal at the same stage', async () => {
     const { home } = e2e;
     const first = e2e.startRehearsal({ autopilot: true, speed: 120 });
     expect(await waitForCanaryStage(first, 25)).toMatch(/10% ✓ → \[25%\]/);
@@ -19,10 +27,26 @@ describe('SIGKILL during the canary, then conductor resume', () => {
     first.kill('SIGKILL');
     const killed = await first.waitForExit(20_000);
     expect(killed.signal).toBe(9);
+    // The screen is gone, the engine is not: it says it guards alone and keeps sampling.
+    await first.waitFor(
+      () => eventsOf(home, 'session.detached').find((e) => e.mode === 'guard'),
+      30_000,
+      'the engine guarding alone after its screen was killed',
+    );
+    const guardingFrom = readJournal(home).length;
+    await first.waitFor(
+      () =>
+        readJournal(home)
+          .slice(guardingFrom)
+          .some((e) => e.type === 'canary.sample') || undefined,
+      60_000,
+      'a sample taken by the guard',
+    );
+    // Now the engine dies too (OOM, kill -9): nothing was written for it.
+    await killEngine(home, (probe) => first.waitFor(probe, 20_000, 'the engine to die'));
     const before = readJournal(home);
     const sessionId = sessionDir(home)?.split('/').at(-1);
     expect(sessionId).toBeTruthy();
-    expect(before.some((e) => e.type === 'session.detached')).toBe(false);
 
     const second = e2e.start(['resume']);
     // The stage that was live when the process died is the current one again.
@@ -67,6 +91,7 @@ describe('SIGKILL during the canary, then conductor resume', () => {
       const sessionId = sessionDir(otherHome)?.split('/').at(-1);
       first.kill('SIGKILL');
       await first.waitForExit(20_000);
+      await killEngine(otherHome, (probe) => first.waitFor(probe, 20_000, 'the engine to die'));
       const weight = eventsOf(otherHome, 'canary.stage.started').at(-1)?.weight as number;
 
       const second = other.startRehearsal();

@@ -394,3 +394,43 @@ export function bbwsRunbook(home: string): string {
   writeFileSync(file, relaxed);
   return file;
 }
+
+/** The pid of the engine that holds session `dir`'s lock (the process that drives it), if any. */
+export function enginePid(dir: string | undefined): number | undefined {
+  if (!dir) return undefined;
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+}
+
+export function processAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Ends every session engine started in `home` (they run detached, outside any test's terminal). */
+export function killEngines(home: string): void {
+  let ids: string[] = [];
+  try {
+    ids = readdirSync(join(home, 'sessions'));
+  } catch {
+    return;
+  }
+  for (const id of ids) {
+    const pid = enginePid(join(home, 'sessions', id));
+    if (pid && processAlive(pid) && pid !== process.pid) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+}

@@ -58,6 +58,10 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
   const { conductor } = options;
   const clients = new Set<Client>();
   let driver: Client | undefined;
+  /** The screen quit with nothing shifted: the engine ends, it does not guard. */
+  let quitting = false;
+  /** The engine is shutting down: screens leaving now change nothing. */
+  let closed = false;
   let liveTimer: NodeJS.Timeout | undefined;
 
   const send = (client: Client, message: EngineMessage) => {
@@ -77,7 +81,7 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
   });
 
   const becomeGuardIfAlone = () => {
-    if (driver || conductor.state.status === 'completed') return;
+    if (driver || quitting || closed || conductor.state.status === 'completed') return;
     if (conductor.mode !== 'guard') conductor.becomeGuard();
   };
 
@@ -157,6 +161,7 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
     else if (message.t === 'leave' && client === driver) {
       client.left = message.how;
       if (message.how === 'quit' && !conductor.trafficShifted) {
+        quitting = true;
         if (conductor.state.status !== 'completed') conductor.detach();
         options.onFinished('quit');
       }
@@ -201,6 +206,7 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
         },
         close: () =>
           new Promise<void>((done) => {
+            closed = true;
             if (liveTimer) clearTimeout(liveTimer);
             for (const c of clients) {
               send(c, { t: 'bye', reason: 'the engine stopped' });

@@ -110,6 +110,19 @@ export function limitText(rule: EvidenceRule): string | undefined {
   return undefined;
 }
 
+/**
+ * A rule whose source is missing or unreadable (no file, a stale file, no number in it, no match in
+ * the output): no value, not ok, and one line naming the rule, what it holds to and why it has nothing.
+ */
+export function evidenceMissing(rule: EvidenceRule, why: string): EvidenceValue {
+  const limit = limitText(rule);
+  const held = `${rule.fact}${limit ? ` ${limit}` : ''}`;
+  return {
+    ...judgeEvidence(rule, null),
+    detail: `evidence ${rule.id} (${held}) has no value: ${why}`,
+  };
+}
+
 /** Compare a value with the rule's min/max. A missing value is never ok: no evidence, no GO. */
 export function judgeEvidence(rule: EvidenceRule, value: number | null): EvidenceValue {
   const limit = limitText(rule);

@@ -118,47 +118,67 @@ function testsRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
   return { input: 'tests', value, limit, verdict: 'ok', reason: `Tests pass (${value}).` };
 }
 
-function performanceRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
-  const { maxP95IncreasePct, maxErrorRatePct } = step.performance;
+/** The go/no-go's performance bound (8.1: p95 within baseline +10%; 8.2: error rate at most 1%). */
+export interface PerformanceBound {
+  maxP95IncreasePct: number;
+  maxErrorRatePct: number;
+}
+
+/** The two figures a performance bound holds: measured by a load step against its recorded baseline. */
+export type PerformanceFacts = Pick<GoNoGoFacts, 'p95IncreasePct' | 'errorRatePct'>;
+
+/** The evidence facts that carry the performance figures, as a load step records them. */
+export const PERFORMANCE_FACTS = {
+  p95IncreasePct: 'p95-increase-pct',
+  errorRatePct: 'error-rate-pct',
+} as const;
+
+export type FigureVerdict = 'ok' | 'fail' | 'missing';
+
+export interface PerformanceJudgement {
+  /** The go/no-go's performance row. */
+  row: GoNoGoRow;
+  /** Each figure on its own, for the evidence rows of the step that measured them. */
+  p95: FigureVerdict;
+  errors: FigureVerdict;
+}
+
+/**
+ * THE answer to "is this performance within bound": the go/no-go's performance row and a load step
+ * measured against a baseline both come from here, so the step and the gate cannot disagree.
+ */
+export function judgePerformance(bound: PerformanceBound, facts: PerformanceFacts): PerformanceJudgement {
+  const { maxP95IncreasePct, maxErrorRatePct } = bound;
   const limit = `p95 <= baseline +${pct(maxP95IncreasePct)}, errors <= ${pct(maxErrorRatePct)}`;
   const p95 = facts.p95IncreasePct;
   const errors = facts.errorRatePct;
+  const p95Verdict: FigureVerdict = !known(p95) ? 'missing' : p95 > maxP95IncreasePct ? 'fail' : 'ok';
+  const errorsVerdict: FigureVerdict = !known(errors) ? 'missing' : errors > maxErrorRatePct ? 'fail' : 'ok';
+  const figures = { p95: p95Verdict, errors: errorsVerdict };
   const missing = [!known(p95) && 'p95 against baseline', !known(errors) && 'error rate'].filter(Boolean);
   const value = [
     known(p95) ? `p95 ${p95 >= 0 ? '+' : ''}${pct(p95)}` : 'p95 not measured',
     known(errors) ? `errors ${pct(errors)}` : 'errors not measured',
   ].join(', ');
-  if (missing.length > 0) {
-    return {
-      input: 'performance',
-      value,
-      limit,
-      verdict: 'missing',
-      reason: `Not measured: ${missing.join(' and ')}.`,
-    };
-  }
+  const row = (verdict: GoNoGoRow['verdict'], reason: string): PerformanceJudgement => ({
+    row: { input: 'performance', value, limit, verdict, reason },
+    ...figures,
+  });
+  if (missing.length > 0) return row('missing', `Not measured: ${missing.join(' and ')}.`);
   const failures: string[] = [];
-  if (p95! > maxP95IncreasePct) {
+  if (p95Verdict === 'fail') {
     failures.push(`p95 is ${pct(p95!)} over the baseline (limit +${pct(maxP95IncreasePct)})`);
   }
-  if (errors! > maxErrorRatePct) failures.push(`error rate ${pct(errors!)} exceeds ${pct(maxErrorRatePct)}`);
+  if (errorsVerdict === 'fail') failures.push(`error rate ${pct(errors!)} exceeds ${pct(maxErrorRatePct)}`);
   if (failures.length > 0) {
     const reason = `${failures.join('; ')}.`;
-    return {
-      input: 'performance',
-      value,
-      limit,
-      verdict: 'fail',
-      reason: reason[0].toUpperCase() + reason.slice(1),
-    };
+    return row('fail', reason[0].toUpperCase() + reason.slice(1));
   }
-  return {
-    input: 'performance',
-    value,
-    limit,
-    verdict: 'ok',
-    reason: 'Performance within the baseline limits.',
-  };
+  return row('ok', 'Performance within the baseline limits.');
+}
+
+function performanceRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
+  return judgePerformance(step.performance, facts).row;
 }
 
 function approvalsRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {

@@ -15,3 +15,11 @@ export function interpolate(text: string, vars: Variables): string {
     return value === undefined ? whole : String(value);
   });
 }
+
+/** Names used in `texts` that have no value in `vars`, each once, in order of appearance. */
+export function unresolvedPlaceholders(texts: Iterable<string>, vars: Variables): string[] {
+  const names = new Set<string>();
+  for (const text of texts)
+    for (const name of placeholdersIn(text)) if (vars[name] === undefined) names.add(name);
+  return [...names];
+}

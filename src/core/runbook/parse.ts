@@ -13,6 +13,7 @@ import { placeholdersIn } from './interpolate.js';
 import { describeIssue } from './issues.js';
 import { checkReferences } from './references.js';
 import { type Runbook, runbookSchema } from './schema.js';
+import { checkUnsetVariables } from './unset-variables.js';
 import { closestVariable, isKnownVariable } from './variables.js';
 
 export { checkReferences } from './references.js';
@@ -83,6 +84,21 @@ export function positionOf(
   const target = (preferKey || collectionUnderKey) && keyNode ? keyNode : node;
   const offset = target?.range?.[0] ?? 0;
   return lineCounter.linePos(offset);
+}
+
+/** Where `${name}` is written inside the string at `path`; the string's own position when it is not found. */
+function placeholderPosition(
+  root: YamlNode | null,
+  lineCounter: LineCounter,
+  text: string,
+  path: ReadonlyArray<PropertyKey>,
+  name: string,
+): { line: number; col: number } {
+  const { node, complete } = nodeAt(root, path);
+  const range = complete && isScalar(node) ? node.range : undefined;
+  if (!range) return positionOf(root, lineCounter, path);
+  const inSource = text.slice(range[0], range[1]).indexOf(`\${${name}}`);
+  return lineCounter.linePos(range[0] + Math.max(0, inSource));
 }
 
 /** Parse and validate runbook YAML text. Pure: the caller reads the file. Never throws. */
@@ -165,12 +181,16 @@ export function parseRunbook(text: string, file: string): ParseResult {
     );
     return failure([...schemaProblems, ...shapeProblems]);
   }
-  const refProblems = checkReferences(result.data).map(({ path, message }) => ({
-    file,
-    ...positionOf(root, lineCounter, path),
-    path: pathText(path),
-    message,
-  }));
+  const refProblems = [...checkReferences(result.data), ...checkUnsetVariables(result.data)].map(
+    ({ path, message, placeholder }) => ({
+      file,
+      ...(placeholder === undefined
+        ? positionOf(root, lineCounter, path)
+        : placeholderPosition(root, lineCounter, text, path, placeholder)),
+      path: pathText(path),
+      message,
+    }),
+  );
   const problems = [...refProblems, ...shapeProblems];
   if (problems.length > 0) return failure(problems);
   return { ok: true, runbook: result.data };

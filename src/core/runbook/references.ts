@@ -4,6 +4,8 @@ import type { RollbackStep, Runbook, Step } from './schema.js';
 export interface PathProblem {
   path: PropertyKey[];
   message: string;
+  /** A `${name}` inside the string at `path`: the problem points at it rather than at the string's start. */
+  placeholder?: string;
 }
 
 // A URL may start with a placeholder (${baseUrl}); an unknown one is reported as an unknown variable.

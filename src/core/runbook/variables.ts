@@ -20,6 +20,12 @@ export interface VariableInfo {
   source: VariableSource;
   description: string;
   example: string;
+  /**
+   * When the value can be missing where a step runs: an optional field of the environment the step
+   * acts on, or a value only the conductor can type (nothing asks for it before a step runs).
+   * Without it the value is always there (session values, results shown as "n/a" until measured).
+   */
+  mayBeUnset?: 'environment-field' | 'typed-by-conductor';
 }
 
 export const VARIABLES: readonly VariableInfo[] = [
@@ -27,12 +33,19 @@ export const VARIABLES: readonly VariableInfo[] = [
   { name: 'envTitle', source: 'environment', description: 'environment title', example: 'PROD' },
   { name: 'account', source: 'environment', description: 'AWS account id', example: '093646564004' },
   { name: 'region', source: 'environment', description: 'AWS region', example: 'af-south-1' },
-  { name: 'profile', source: 'environment', description: 'AWS CLI profile', example: 'bbws-prod' },
+  {
+    name: 'profile',
+    source: 'environment',
+    description: 'AWS CLI profile',
+    example: 'bbws-prod',
+    mayBeUnset: 'environment-field',
+  },
   {
     name: 'baseUrl',
     source: 'environment',
     description: 'base URL of the API',
     example: 'https://api.bbws.co.za',
+    mayBeUnset: 'environment-field',
   },
   { name: 'promotion', source: 'promotion', description: 'promotion id', example: 'sit-to-prod' },
   { name: 'from', source: 'promotion', description: 'title of the source environment', example: 'SIT' },
@@ -91,18 +104,21 @@ export const VARIABLES: readonly VariableInfo[] = [
     source: 'conductor',
     description: 'infrastructure changes in this release',
     example: '- Lambda: auth, product',
+    mayBeUnset: 'typed-by-conductor',
   },
   {
     name: 'components',
     source: 'conductor',
     description: 'components being deployed',
     example: 'Order Lambda, Product Lambda',
+    mayBeUnset: 'typed-by-conductor',
   },
   {
     name: 'estimatedDuration',
     source: 'conductor',
     description: 'estimated deployment time',
     example: '15 minutes',
+    mayBeUnset: 'typed-by-conductor',
   },
   {
     name: 'incidentSummary',
@@ -115,28 +131,54 @@ export const VARIABLES: readonly VariableInfo[] = [
     source: 'conductor',
     description: 'incident ticket of a rollback',
     example: 'JIRA-5678',
+    mayBeUnset: 'typed-by-conductor',
   },
   {
     name: 'rcaDue',
     source: 'conductor',
     description: 'when the root-cause analysis is due',
     example: '2025-12-26 17:00',
+    mayBeUnset: 'typed-by-conductor',
   },
   {
     name: 'releaseNotes',
     source: 'conductor',
     description: 'link to the release notes',
     example: 'https://...',
+    mayBeUnset: 'typed-by-conductor',
   },
   {
     name: 'customerCommunication',
     source: 'conductor',
     description: 'status of the customer notice',
     example: 'Sent',
+    mayBeUnset: 'typed-by-conductor',
   },
 ];
 
 const KNOWN = new Set(VARIABLES.map((v) => v.name));
+
+/** The environment fields behind `${profile}` and `${baseUrl}`, which an environment may leave out. */
+const ENVIRONMENT_FIELDS: Partial<Record<string, keyof Environment>> = {
+  profile: 'profile',
+  baseUrl: 'baseUrl',
+};
+
+/**
+ * Why `${name}` can have no value in a step acting on `env`, as a clause ("environment "sit" sets no
+ * profile"); undefined when it always has one. Used by validation (every place a variable may be
+ * unset is an error) and at run time (the sentence of a step stopped on an unresolved variable).
+ */
+export function unsetReason(name: string, env: Environment | undefined): string | undefined {
+  const info = VARIABLES.find((v) => v.name === name);
+  if (!info) return `\${${name}} is not a variable conductor knows`;
+  if (info.mayBeUnset === 'typed-by-conductor')
+    return `the conductor types \${${name}}, and nothing asks for it before a step runs`;
+  const field = ENVIRONMENT_FIELDS[name];
+  if (info.mayBeUnset === 'environment-field' && field && env && !env[field])
+    return `environment "${env.id}" sets no ${field}`;
+  return undefined;
+}
 
 export function isKnownVariable(name: string): boolean {
   return KNOWN.has(name);
@@ -175,6 +217,26 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
+/**
+ * The sentence of a step stopped because `${names}` have no value where it acts on `env`, e.g.
+ * `${profile} has no value (environment "sit" sets no profile), so the command was not started.`
+ */
+export function unresolvedSentence(
+  names: readonly string[],
+  env: Environment | undefined,
+  consequence: string,
+): string {
+  const placeholders = names.map((name) => `\${${name}}`);
+  const listed =
+    placeholders.length === 1
+      ? placeholders[0]
+      : `${placeholders.slice(0, -1).join(', ')} and ${placeholders.at(-1)}`;
+  const reasons = names.map(
+    (name) => unsetReason(name, env) ?? `nothing in this session gives \${${name}} a value`,
+  );
+  return `${listed} ${names.length === 1 ? 'has' : 'have'} no value (${reasons.join('; ')}), so ${consequence}.`;
+}
+
 /** Values that come from an environment of the runbook: for steps of a phase acting on `env`. */
 export function environmentVariables(env: Environment): Variables {
   return {
@@ -182,8 +244,9 @@ export function environmentVariables(env: Environment): Variables {
     envTitle: env.title,
     account: env.accountId,
     region: env.region,
-    profile: env.profile,
-    baseUrl: env.baseUrl,
+    // An empty field is no value: `${profile}` must not quietly become "".
+    profile: env.profile || undefined,
+    baseUrl: env.baseUrl || undefined,
   };
 }
 

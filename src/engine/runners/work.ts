@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { gonogoStepOf, judgeLoadStep } from '../../core/evidence/performance.js';
+import type { GonogoStep, LoadStep } from '../../core/runbook/schema.js';
 import type { StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
 import type { WorkOutcome } from '../ports.js';
@@ -57,9 +59,13 @@ export async function runWork(c: Conductor, step: StepState): Promise<void> {
         },
       });
     } else if (def.kind === 'http') {
-      outcome = await c.options.work.http(httpRequest(def, vars), { signal, production: env.production });
+      outcome = await c.options.work.http(httpRequest(def, vars, env), {
+        signal,
+        production: env.production,
+      });
     } else if (def.kind === 'load') {
-      outcome = await c.options.work.load(loadRequest(def, vars), { signal });
+      const measured = await c.options.work.load(loadRequest(def, vars, env), { signal });
+      outcome = heldToGate(def, gonogoStepOf(c.promotion), measured);
     } else {
       return;
     }
@@ -84,4 +90,16 @@ export async function runWork(c: Conductor, step: StepState): Promise<void> {
     durationMs: outcome.durationMs,
     logFile: outcome.logFile,
   });
+}
+
+/** A load step with a baseline is judged by the go/no-go's own function: the step and the gate agree. */
+function heldToGate(step: LoadStep, gate: GonogoStep | undefined, measured: WorkOutcome): WorkOutcome {
+  const judged = judgeLoadStep(step, gate, measured.evidence);
+  if (judged.ok) return { ...measured, evidence: judged.evidence };
+  return {
+    ...measured,
+    ok: false,
+    detail: [judged.reason, measured.detail].filter(Boolean).join('; '),
+    evidence: judged.evidence,
+  };
 }

@@ -7,6 +7,7 @@ import {
   evidenceFromJson,
   evidenceFromRegex,
   evidenceFromTestSummary,
+  evidenceMissing,
   judgeEvidence,
 } from '../../core/evidence/extract.js';
 import type { EvidenceRule } from '../../core/runbook/schema.js';
@@ -14,10 +15,6 @@ import type { CommandResult } from './run-command.js';
 
 /** File systems keep mtimes coarsely; a report written in the run's first instant must still count. */
 const MTIME_SLACK_MS = 2_000;
-
-function notOk(rule: EvidenceRule, detail: string): EvidenceValue {
-  return { ...judgeEvidence(rule, null), detail };
-}
 
 async function fromFile(rule: EvidenceRule, from: 'json' | 'cobertura', result: CommandResult, cwd: string) {
   const relative = rule.path ?? DEFAULT_EVIDENCE_PATHS[from];
@@ -27,19 +24,22 @@ async function fromFile(rule: EvidenceRule, from: 'json' | 'cobertura', result: 
     const info = await stat(file);
     // A report left over from an earlier run is not evidence of this one.
     if (result.startedAt !== undefined && info.mtimeMs < result.startedAt - MTIME_SLACK_MS) {
-      return notOk(
+      return evidenceMissing(
         rule,
         `${relative} was not written by this run (it is older than the command), so it is not evidence`,
       );
     }
     text = await readFile(file, 'utf8');
-  } catch {
-    return notOk(rule, `${relative} was not found in ${cwd} after the command ran`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return evidenceMissing(rule, `${relative} was not found in ${cwd} after the command ran`);
+    return evidenceMissing(rule, `${relative} in ${cwd} could not be read (${code ?? String(error)})`);
   }
   const value = from === 'json' ? evidenceFromJson(rule, text) : evidenceFromCobertura(rule, text);
   if (value === null) {
     const where = from === 'json' ? ` at ${rule.pointer ?? 'total.lines.pct'}` : ' (line-rate of <coverage>)';
-    return notOk(rule, `${relative} holds no number${where}`);
+    return evidenceMissing(rule, `${relative} holds no number${where}`);
   }
   return judgeEvidence(rule, value);
 }
@@ -62,13 +62,13 @@ export async function collectEvidence(
         case 'regex': {
           const value = evidenceFromRegex(rule, result.output);
           return value === null
-            ? notOk(rule, `the output has no match for /${rule.pattern ?? ''}/`)
+            ? evidenceMissing(rule, `the output has no match for /${rule.pattern ?? ''}/`)
             : judgeEvidence(rule, value);
         }
         case 'test-summary': {
           const value = evidenceFromTestSummary(rule, result.output);
           return value === null
-            ? notOk(
+            ? evidenceMissing(
                 rule,
                 'the output has no test summary from a known runner (pytest, jest, vitest, mocha, go, node)',
               )

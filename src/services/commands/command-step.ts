@@ -7,7 +7,11 @@ import { runCommand } from './run-command.js';
 
 /** What a command step came to, in the shape the engine records (its WorkOutcome). */
 export interface StepWorkOutcome {
-  /** The command succeeded (exit 0). Evidence below its limits does not fail the step: it is the go/no-go's to judge. */
+  /**
+   * The command succeeded (exit 0) and every evidence rule found its value. Evidence below its limits
+   * does not fail the step: it is the go/no-go's to judge. Evidence that is missing or unreadable
+   * does: nothing is assumed.
+   */
   ok: boolean;
   /** One line for the checklist: the failure sentence or the exit code and duration, then the evidence. */
   detail: string;
@@ -47,11 +51,16 @@ export async function runCommandStep(
   const ran = result.exitCode !== null;
   const evidence = ran && step.evidence.length > 0 ? await collectEvidence(step.evidence, result, cwd) : [];
   const head = result.failure ?? `exit 0 in ${formatDuration(result.durationMs)}`;
-  const failedEvidence = evidence.filter((value) => !value.ok).map((value) => value.detail);
+  const missingEvidence = evidence.filter((value) => value.value === null).map((value) => value.detail);
+  const failedEvidence = evidence
+    .filter((value) => !value.ok && value.value !== null)
+    .map((value) => value.detail);
   const passedEvidence = evidence.filter((value) => value.ok).map((value) => value.detail);
-  const detail = [head, ...failedEvidence, ...passedEvidence].join('; ');
+  // When the command itself succeeded, the missing evidence is why the step failed: it comes first.
+  const reasons = result.failure ? [head, ...missingEvidence] : [...missingEvidence, head];
+  const detail = [...reasons, ...failedEvidence, ...passedEvidence].join('; ');
   return {
-    ok: result.exitCode === 0,
+    ok: result.exitCode === 0 && missingEvidence.length === 0,
     detail,
     evidence,
     exitCode: result.exitCode,

@@ -5,6 +5,7 @@ import {
   evidenceFromJson,
   evidenceFromRegex,
   evidenceFromTestSummary,
+  evidenceMissing,
   judgeEvidence,
 } from '../../../src/core/evidence/extract.js';
 import type { EvidenceRule } from '../../../src/core/runbook/schema.js';
@@ -92,6 +93,23 @@ describe('judgeEvidence', () => {
       ok: false,
       value: null,
       detail: 'no coverage value was found',
+    });
+  });
+
+  it('describes evidence whose source is missing by its rule, its limit and what is missing', () => {
+    expect(
+      evidenceMissing(
+        { ...coverageRule, min: 85, path: 'coverage.json' },
+        'coverage.json was not found in /work/app after the command ran',
+      ),
+    ).toEqual({
+      id: 'unit-coverage',
+      fact: 'coverage',
+      value: null,
+      limit: '>= 85%',
+      ok: false,
+      detail:
+        'evidence unit-coverage (coverage >= 85%) has no value: coverage.json was not found in /work/app after the command ran',
     });
   });
 });

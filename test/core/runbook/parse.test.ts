@@ -166,6 +166,60 @@ describe('parseRunbook', () => {
     expect(problem.message).toContain('needs requests or duration');
   });
 
+  describe('a variable that may have no value where it is used', () => {
+    const testsWith = (line: string) =>
+      minimalText.replace('            run: [npm, test]\n', `            run: [npm, test]\n${line}\n`);
+
+    it('points at ${profile} in a command of an environment that names no profile', () => {
+      const text = testsWith('            env: { AWS_PROFILE: "${profile}" }');
+      const [problem] = problemsOf(text);
+      expect(formatProblem(problem)).toBe(
+        'rb.yaml:49:34: promotions[0].phases[0].steps[1].env.AWS_PROFILE: ${profile} may have no value here: environment "prod" sets no profile, so step "tests" would stop before it runs',
+      );
+      expect(text.split('\n')[problem.line - 1].slice(problem.col - 1)).toMatch(/^\$\{profile\}/);
+    });
+
+    it('accepts ${profile} once the environment names one', () => {
+      const text = testsWith('            env: { AWS_PROFILE: "${profile}" }').replace(
+        '    production: true\n',
+        '    production: true\n    profile: shop-prod\n',
+      );
+      expect(parseRunbook(text, 'rb.yaml').ok).toBe(true);
+    });
+
+    it('judges a rollback step by the promotion target, and a phase by its own environment', () => {
+      const rollback = minimalText.replace(
+        '          kind: traffic-revert\n',
+        '          kind: traffic-revert\n        - id: post-check\n          title: Post check\n          kind: command\n          run: [aws, sts, get-caller-identity, --profile, "${profile}"]\n',
+      );
+      const [problem] = problemsOf(rollback);
+      expect(problem.path).toBe('promotions[0].rollback.steps[1].run[4]');
+      expect(problem.message).toContain('environment "prod" sets no profile');
+    });
+
+    it('rejects a value only the conductor types in a command, where nothing asks for it', () => {
+      const [problem] = problemsOf(
+        minimalText.replace('run: [npm, test]', 'run: [jira, comment, "${releaseNotes}"]'),
+      );
+      expect(problem.message).toBe(
+        '${releaseNotes} may have no value here: the conductor types ${releaseNotes}, and nothing asks for it before a step runs, so step "tests" would stop before it runs',
+      );
+    });
+
+    it('rejects ${baseUrl} in a template sent for a target that has no baseUrl', () => {
+      const text = minimalText
+        .replace('    baseUrl: https://prod.example.com\n', '')
+        .replace('url: ${baseUrl}/health', 'url: https://prod.example.com/health')
+        .replace('"Released ${version} to ${envTitle}"', '"Released ${version}: ${baseUrl}/version"');
+      const [problem] = problemsOf(text);
+      expect(problem.path).toBe('templates[0].text');
+      expect(problem.message).toBe(
+        '${baseUrl} may have no value here: promotion "sit-to-prod" sends this template for its target, and environment "prod" sets no baseUrl',
+      );
+      expect(text.split('\n')[problem.line - 1].slice(problem.col - 1)).toMatch(/^\$\{baseUrl\}/);
+    });
+  });
+
   it('never throws, whatever the text', () => {
     for (const text of [
       '{',

@@ -1,7 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook placeholders are written ${name} on purpose
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { interpolate, placeholdersIn } from '../../../src/core/runbook/interpolate.js';
+import {
+  interpolate,
+  placeholdersIn,
+  unresolvedPlaceholders,
+} from '../../../src/core/runbook/interpolate.js';
 import { parseRunbook } from '../../../src/core/runbook/parse.js';
 import {
   closestVariable,
@@ -9,6 +13,8 @@ import {
   isKnownVariable,
   phaseEnvironment,
   promotionVariables,
+  unresolvedSentence,
+  unsetReason,
   VARIABLES,
 } from '../../../src/core/runbook/variables.js';
 
@@ -67,5 +73,33 @@ describe('the variable catalogue', () => {
       to: 'PROD',
       runbook: 'BBWS environment promotion (DEV -> SIT -> PROD)',
     });
+  });
+
+  it('finds the placeholders that have no value, each once', () => {
+    const sit = runbook.environments.find((e) => e.id === 'sit')!;
+    const { profile: _, ...noProfile } = sit;
+    const vars = environmentVariables(noProfile);
+    expect(
+      unresolvedPlaceholders(
+        ['--profile=${profile}', '${env}', 'AWS_PROFILE=${profile}', '${releaseNotes}'],
+        vars,
+      ),
+    ).toEqual(['profile', 'releaseNotes']);
+    expect(unresolvedPlaceholders(['${env}'], vars)).toEqual([]);
+    expect(environmentVariables({ ...sit, profile: '' }).profile).toBeUndefined();
+  });
+
+  it('says why a placeholder has no value, in one sentence naming it', () => {
+    const sit = runbook.environments.find((e) => e.id === 'sit')!;
+    const { profile: _, ...noProfile } = sit;
+    expect(unsetReason('profile', sit)).toBeUndefined();
+    expect(unsetReason('profile', noProfile)).toBe('environment "sit" sets no profile');
+    expect(unsetReason('version', noProfile)).toBeUndefined();
+    expect(unresolvedSentence(['profile'], noProfile, 'the command was not started')).toBe(
+      '${profile} has no value (environment "sit" sets no profile), so the command was not started.',
+    );
+    expect(unresolvedSentence(['profile', 'releaseNotes'], noProfile, 'no request was sent')).toBe(
+      '${profile} and ${releaseNotes} have no value (environment "sit" sets no profile; the conductor types ${releaseNotes}, and nothing asks for it before a step runs), so no request was sent.',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,8 +64,29 @@ describe('collectEvidence', () => {
     });
     const [json, xml] = await collectEvidence(rules.slice(0, 2), result, cwd);
     expect(json).toMatchObject({ ok: false, value: null });
-    expect(json.detail).toBe(`coverage/coverage-summary.json was not found in ${cwd} after the command ran`);
-    expect(xml.detail).toMatch(/^coverage\.xml was not found/);
+    expect(json.detail).toBe(
+      `evidence frontend-coverage (coverage >= 80%) has no value: coverage/coverage-summary.json was not found in ${cwd} after the command ran`,
+    );
+    expect(xml.detail).toMatch(
+      /^evidence backend-coverage \(coverage >= 80%\) has no value: coverage\.xml was not found/,
+    );
+  });
+
+  it('says which file could not be read, and why', async () => {
+    mkdirSync(join(cwd, 'coverage.json'));
+    const result = await runCommand({
+      argv: [process.execPath, '-e', 'console.log("ok")'],
+      shell: false,
+      cwd,
+      env: {},
+      timeoutMs: 20_000,
+      logFile: join(cwd, 'log.txt'),
+    });
+    const [json] = await collectEvidence([{ ...rules[0], path: 'coverage.json' }], result, cwd);
+    expect(json).toMatchObject({ ok: false, value: null });
+    expect(json.detail).toBe(
+      `evidence frontend-coverage (coverage >= 80%) has no value: coverage.json in ${cwd} could not be read (EISDIR)`,
+    );
   });
 
   it('refuses a coverage report left over from an earlier run', async () => {
@@ -101,9 +122,9 @@ describe('collectEvidence', () => {
       cwd,
     );
     expect(evidence.map((e) => e.detail)).toEqual([
-      'summary.json holds no number at total.lines.pct',
-      'the output has no test summary from a known runner (pytest, jest, vitest, mocha, go, node)',
-      'the output has no match for /TOTAL.* (\\d+)%/',
+      'evidence frontend-coverage (coverage >= 80%) has no value: summary.json holds no number at total.lines.pct',
+      'evidence failed (tests-failed <= 0) has no value: the output has no test summary from a known runner (pytest, jest, vitest, mocha, go, node)',
+      'evidence total (coverage >= 80%) has no value: the output has no match for /TOTAL.* (\\d+)%/',
     ]);
     expect(evidence.every((e) => !e.ok)).toBe(true);
   });

@@ -78,6 +78,48 @@ describe('runCommandStep', () => {
     expect(outcome.detail).toMatch(/; coverage 72% < 80% required$/);
   });
 
+  it("fails the step when a rule's file was never written, saying which rule and which file", async () => {
+    const outcome = await runCommandStep(
+      {
+        ...frontendTests,
+        cwd: undefined,
+        run: [process.execPath, '-e', 'console.log("Tests: 312 passed, 312 total")'],
+        evidence: [
+          { id: 'backend-coverage', fact: 'coverage', from: 'json', path: 'coverage.json', min: 85 },
+          { id: 'backend-passed', fact: 'tests-passed', from: 'regex', pattern: '(\\d+) passed' },
+        ],
+      },
+      { env: {}, logFile: join(base, 'log'), baseDir: base },
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.evidence.map((e) => [e.id, e.value, e.ok])).toEqual([
+      ['backend-coverage', null, false],
+      ['backend-passed', 312, true],
+    ]);
+    expect(outcome.detail).toMatch(
+      new RegExp(
+        `^evidence backend-coverage \\(coverage >= 85%\\) has no value: coverage\\.json was not found in ${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} after the command ran; exit 0 in .*; tests-passed 312$`,
+      ),
+    );
+  });
+
+  it('fails the step when the output holds no value for a rule', async () => {
+    const outcome = await runCommandStep(
+      {
+        ...frontendTests,
+        cwd: undefined,
+        run: [process.execPath, '-e', 'console.log("done")'],
+        evidence: [{ id: 'suite-failed', fact: 'tests-failed', from: 'test-summary', max: 0 }],
+      },
+      { env: {}, logFile: join(base, 'log'), baseDir: base },
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.detail).toMatch(
+      /^evidence suite-failed \(tests-failed <= 0\) has no value: the output has no test summary from a known runner/,
+    );
+  });
+
   it('gives the step environment precedence and fails with the sentence of a failed command', async () => {
     const outcome = await runCommandStep(
       {

@@ -7,7 +7,7 @@
 //   npm run build && node bench/watch.mjs [--minutes 5] [--speed 60] [--sandbox-outside] [--node-options '--max-old-space-size=128']
 import { readdirSync, readFileSync } from 'node:fs';
 import { journalEvents } from './lib/journal.mjs';
-import { makeHome, PtyApp, removeHome } from './lib/pty.mjs';
+import { enginePids, makeHome, PtyApp, removeHome } from './lib/pty.mjs';
 import { benchRunbook, startBenchSandbox } from './lib/sandbox.mjs';
 import { max, mean, median, pause, quantile } from './lib/stats.mjs';
 
@@ -60,21 +60,30 @@ export async function benchWatch({
       if (Date.now() > deadline) throw new Error('the canary did not start within 3 minutes');
       await pause(250);
     }
-    log(`watch: canary started, sampling pid ${app.pid} every second for ${minutes} min`);
+    // The app is two processes: the screen (in the pty) and the session's engine (detached).
+    const enginePid = enginePids(home)[0];
+    if (!enginePid) throw new Error('no session engine found');
+    log(`watch: canary started, sampling screen pid ${app.pid} and engine pid ${enginePid} every second for ${minutes} min`);
     const samples = [];
-    const awsPid = sandboxOutside ? undefined : awsChildOf(app.pid);
+    const parts = { screen: { cpu: [], rss: [] }, engine: { cpu: [], rss: [] } };
+    const awsPid = sandboxOutside ? undefined : awsChildOf(enginePid);
     const awsCpuStart = awsPid ? cpuSeconds(awsPid) : 0;
     const awsRss = [];
-    let last = { at: performance.now(), cpu: cpuSeconds(app.pid) };
+    let last = { at: performance.now(), screen: cpuSeconds(app.pid), engine: cpuSeconds(enginePid) };
     const end = performance.now() + minutes * 60_000;
     while (performance.now() < end) {
       await pause(1000);
       if (app.exitStatus) throw new Error(`the app exited while watched: ${app.raw.slice(-1500)}`);
-      const now = { at: performance.now(), cpu: cpuSeconds(app.pid) };
+      const now = { at: performance.now(), screen: cpuSeconds(app.pid), engine: cpuSeconds(enginePid) };
+      const seconds = (now.at - last.at) / 1000;
+      for (const part of ['screen', 'engine']) {
+        parts[part].cpu.push(((now[part] - last[part]) / seconds) * 100);
+        parts[part].rss.push(rssMb(part === 'screen' ? app.pid : enginePid));
+      }
       samples.push({
         t: (now.at - (end - minutes * 60_000)) / 1000,
-        cpuPct: ((now.cpu - last.cpu) / ((now.at - last.at) / 1000)) * 100,
-        rssMb: rssMb(app.pid),
+        cpuPct: parts.screen.cpu.at(-1) + parts.engine.cpu.at(-1),
+        rssMb: parts.screen.rss.at(-1) + parts.engine.rss.at(-1),
       });
       if (awsPid) awsRss.push(rssMb(awsPid));
       last = now;
@@ -96,6 +105,8 @@ export async function benchWatch({
         ? { cpuMeanPct: awsCpuPct, rssMaxMb: max(awsRss), rssEndMb: awsRss.at(-1) }
         : undefined,
       nodeOptions,
+      screen: { cpuMeanPct: mean(parts.screen.cpu), rssMaxMb: max(parts.screen.rss) },
+      engine: { cpuMeanPct: mean(parts.engine.cpu), rssMaxMb: max(parts.engine.rss) },
       samples: samples.length,
       cpuMeanPct: mean(cpu),
       cpuP95Pct: quantile(cpu, 0.95),

@@ -1,6 +1,6 @@
 // The built binary in a pseudo-terminal with a headless xterm reading its screen: the way a person
 // runs it (CI=false, 120x40), so the benches measure the real input and render paths.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawn } from '@lydell/node-pty';
@@ -16,7 +16,30 @@ export function makeHome() {
   return mkdtempSync(join(tmpdir(), 'conductor-bench-'));
 }
 
+/** The pids of the session engines started in `home` (each holds its session's lock). */
+export function enginePids(home) {
+  let ids = [];
+  try {
+    ids = readdirSync(join(home, 'sessions'));
+  } catch {
+    return [];
+  }
+  const pids = [];
+  for (const id of ids) {
+    try {
+      pids.push(JSON.parse(readFileSync(join(home, 'sessions', id, 'lock.json'), 'utf8')).pid);
+    } catch {}
+  }
+  return pids;
+}
+
+/** Ends the session engines a run left (they run detached, outside the pty) and removes the home. */
 export function removeHome(home) {
+  for (const pid of enginePids(home)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
   rmSync(home, { recursive: true, force: true });
 }
 

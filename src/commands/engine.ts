@@ -115,6 +115,18 @@ export async function engineCommand(specText: string): Promise<number> {
   });
   // SIGTERM and SIGINT: persist and stop; traffic stays as it is, and the journal says so.
   const stopOnSignal = (signal: string) => {
+    if (finishing) return;
+    const rollback = conductor.state.rollback;
+    if (rollback && rollback.completedAt === undefined) {
+      // A rollback is never left half done: the procedure finishes, then the engine stops.
+      log(`${signal}: finishing the rollback first`);
+      const waitRollback = setInterval(() => {
+        if (conductor.state.rollback?.completedAt === undefined) return;
+        clearInterval(waitRollback);
+        void finish(0, `${signal} after the rollback`);
+      }, 200);
+      return;
+    }
     if (conductor.state.status !== 'completed') conductor.detach();
     void finish(0, signal);
   };

@@ -31,6 +31,9 @@ export function leavingMessage(
   const { sessionId } = session.state.meta;
   if (session.readOnly) return `Stopped watching session ${sessionId}; its engine goes on.`;
   if (session.state.status === 'completed') return undefined;
+  const rollback = session.state.rollback;
+  if (rollback && rollback.completedAt === undefined)
+    return `Session ${sessionId}: engine pid ${session.enginePid} finishes the rollback on its own. \`conductor watch ${sessionId}\` follows it; \`conductor report ${sessionId}\` when it is done.`;
   if (how === 'detach' || session.trafficShifted)
     return `Session ${sessionId} is guarded by conductor engine pid ${session.enginePid}: it keeps watching and may roll back, never advances. \`conductor resume ${sessionId}\` takes it back; \`conductor watch ${sessionId}\` watches.`;
   return `Session ${sessionId} left as it is; \`conductor resume ${sessionId}\` continues it.`;

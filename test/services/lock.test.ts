@@ -126,7 +126,7 @@ describe('session lock', () => {
     // A process without a SIGUSR2 handler is ended by it and leaves its lock file behind.
     const child = spawn(process.execPath, [
       '-e',
-      `require('fs').writeFileSync(${JSON.stringify(join(dir, 'lock.json'))}, JSON.stringify({pid: process.pid, host: require('os').hostname(), startedAt: 1})); console.log('holding'); setInterval(() => {}, 1e5)`,
+      `require('fs').writeFileSync(${JSON.stringify(join(dir, 'lock.json'))}, JSON.stringify({pid: process.pid, host: require('os').hostname(), startedAt: Date.now()})); console.log('holding'); setInterval(() => {}, 1e5)`,
     ]);
     children.push(child);
     await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
@@ -136,5 +136,23 @@ describe('session lock', () => {
       `Conductor pid ${child.pid} exited without handing over; took the session over.`,
     ]);
     expect(lockOf(dir).pid).toBe(process.pid);
+  });
+
+  it('never signals an unrelated process that reuses the pid of a stale lock', async () => {
+    const dir = sessionDir();
+    // The lock was taken an hour ago by a conductor long gone; its pid now belongs to this child.
+    const child = spawn(process.execPath, ['-e', `console.log('unrelated'); setInterval(() => {}, 1e5)`]);
+    children.push(child);
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    writeFileSync(
+      join(dir, 'lock.json'),
+      JSON.stringify({ pid: child.pid, host: hostname(), startedAt: Date.now() - 3_600_000 }),
+    );
+    const lock = await acquireLock(dir, { handover: true });
+    expect(lock.warnings[0]).toMatch(/stale lock/);
+    expect(lockOf(dir).pid).toBe(process.pid);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(child.signalCode).toBeNull();
+    expect(child.exitCode).toBeNull();
   });
 });

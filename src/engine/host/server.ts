@@ -160,7 +160,10 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
     else if (message.t === 'call') void onCall(client, message);
     else if (message.t === 'leave' && client === driver) {
       client.left = message.how;
-      if (message.how === 'quit' && !conductor.trafficShifted) {
+      // A rollback under way is finished by the engine whatever the screen says (it guards).
+      const rollingBack =
+        conductor.state.rollback !== undefined && conductor.state.rollback.completedAt === undefined;
+      if (message.how === 'quit' && !conductor.trafficShifted && !rollingBack) {
         quitting = true;
         if (conductor.state.status !== 'completed') conductor.detach();
         options.onFinished('quit');

@@ -144,4 +144,28 @@ describe('the engine socket', () => {
       await engine.close();
     }
   }, 60_000);
+
+  it('q during a rollback leaves the engine to finish it', async () => {
+    const rehearsal = await runningRehearsal({ scenario: 'healthy' });
+    const { conductor } = rehearsal;
+    const finished: string[] = [];
+    const engine = await served(rehearsal, (why) => finished.push(why));
+    try {
+      const screen = await engine.attach('driver');
+      await until(rehearsal, () => currentStage(conductor.state)?.weight === 10, 'the 10% stage');
+      screen.abort();
+      await untilClient(screen, () => screen.state.rollback?.revertedAt !== undefined, 'the revert');
+      expect(screen.trafficShifted).toBe(false);
+      await screen.leave('quit');
+      await until(
+        rehearsal,
+        () => conductor.state.rollback?.completedAt !== undefined,
+        'the rollback to finish',
+      );
+      expect(finished).toEqual([]);
+      expect(conductor.state.rollback?.steps.length).toBeGreaterThan(1);
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
 });

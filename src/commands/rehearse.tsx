@@ -1,5 +1,6 @@
 import { findPromotion } from '../core/session/selectors.js';
 import { UserError } from '../errors.js';
+import { findScenario, scenarioNames } from '../sandbox/scenarios.js';
 import type { StartRequest } from '../screens/Home.js';
 import { SessionStore } from '../services/store/session-store.js';
 import { attachOrResume, spawnEngine } from '../wiring/engine-process.js';
@@ -7,7 +8,7 @@ import { attachSession, type RemoteSession } from '../wiring/session-client.js';
 import { loadRunbook } from '../wiring/session-runtime.js';
 import { requireTty, runInteractive } from './interactive.js';
 import { sessionRows } from './sessions.js';
-import { validateStart, windowOf } from './start-form.js';
+import { sessionFieldsOf, validateStart } from './start-form.js';
 
 export interface RehearseOptions {
   scenario: string;
@@ -35,11 +36,19 @@ export function sharedClockStart(
   return Number.isFinite(wall) ? start + (wallNow - wall) * speed : start;
 }
 
+const MAX_SPEED = 1000;
+
 export async function rehearseCommand(options: RehearseOptions): Promise<number> {
   requireTty();
   const speed = Number(options.speed);
-  if (!Number.isFinite(speed) || speed <= 0)
-    throw new UserError(`--speed must be a positive number, got "${options.speed}".`);
+  // Above this the clock outruns the polls (each takes real milliseconds) and stages pass unjudged.
+  if (!Number.isFinite(speed) || speed <= 0 || speed > MAX_SPEED)
+    throw new UserError(`--speed must be a number above 0 and at most ${MAX_SPEED}, got "${options.speed}".`);
+  // Bad input is refused before any screen or engine starts.
+  if (!findScenario(options.scenario))
+    throw new UserError(
+      `Unknown sandbox scenario "${options.scenario}": use one of ${scenarioNames().join(', ')}.`,
+    );
   const loaded = await loadRunbook(options.runbook);
   if (!findPromotion(loaded.runbook, options.promotion))
     throw new UserError(
@@ -58,16 +67,7 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
 
   // The session runs in an engine process of its own; this process is only its screen.
   const start = async (request: StartRequest): Promise<RemoteSession> => {
-    const window = windowOf(request.window, Date.now());
-    const engine = await spawnEngine({
-      ...base,
-      runbookFile: request.runbookFile,
-      promotionId: request.edge,
-      version: request.version,
-      ticket: request.ticket || undefined,
-      risk: request.risk,
-      window: typeof window === 'object' ? window : undefined,
-    });
+    const engine = await spawnEngine({ ...base, ...sessionFieldsOf(request, Date.now()) });
     return attachSession(engine.socketPath, 'driver');
   };
 

@@ -31,3 +31,16 @@ export function windowFromNow(now: number, hours: number): string {
   const start = Math.floor(now / 60_000) * 60_000;
   return `${iso(start)}Z/${iso(start + hours * 3_600_000)}Z`;
 }
+
+/** What the start form asks of a new session's engine: the promotion and the session's fields. */
+export function sessionFieldsOf(request: StartRequest, now: number) {
+  const window = windowOf(request.window, now);
+  return {
+    runbookFile: request.runbookFile,
+    promotionId: request.edge,
+    version: request.version,
+    ticket: request.ticket || undefined,
+    risk: request.risk,
+    window: typeof window === 'object' ? window : undefined,
+  };
+}

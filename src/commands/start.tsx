@@ -7,7 +7,7 @@ import { attachSession } from '../wiring/session-client.js';
 import { loadRunbook } from '../wiring/session-runtime.js';
 import { requireTty, runInteractive } from './interactive.js';
 import { sessionRows } from './sessions.js';
-import { validateStart, windowOf } from './start-form.js';
+import { sessionFieldsOf, validateStart } from './start-form.js';
 
 /** A promotion against the real AWS accounts of the runbook. */
 export async function startCommand(options: {
@@ -28,17 +28,11 @@ export async function startCommand(options: {
     defaults: { runbookFile: options.runbook, edge: options.promotion, risk: 'medium' },
     validate: (request) => validateStart(loaded.runbook, request),
     start: async (request: StartRequest) => {
-      const window = windowOf(request.window, Date.now());
       // The session runs in an engine process of its own; this process is only its screen.
       const engine = await spawnEngine({
         kind: 'start',
-        runbookFile: request.runbookFile,
-        promotionId: request.edge,
-        version: request.version,
-        ticket: request.ticket || undefined,
-        risk: request.risk,
-        window: typeof window === 'object' ? window : undefined,
         home: options.home,
+        ...sessionFieldsOf(request, Date.now()),
       });
       return attachSession(engine.socketPath, 'driver');
     },

@@ -534,7 +534,10 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   const files = useMemo(() => {
     if (state.status !== 'completed') return undefined;
     try {
-      return readdirSync(conductor.dir).sort();
+      // The engine's socket and lock are how it runs, not what the session produced.
+      return readdirSync(conductor.dir)
+        .filter((f) => f !== 'engine.sock' && f !== 'lock.json')
+        .sort();
     } catch {
       return undefined;
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Conductor } from '../engine/conductor.js';
 import { type SessionServer, serveSession } from '../engine/host/server.js';
 import { UserError } from '../errors.js';
+import { JournalConflictError } from '../services/store/journal.js';
 import { engineSocketPath } from '../services/store/paths.js';
 import type { EngineSpec } from '../wiring/engine-process.js';
 import { writeReportsAtEnd } from './session-end.js';
@@ -10,9 +11,13 @@ import { writeReportsAtEnd } from './session-end.js';
 /** What owns a session's resources (AWS stand-in, lock, journal) and closes them. */
 interface EngineHandle {
   conductor: Conductor;
+  lock: import('../services/lock.js').HeldLock;
   store: import('../services/store/session-store.js').SessionStore;
   close(): Promise<void>;
 }
+
+/** How often the engine checks that the session lock still names it. */
+const LOCK_HEARTBEAT_MS = 1_000;
 
 /** With no screen attached after this long, the engine guards alone (journaled). */
 const FIRST_SCREEN_GRACE_MS = 10_000;
@@ -112,7 +117,16 @@ export async function engineCommand(specText: string): Promise<number> {
   });
   process.on('unhandledRejection', (error) => {
     log(`unhandled rejection: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // Another writer on this journal: this engine must not write one more line.
+    if (error instanceof JournalConflictError) void finish(1, error.message);
   });
+  // The heartbeat: an engine whose lock was taken or removed stops driving at once.
+  const heartbeat = setInterval(() => {
+    if (finishing || handle.lock.stillHeld()) return;
+    log('the session lock no longer names this engine');
+    void finish(1, 'lost the session lock');
+  }, LOCK_HEARTBEAT_MS);
+  heartbeat.unref();
   // SIGTERM and SIGINT: persist and stop; traffic stays as it is, and the journal says so.
   const stopOnSignal = (signal: string) => {
     if (finishing) return;

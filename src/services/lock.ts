@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -8,12 +9,19 @@ export interface LockInfo {
   pid: number;
   host: string;
   startedAt: number;
+  /** Random, per holder: a lock file rewritten by anyone else never matches it. */
+  token?: string;
 }
 
 export interface HeldLock {
   info: LockInfo;
   warnings: string[];
   tookOverFrom?: LockInfo;
+  /**
+   * The lock file still names this holder (the heartbeat: a holder whose lock another took stops
+   * driving). A lock file removed by hand is written again.
+   */
+  stillHeld(): boolean;
   release(): void;
 }
 
@@ -98,16 +106,28 @@ export async function acquireLock(
   options: { handover?: boolean; waitMs?: number; now?: () => number } = {},
 ): Promise<HeldLock> {
   const file = join(dir, 'lock.json');
-  const me: LockInfo = { pid: process.pid, host: hostname(), startedAt: (options.now ?? Date.now)() };
+  const me: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: (options.now ?? Date.now)(),
+    token: randomBytes(8).toString('hex'),
+  };
   const warnings: string[] = [];
   let tookOverFrom: LockInfo | undefined;
   const held = (): HeldLock => ({
     info: me,
     warnings,
     tookOverFrom,
+    stillHeld() {
+      // A lock removed by hand is put back: this holder still drives the session.
+      if (!existsSync(file)) tryCreate(file, me);
+      const current = readLock(file);
+      return current !== undefined && sameHolder(current, me) && current.token === me.token;
+    },
     release() {
       const current = readLock(file);
-      if (current && current.pid === me.pid && current.host === me.host) rmSync(file, { force: true });
+      if (current && current.pid === me.pid && current.host === me.host && current.token === me.token)
+        rmSync(file, { force: true });
     },
   });
 

@@ -109,7 +109,9 @@ export function spawnEngine(
 export function runningEngine(store: SessionStore, id: string): string | undefined {
   const dir = store.dir(id);
   const lock = readLockInfo(dir);
-  if (!lock?.alive) return undefined;
+  // A lock that names a dead process means no engine; a missing lock (deleted by hand) does not
+  // prove there is none: its socket is asked before anyone starts a second engine.
+  if (lock && !lock.alive) return undefined;
   const socketPath = engineSocketPath(dir);
   return existsSync(socketPath) ? socketPath : undefined;
 }

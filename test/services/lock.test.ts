@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -154,5 +154,20 @@ describe('session lock', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(child.signalCode).toBeNull();
     expect(child.exitCode).toBeNull();
+  });
+
+  it('the heartbeat: still held while the file names this holder, put back when removed by hand, lost when another took it', async () => {
+    const dir = sessionDir();
+    const lock = await acquireLock(dir);
+    expect(lock.stillHeld()).toBe(true);
+    rmSync(join(dir, 'lock.json'));
+    expect(lock.stillHeld()).toBe(true);
+    expect(lockOf(dir).pid).toBe(process.pid);
+    // Someone else's lock: same pid and host (a second engine would differ more), another token.
+    writeFileSync(join(dir, 'lock.json'), JSON.stringify({ ...lockOf(dir), token: 'someone-else' }));
+    expect(lock.stillHeld()).toBe(false);
+    // Releasing never removes a lock that is not ours.
+    lock.release();
+    expect(existsSync(join(dir, 'lock.json'))).toBe(true);
   });
 });

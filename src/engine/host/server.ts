@@ -1,4 +1,4 @@
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { SessionEvent } from '../../core/session/events.js';
 import type { Conductor } from '../conductor.js';
@@ -196,6 +196,15 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
       server.off('error', reject);
       // Only the user may talk to the engine: the socket is 0600 (its folder is 0700 too).
       chmodSync(options.socketPath, 0o600);
+      const mine = statSync(options.socketPath).ino;
+      // Removed on close only while it is still this engine's (a successor may have bound the path).
+      const removeIfMine = () => {
+        try {
+          if (statSync(options.socketPath).ino === mine) rmSync(options.socketPath, { force: true });
+        } catch {
+          // already gone
+        }
+      };
       resolve({
         server,
         clients: () => {
@@ -216,7 +225,7 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
               c.socket.end();
             }
             server.close(() => done());
-            rmSync(options.socketPath, { force: true });
+            removeIfMine();
           }),
       });
     });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SessionEvent } from '../../core/session/events.js';
 
@@ -105,10 +105,22 @@ export function verifyJournal(file: string): { ok: boolean; events: number; mess
   };
 }
 
+/** Another process appended to a journal this writer holds: two drivers on one session. */
+export class JournalConflictError extends Error {
+  constructor(file: string, expected: number, found: number) {
+    super(
+      `${file} grew under this conductor (${found} bytes, ${expected} expected): another conductor writes to this session; this one stops driving it.`,
+    );
+    this.name = 'JournalConflictError';
+  }
+}
+
 export class JournalWriter {
   private fd: number;
   private seq: number;
   private prev: string;
+  /** The file's size after this writer's last append: any other size means another writer. */
+  private size: number;
 
   private constructor(
     readonly file: string,
@@ -117,6 +129,7 @@ export class JournalWriter {
     this.seq = existing.events.length;
     this.prev = existing.lastHash;
     this.fd = openSync(file, 'a', 0o600);
+    this.size = fstatSync(this.fd).size;
   }
 
   /** Open for appending after what is already there (a torn tail is rewritten away first). */
@@ -129,11 +142,15 @@ export class JournalWriter {
   }
 
   append(event: SessionEvent): JournalLine {
+    const found = fstatSync(this.fd).size;
+    if (found !== this.size) throw new JournalConflictError(this.file, this.size, found);
     const seq = this.seq + 1;
     const hash = lineHash(seq, this.prev, event);
     const line: JournalLine = { seq, prev: this.prev, hash, event };
-    writeFully(this.fd, Buffer.from(`${JSON.stringify(line)}\n`));
+    const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
+    writeFully(this.fd, bytes);
     fsyncSync(this.fd);
+    this.size += bytes.length;
     this.seq = seq;
     this.prev = hash;
     return line;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../src/core/session/events.js';
 import {
   GENESIS,
+  JournalConflictError,
   type JournalLine,
   lineHash,
   readJournal,
@@ -174,6 +175,25 @@ describe('journal: a torn last line after a crash', () => {
     const read = readJournal(file);
     expect(read.broken).toBeUndefined();
     expect(read.events.map((e) => e.type).slice(-2)).toEqual(['session.detached', 'session.resumed']);
+  });
+});
+
+describe('journal: two writers', () => {
+  it('refuses to append after another writer appended to the same file, and the chain stays whole', () => {
+    const { store, id, file } = writtenSession();
+    const first = store.open(id);
+    const second = store.open(id);
+    // Both open their writers on the same journal (two drivers on one session).
+    expect(first.writer.length).toBe(second.writer.length);
+    second.writer.append({ type: 'warning', at: T0 + 5_000, message: 'the second driver' });
+    expect(() =>
+      first.writer.append({ type: 'warning', at: T0 + 6_000, message: 'the first driver' }),
+    ).toThrow(JournalConflictError);
+    first.writer.close();
+    second.writer.close();
+    const read = readJournal(file);
+    expect(read.broken).toBeUndefined();
+    expect(read.events.at(-1)).toMatchObject({ message: 'the second driver' });
   });
 });
 

@@ -63,7 +63,9 @@ export async function benchWatch({
     // The app is two processes: the screen (in the pty) and the session's engine (detached).
     const enginePid = enginePids(home)[0];
     if (!enginePid) throw new Error('no session engine found');
-    log(`watch: canary started, sampling screen pid ${app.pid} and engine pid ${enginePid} every second for ${minutes} min`);
+    log(
+      `watch: canary started, sampling screen pid ${app.pid} and engine pid ${enginePid} every second for ${minutes} min`,
+    );
     const samples = [];
     const parts = { screen: { cpu: [], rss: [] }, engine: { cpu: [], rss: [] } };
     const awsPid = sandboxOutside ? undefined : awsChildOf(enginePid);

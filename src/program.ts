@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { safeText } from './core/text/safe-text.js';
 import { UserError } from './errors.js';
 
 // Nothing heavy at the top: Ink, React and the AWS clients are imported by the command that
@@ -148,12 +149,12 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (error instanceof UserError) {
-      process.stderr.write(`conductor: ${error.message}\n`);
+      process.stderr.write(`conductor: ${safeText(error.message)}\n`);
       process.exitCode = error.exitCode;
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`conductor: ${message}\n`);
+    process.stderr.write(`conductor: ${safeText(message)}\n`);
     if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   }

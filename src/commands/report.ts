@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { releaseReport } from '../core/templates/report.js';
+import { safeText } from '../core/text/safe-text.js';
 import { UserError } from '../errors.js';
 import {
   localUtcOffsetMinutes,
@@ -8,6 +9,7 @@ import {
   writePrivateFile,
 } from '../services/report/index.js';
 import { SessionStore } from '../services/store/session-store.js';
+import { printErr, printOut } from './print.js';
 
 export interface ReportCommandOptions {
   format?: string;
@@ -37,7 +39,8 @@ export async function reportCommand(id: string, options: ReportCommandOptions = 
     utcOffsetMinutes: localUtcOffsetMinutes(inputs.state.meta.createdAt),
     runbookHashNow: inputs.runbookHashNow,
   });
-  const text = format === 'json' ? `${JSON.stringify(report.json, null, 2)}\n` : report.markdown;
+  // The file is read in a terminal too (cat, less -R): it gets the same filter as stdout.
+  const text = safeText(format === 'json' ? `${JSON.stringify(report.json, null, 2)}\n` : report.markdown);
   if (options.output) {
     const file = resolve(options.output);
     try {
@@ -46,12 +49,12 @@ export async function reportCommand(id: string, options: ReportCommandOptions = 
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw new UserError(`Cannot write ${file} (${reason}): choose a file in a folder you can write to.`, 1);
     }
-    process.stdout.write(`Wrote the ${format} report of session ${id} to ${file}.\n`);
+    printOut(`Wrote the ${format} report of session ${id} to ${file}.\n`);
   } else {
-    process.stdout.write(text);
+    printOut(text);
   }
   if (!inputs.chain.ok) {
-    process.stderr.write(
+    printErr(
       `conductor: the journal of session ${id} does not verify (${inputs.chain.message}); the report shows only the ${inputs.chain.events} events before the break.\n`,
     );
     return 1;

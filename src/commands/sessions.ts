@@ -13,6 +13,7 @@ import { foldEvents, type SessionState } from '../core/session/state.js';
 import { UserError } from '../errors.js';
 import { readLockInfo } from '../services/lock.js';
 import { SessionStore } from '../services/store/session-store.js';
+import { printOut } from './print.js';
 
 function age(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
@@ -86,16 +87,16 @@ export async function sessionsCommand(options: { json?: boolean; home?: string }
   const rows = sessionRows(store);
   if (options.json) {
     const withEngines = rows.map((r) => ({ ...r, engine: engineOf(store, undefined, r.id) }));
-    process.stdout.write(`${JSON.stringify(withEngines, null, 2)}\n`);
+    printOut(`${JSON.stringify(withEngines, null, 2)}\n`);
     return 0;
   }
   if (rows.length === 0) {
-    process.stdout.write('No sessions yet: `conductor rehearse` starts one on the sandbox.\n');
+    printOut('No sessions yet: `conductor rehearse` starts one on the sandbox.\n');
     return 0;
   }
   for (const r of rows) {
     const engine = engineOf(store, undefined, r.id);
-    process.stdout.write(
+    printOut(
       `${r.id}  ${r.promotionId.padEnd(12)} ${r.version.padEnd(16)} ${r.status.padEnd(11)} ${r.age.padEnd(8)} ${r.currentStep}${r.rehearsal ? '  (rehearsal)' : ''}${engine ? `  [engine pid ${engine.pid} on ${engine.host}]` : ''}\n`,
     );
   }
@@ -154,7 +155,7 @@ export async function statusCommand(id: string, options: { json?: boolean; home?
   const engine = engineOf(store, state, id);
   const status = { ...statusOf(state, Date.now()), engine };
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    printOut(`${JSON.stringify(status, null, 2)}\n`);
     return 0;
   }
   const lines = [
@@ -177,6 +178,6 @@ export async function statusCommand(id: string, options: { json?: boolean; home?
       `rollback:  ${status.rollback.trigger}: ${status.rollback.reason}${status.rollback.done ? ' (done)' : ''}`,
     );
   if (status.summary) lines.push(`summary:   ${status.summary}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  printOut(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatProblem, parseRunbook } from '../core/runbook/parse.js';
 import { describePlan, summarize } from '../core/runbook/plan.js';
+import { printErr, printOut } from './print.js';
 
 export async function validateCommand(file: string, options: { plan?: boolean }): Promise<number> {
   let text: string;
@@ -8,7 +9,7 @@ export async function validateCommand(file: string, options: { plan?: boolean })
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(
+    printErr(
       code === 'ENOENT'
         ? `${file}: no such runbook file.\n`
         : code === 'EISDIR'
@@ -19,10 +20,10 @@ export async function validateCommand(file: string, options: { plan?: boolean })
   }
   const result = parseRunbook(text, file);
   if (!result.ok) {
-    for (const problem of result.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+    for (const problem of result.problems) printErr(`${formatProblem(problem)}\n`);
     return 2;
   }
-  process.stdout.write(`${file}: ${summarize(result.runbook)}\n`);
-  if (options.plan) process.stdout.write(describePlan(result.runbook));
+  printOut(`${file}: ${summarize(result.runbook)}\n`);
+  if (options.plan) printOut(describePlan(result.runbook));
   return 0;
 }

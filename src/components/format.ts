@@ -1,5 +1,7 @@
 /** Small text formatters shared by the components. Pure: times arrive as numbers. */
 
+import { safeText } from '../core/text/safe-text.js';
+
 /** 462000 -> '07:42'; an hour or more -> '1:02:03'. Negative counts as zero. */
 export function formatClock(ms: number): string {
   const totalSeconds = Math.max(0, Math.ceil(ms / 1000));
@@ -32,12 +34,11 @@ export function padTo(text: string, width: number, align: 'left' | 'right' = 'le
   return align === 'right' ? cut.padStart(width) : cut.padEnd(width);
 }
 
-const CONTROL = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)|\x1b.|[\x00-\x08\x0b-\x1f\x7f]/g;
-
 /**
  * Output of a child process may carry colours, cursor moves or a clear-screen. Drawn raw, those
- * would tear the full-screen frame, so they are removed and tabs become spaces.
+ * would tear the full-screen frame, so they are removed (by the one filter, safeText) and tabs
+ * become spaces.
  */
 export function sanitizeLine(line: string): string {
-  return line.replace(/\t/g, '  ').replace(CONTROL, '');
+  return safeText(line).replace(/\t/g, '  ');
 }

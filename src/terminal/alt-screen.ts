@@ -15,12 +15,22 @@ export interface WritableLike {
   write(chunk: string): unknown;
 }
 
+/**
+ * TERM=dumb says the terminal understands no control sequence at all (an Emacs shell buffer, some
+ * serial consoles, a log capture): it gets plain text, no screen switch, no cursor codes.
+ */
+export function isDumbTerminal(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.TERM?.trim().toLowerCase() === 'dumb';
+}
+
 /** Bracketed paste: a paste arrives marked, so it is never read as key presses (see keypress.ts). */
-export function enterAltScreen(stdout: WritableLike): void {
+export function enterAltScreen(stdout: WritableLike, env: NodeJS.ProcessEnv = process.env): void {
+  if (isDumbTerminal(env)) return;
   stdout.write(ENTER_ALT_SCREEN + BRACKETED_PASTE_ON);
 }
 
-export function leaveAltScreen(stdout: WritableLike): void {
+export function leaveAltScreen(stdout: WritableLike, env: NodeJS.ProcessEnv = process.env): void {
+  if (isDumbTerminal(env)) return;
   stdout.write(BRACKETED_PASTE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
 }
 
@@ -45,6 +55,8 @@ export interface TerminalRestoreOptions {
   onSignal?: Partial<Record<RestoreSignal, (signal: RestoreSignal) => void>>;
   /** What to do after the terminal is restored on a crash. Default: one line on stderr, exit 1. */
   onUncaught?: (error: unknown) => void;
+  /** Where TERM is read (TERM=dumb: nothing to restore); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface TerminalRestore {
@@ -69,7 +81,7 @@ export function installTerminalRestore(
   const restore = () => {
     if (restored) return;
     restored = true;
-    leaveAltScreen(stdout);
+    leaveAltScreen(stdout, options.env);
   };
   const onExit = () => restore();
   const signalListeners = (Object.keys(SIGNAL_NUMBERS) as RestoreSignal[]).map((signal) => {

@@ -15,6 +15,7 @@
  */
 
 export { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './alt-screen.js';
+
 const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
 const ESC = '\x1b';

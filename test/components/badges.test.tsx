@@ -78,4 +78,11 @@ describe('format', () => {
     expect(sanitizeLine('\x1b[31mFAIL\x1b[0m\ttest\x1b[2J\x07')).toBe('FAIL  test');
     expect(sanitizeLine('\x1b]0;title\x07ok')).toBe('ok');
   });
+
+  it('keeps the text after an OSC 8 link when a BEL comes later in the line', () => {
+    expect(sanitizeLine('see \x1b]8;;https://x.test\x1b\\docs\x1b]8;;\x1b\\ then\x07 more')).toBe(
+      'see docs then more',
+    );
+    expect(sanitizeLine('a\x1b]52;c;SGVsbG8=\x07b\u009b31mc')).toBe('abc');
+  });
 });

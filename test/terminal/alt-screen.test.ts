@@ -10,6 +10,7 @@ import {
   enterAltScreen,
   installTerminalRestore,
   LEAVE_ALT_SCREEN,
+  leaveAltScreen,
   type ProcessLike,
   SHOW_CURSOR,
 } from '../../src/terminal/alt-screen.js';
@@ -39,8 +40,9 @@ describe('terminal restore', () => {
   it('leaves the alternate screen and shows the cursor once, on exit', () => {
     const proc = new FakeProcess();
     const out = terminal();
-    enterAltScreen(out);
-    installTerminalRestore(out, { process: proc as unknown as ProcessLike });
+    const env = { TERM: 'xterm-256color' };
+    enterAltScreen(out, env);
+    installTerminalRestore(out, { process: proc as unknown as ProcessLike, env });
     proc.emit('exit', 0);
     proc.emit('exit', 0);
     expect(out.written.startsWith(ENTER_ALT_SCREEN)).toBe(true);
@@ -56,6 +58,7 @@ describe('terminal restore', () => {
     installTerminalRestore(out, {
       process: proc as unknown as ProcessLike,
       onSignal: { SIGHUP: keepGuarding },
+      env: { TERM: 'xterm' },
     });
     proc.emit('SIGHUP');
     expect(hups).toEqual(['SIGHUP']);
@@ -69,7 +72,7 @@ describe('terminal restore', () => {
   it('on a crash restores first, then says what happened in one line and exits 1', () => {
     const proc = new FakeProcess();
     const out = terminal();
-    installTerminalRestore(out, { process: proc as unknown as ProcessLike });
+    installTerminalRestore(out, { process: proc as unknown as ProcessLike, env: { TERM: 'xterm' } });
     proc.emit('uncaughtException', new Error('socket hang up'));
     expect(out.written).toContain(LEAVE_ALT_SCREEN);
     expect(proc.errors).toBe('conductor stopped on an unexpected error: socket hang up\n');
@@ -106,9 +109,49 @@ describe('terminal restore', () => {
     const result = spawnSync(process.execPath, [join(dir, 'main.mjs')], {
       encoding: 'utf8',
       timeout: 15_000,
+      env: { ...process.env, TERM: 'xterm-256color' },
     });
     expect(result.status).toBe(143);
     expect(result.stdout.startsWith(ENTER_ALT_SCREEN)).toBe(true);
     expect(result.stdout.endsWith(SHOW_CURSOR + LEAVE_ALT_SCREEN)).toBe(true);
+  });
+
+  it('writes nothing to a TERM=dumb terminal: no alternate screen, no paste mode, no cursor codes', () => {
+    const proc = new FakeProcess();
+    const out = terminal();
+    const env = { TERM: 'dumb' };
+    enterAltScreen(out, env);
+    leaveAltScreen(out, env);
+    const handle = installTerminalRestore(out, { process: proc as unknown as ProcessLike, env });
+    proc.emit('exit', 0);
+    handle.restore();
+    expect(out.written).toBe('');
+  });
+
+  it('reads TERM from the process when no env is given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conductor-alt-'));
+    const source = readFileSync(new URL('../../src/terminal/alt-screen.ts', import.meta.url), 'utf8');
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    writeFileSync(join(dir, 'alt-screen.mjs'), js);
+    writeFileSync(
+      join(dir, 'main.mjs'),
+      `import { enterAltScreen, installTerminalRestore, leaveAltScreen } from './alt-screen.mjs';
+       enterAltScreen(process.stdout);
+       installTerminalRestore(process.stdout);
+       process.stdout.write('plain text\\n');
+       leaveAltScreen(process.stdout);`,
+    );
+    const run = (TERM: string) =>
+      spawnSync(process.execPath, [join(dir, 'main.mjs')], {
+        encoding: 'utf8',
+        timeout: 15_000,
+        env: { ...process.env, TERM },
+      });
+    const dumb = run('dumb');
+    expect(dumb.status).toBe(0);
+    expect(dumb.stdout).toBe('plain text\n');
+    expect(run('xterm-256color').stdout.startsWith(ENTER_ALT_SCREEN)).toBe(true);
   });
 });

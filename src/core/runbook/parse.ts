@@ -9,6 +9,7 @@ import {
   type YAMLError,
   type Node as YamlNode,
 } from 'yaml';
+import { safeStrings } from '../text/safe-text.js';
 import { placeholdersIn } from './interpolate.js';
 import { describeIssue } from './issues.js';
 import { checkReferences } from './references.js';
@@ -181,7 +182,9 @@ export function parseRunbook(text: string, file: string): ParseResult {
     );
     return failure([...schemaProblems, ...shapeProblems]);
   }
-  const refProblems = [...checkReferences(result.data), ...checkUnsetVariables(result.data)].map(
+  // From here on no screen, template or report sees a control sequence the runbook carried.
+  const runbook = safeStrings(result.data);
+  const refProblems = [...checkReferences(runbook), ...checkUnsetVariables(runbook)].map(
     ({ path, message, placeholder }) => ({
       file,
       ...(placeholder === undefined
@@ -193,7 +196,7 @@ export function parseRunbook(text: string, file: string): ParseResult {
   );
   const problems = [...refProblems, ...shapeProblems];
   if (problems.length > 0) return failure(problems);
-  return { ok: true, runbook: result.data };
+  return { ok: true, runbook };
 }
 
 function failure(problems: RunbookProblem[]): ParseResult {

@@ -1,8 +1,9 @@
-import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, fchmodSync, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import { formatDuration } from '../../core/runbook/duration.js';
+import { safeText } from '../../core/text/safe-text.js';
 import { describeCommand, failureSentence } from './failure.js';
 import { BoundedText, TailLines } from './output-buffers.js';
 
@@ -79,9 +80,13 @@ function groupAlive(pid: number): boolean {
   }
 }
 
+/** The log is private (0600, as the README says): a command's output may hold what only its operator may read. */
 function openLog(path: string): WriteStream {
-  mkdirSync(dirname(path), { recursive: true });
-  return createWriteStream(path, { flags: 'a' });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const fd = openSync(path, 'a', 0o600);
+  // The mode above counts only for a new file (and is cut by the umask); set it either way.
+  fchmodSync(fd, 0o600);
+  return createWriteStream(path, { fd });
 }
 
 function closeLog(log: WriteStream): Promise<void> {
@@ -100,10 +105,12 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
   const commandText = run.shell ? run.argv.join(' ') : describeCommand(run.argv);
   log.write(`$ ${commandText}${run.cwd ? `   (in ${run.cwd})` : ''}\n`);
 
-  const emit = (line: string, stream: 'stdout' | 'stderr') => {
+  const emit = (raw: string, stream: 'stdout' | 'stderr') => {
+    // The log keeps the bytes as printed; everything shown, journaled or judged gets the safe text.
+    log.write(stream === 'stderr' ? `! ${raw}\n` : `  ${raw}\n`);
+    const line = safeText(raw);
     tail.push(line);
     output.append(`${line}\n`);
-    log.write(stream === 'stderr' ? `! ${line}\n` : `  ${line}\n`);
     try {
       run.onLine?.(line, stream);
     } catch {

@@ -9,19 +9,31 @@ export function conductorHome(env: NodeJS.ProcessEnv = process.env): string {
   return join(state, 'conductor');
 }
 
-/** A folder private to the user (0700), created if missing. */
+/**
+ * A folder private to the user: created 0700 when missing. A folder that already exists keeps its
+ * mode: it may be one the user pointed us at (CONDUCTOR_HOME=/srv/shared, a 1777 folder) and
+ * is not ours to lock down.
+ */
 export function privateDir(path: string): string {
+  const created = mkdirSync(path, { recursive: true, mode: 0o700 });
+  // The mode given to mkdir is cut by the umask; set it exactly on what we made.
+  if (created !== undefined) chmodSync(path, 0o700);
+  return path;
+}
+
+/** A folder that is conductor's own (sessions/, a session's, config/): 0700 whether new or not. */
+export function ownPrivateDir(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   chmodSync(path, 0o700);
   return path;
 }
 
 export function sessionsDir(home = conductorHome()): string {
-  return privateDir(join(privateDir(home), 'sessions'));
+  return ownPrivateDir(join(privateDir(home), 'sessions'));
 }
 
 export function sessionDir(id: string, home = conductorHome()): string {
-  return privateDir(join(sessionsDir(home), id));
+  return ownPrivateDir(join(sessionsDir(home), id));
 }
 
 /**
@@ -33,5 +45,5 @@ export function engineSocketPath(dir: string, tmp = '/tmp'): string {
   if (Buffer.byteLength(inside) < 100) return inside;
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   const base = dir.split('/').filter(Boolean).at(-1) ?? 'session';
-  return join(privateDir(join(tmp, `conductor-${uid}`)), `${base}.sock`);
+  return join(ownPrivateDir(join(tmp, `conductor-${uid}`)), `${base}.sock`);
 }

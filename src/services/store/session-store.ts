@@ -5,7 +5,7 @@ import Conf from 'conf';
 import type { EventOf, SessionEvent } from '../../core/session/events.js';
 import { UserError } from '../../errors.js';
 import { type JournalRead, JournalWriter, readJournal, repairJournal } from './journal.js';
-import { conductorHome, privateDir, sessionDir, sessionsDir } from './paths.js';
+import { conductorHome, ownPrivateDir, privateDir, sessionDir, sessionsDir } from './paths.js';
 
 export interface SessionIndexEntry {
   id: string;
@@ -50,7 +50,7 @@ export class SessionStore {
     this.home = privateDir(home);
     this.conf = new Conf<Preferences>({
       projectName: 'conductor',
-      cwd: privateDir(join(this.home, 'config')),
+      cwd: ownPrivateDir(join(this.home, 'config')),
       configFileMode: 0o600,
       defaults: { sessions: {} },
     });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -303,5 +303,59 @@ describe('runCommand', () => {
     });
     expect(result.canceled).toBe(true);
     expect(result.tail).toEqual([]);
+  });
+});
+
+describe('runCommand output that could drive the terminal', () => {
+  it('writes its log 0600, even where the umask would allow more', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const result = await runCommand({
+        argv: [node, '-e', 'console.log("hello")'],
+        shell: false,
+        env: {},
+        timeoutMs: 15_000,
+        logFile: logFileIn(),
+      });
+      expect(result.exitCode).toBe(0);
+    } finally {
+      process.umask(previous);
+    }
+    expect(statSync(logFileIn()).mode & 0o777).toBe(0o600);
+    expect(readFileSync(logFileIn(), 'utf8')).toContain('  hello\n');
+  });
+
+  it('an existing log file is made 0600 as it is appended to', async () => {
+    mkdirSync(join(dir, 'session'), { recursive: true });
+    writeFileSync(logFileIn(), 'earlier\n', { mode: 0o644 });
+    chmodSync(logFileIn(), 0o644);
+    await runCommand({
+      argv: [node, '-e', 'console.log("again")'],
+      shell: false,
+      env: {},
+      timeoutMs: 15_000,
+      logFile: logFileIn(),
+    });
+    expect(statSync(logFileIn()).mode & 0o777).toBe(0o600);
+    expect(readFileSync(logFileIn(), 'utf8')).toMatch(/^earlier\n[\s\S]*again/);
+  });
+
+  it('hands on lines without escape sequences: no OSC 52, no title change, no colours', async () => {
+    const seen: string[] = [];
+    const result = await runCommand({
+      argv: [
+        node,
+        '-e',
+        'process.stdout.write("\\u001b]52;c;SGVsbG8=\\u0007\\u001b]2;pwned\\u0007\\u001b[31mred\\u001b[0m done\\n")',
+      ],
+      shell: false,
+      env: {},
+      timeoutMs: 15_000,
+      logFile: logFileIn(),
+      onLine: (line) => seen.push(line),
+    });
+    expect(seen).toEqual(['red done']);
+    expect(result.tail).toEqual(['red done']);
+    expect(result.output).toBe('red done\n');
   });
 });

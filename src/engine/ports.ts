@@ -35,6 +35,10 @@ export interface MetricsResult {
 
 /** The AWS side of one environment: identity, traffic and metrics of the promotion's canary targets. */
 export interface AwsPort {
+  /**
+   * Who the environment's credentials are (STS GetCallerIdentity). The engine compares the account
+   * with the runbook's (core/gates/identity.ts) and journals the check either way.
+   */
   verifyIdentity(signal?: AbortSignal): Promise<{ account: string; arn: string }>;
   readRollbackTarget(signal?: AbortSignal): Promise<RollbackTargetRecord>;
   readTrafficSplit(target: RollbackTargetRecord, signal?: AbortSignal): Promise<TrafficSnapshot>;
@@ -55,6 +59,8 @@ export interface AwsPort {
     signal?: AbortSignal,
   ): Promise<MetricsResult>;
   describeError(error: unknown, operation: string): string;
+  /** The error says the credentials are missing, invalid or expired (identity is checked again). */
+  isCredentialsError?(error: unknown): boolean;
 }
 
 export interface WorkOutcome {

@@ -45,12 +45,7 @@ export function startRollback(
         } else {
           const result = await revert;
           if (result instanceof Error) {
-            c.dispatch({
-              type: 'aws.error',
-              at: c.now(),
-              operation: 'rollback',
-              message: c.awsFor().describeError(result, 'rollback'),
-            });
+            c.recordAwsError('rollback', result);
             // The revert is idempotent: try again until it lands.
             const retry = startRollback(c, target, promoted);
             await c.clock.sleep(1_000).catch(() => undefined);

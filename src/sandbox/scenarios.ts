@@ -33,11 +33,18 @@ export interface Scenario {
   cloudwatchThrottleRate: number;
   /** GetMetricData hangs for this long (clock ms) from the moment the canary first gets traffic. */
   metricDataOutageMs?: number;
+  /**
+   * STS GetCallerIdentity answers WRONG_ACCOUNT for the target environment's credentials (or for
+   * every environment's): conductor must refuse before anything of that environment runs.
+   */
+  wrongAccount?: 'target' | 'all';
   /** The traffic split is changed behind the app's back. */
   drift?: { whenWeightPct: number; afterMs: number; percentTraffic: number; aliasWeight: number };
 }
 
 const MINUTE = 60_000;
+/** The account the `wrong-account` scenario's STS answers: in no runbook. */
+export const WRONG_ACCOUNT = '210987654321';
 /** Gives a p95 of about 180 ms: 101 * exp(1.645 * 0.35). */
 const STABLE: VersionBehaviour = {
   errorProbability: 0.0005,
@@ -147,6 +154,12 @@ const all: Scenario[] = [
     'Drift behind your back',
     'Five minutes after the canary reaches 25%, someone else sets the stage canary to 40% and one alias weight to 0.4.',
     { coverage: 87, drift: { whenWeightPct: 25, afterMs: 5 * MINUTE, percentTraffic: 40, aliasWeight: 0.4 } },
+  ),
+  scenario(
+    'wrong-account',
+    'Credentials for the wrong account',
+    `The credentials conductor is given for the target environment belong to another account (${WRONG_ACCOUNT}): STS GetCallerIdentity says so, and nothing of that environment may run.`,
+    { coverage: 87, wrongAccount: 'target' },
   ),
   scenario(
     'coverage-drop',

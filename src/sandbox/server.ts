@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { matchApiGateway } from './apigateway.js';
 import { APP_PREFIX } from './app-prefix.js';
 import { CLOUDWATCH_OPERATIONS } from './cloudwatch.js';
+import { accessKeyOf } from './credentials.js';
 import { ServiceError, statusOfCode } from './errors.js';
 import type { FaultInjector } from './faults.js';
 import { type Input, obj, parseQueryForm } from './input.js';
@@ -222,10 +223,11 @@ export function createSandboxServer(parts: ServerParts): http.Server {
           run: () => {
             if (action !== 'GetCallerIdentity')
               throw new ServiceError('InvalidAction', `The sandbox does not serve STS ${action}.`);
+            const account = world.callerAccount(accessKeyOf(req.headers.authorization));
             const result = {
               UserId: 'AROAREHEARSAL00000001:conductor',
-              Account: world.accountId,
-              Arn: `arn:aws:sts::${world.accountId}:assumed-role/rehearsal/conductor`,
+              Account: account,
+              Arn: `arn:aws:sts::${account}:assumed-role/rehearsal/conductor`,
             };
             return {
               status: 200,

@@ -1,5 +1,6 @@
 import type { Runbook } from '../core/runbook/schema.js';
 import type { Clock } from '../services/clock.js';
+import { environmentOfAccessKey } from './credentials.js';
 import { Bucket, type Dimension, type MinuteData, type SeriesId, seriesKey } from './metrics.js';
 import { hashSeed, type Random, randomUuid, seededRandom, standardNormal } from './prng.js';
 import {
@@ -11,7 +12,7 @@ import {
   seedLambda,
   seedRestApi,
 } from './resources.js';
-import type { Scenario, VersionBehaviour } from './scenarios.js';
+import { type Scenario, type VersionBehaviour, WRONG_ACCOUNT } from './scenarios.js';
 
 export const MINUTE_MS = 60_000;
 /** Metrics older than this are forgotten, which keeps memory bounded on a long rehearsal. */
@@ -73,6 +74,8 @@ export class World {
   private customMinutes = new Map<number, MinuteData>();
   readonly catalog = new Map<string, SeriesId>();
   private driftApplied = false;
+  /** Every environment of the runbook and its account: STS answers by the caller's keys. */
+  private readonly accounts: ReadonlyMap<string, string>;
 
   constructor(options: WorldOptions) {
     this.clock = options.clock;
@@ -80,6 +83,7 @@ export class World {
     this.seed = options.seed ?? 20_240_601;
     this.random = seededRandom(hashSeed(this.seed, 'control-plane'));
     this.targets = canaryTargetsOf(options.runbook, options.promotionId);
+    this.accounts = new Map(options.runbook.environments.map((e) => [e.id, e.accountId]));
     this.startedAt = this.clock.now();
     for (const target of this.targets.lambdas) {
       this.functions.set(target.functionName, seedLambda(target, this.targets, this.startedAt, this.random));
@@ -92,6 +96,19 @@ export class World {
 
   get accountId(): string {
     return this.targets.accountId;
+  }
+
+  /**
+   * The account STS GetCallerIdentity answers for an access key id: the environment the key stands
+   * for (rehearsalCredentialsFor), else the target environment's; the wrong-account scenario's
+   * WRONG_ACCOUNT where it applies.
+   */
+  callerAccount(accessKeyId: string | undefined): string {
+    const named = environmentOfAccessKey(accessKeyId);
+    const envId = named !== undefined && this.accounts.has(named) ? named : this.targets.environmentId;
+    const wrong = this.scenario.wrongAccount;
+    if (wrong === 'all' || (wrong === 'target' && envId === this.targets.environmentId)) return WRONG_ACCOUNT;
+    return this.accounts.get(envId) ?? this.accountId;
   }
 
   get region(): string {

@@ -2,8 +2,8 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CanaryStep, Environment } from '../core/runbook/schema.js';
 import type { AwsPort } from '../engine/ports.js';
 import { type AwsClients, createAwsClients, type RetryInfo } from '../services/aws/clients.js';
-import { describeAwsError } from '../services/aws/errors.js';
-import { verifyIdentity } from '../services/aws/identity.js';
+import { describeAwsError, isCredentialsError } from '../services/aws/errors.js';
+import { callerIdentity } from '../services/aws/identity.js';
 import { fetchMetrics } from '../services/aws/metrics.js';
 import {
   promote,
@@ -44,8 +44,8 @@ export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: Aws
   };
   return {
     clients,
-    verifyIdentity: (signal) =>
-      verifyIdentity(clients.sts, { accountId: env.accountId, envTitle: env.title }, signal),
+    // Who the credentials are; the engine compares the account with the runbook's and journals it.
+    verifyIdentity: (signal) => callerIdentity(clients.sts, signal),
     readRollbackTarget: (signal) => readRollbackTarget(clients, targets(), signal),
     readTrafficSplit: (target, signal) => readTrafficSplit(clients, target, signal),
     setCanaryWeight: (target, percent, signal) => setCanaryWeight(clients, target, percent, signal),
@@ -70,5 +70,6 @@ export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: Aws
     },
     describeError: (error, operation) =>
       describeAwsError(error, { operation, envTitle: env.title, profile: env.profile }),
+    isCredentialsError,
   };
 }

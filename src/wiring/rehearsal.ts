@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Risk, Runbook } from '../core/runbook/schema.js';
 import type { Conductor } from '../engine/conductor.js';
 import { UserError } from '../errors.js';
-import { SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
+import { rehearsalCredentialsFor, SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { RehearsalEndpoints } from '../sandbox/rehearsal-aws.js';
 import { findScenario, scenarioNames } from '../sandbox/scenarios.js';
@@ -147,7 +147,8 @@ async function wire(
       // A resumed rehearsal's sandbox is new: it has no metrics from before this moment.
       metricsSince: options.sessionId ? clockStart : undefined,
       endpoint: sandboxUrl,
-      credentials: SANDBOX_CREDENTIALS,
+      // Each environment's keys of its own: the sandbox's STS answers that environment's account.
+      credentials: (env) => rehearsalCredentialsFor(env.id),
       rehearsal: true,
       cwd: workDir,
       path,

@@ -78,9 +78,9 @@ export interface RuntimeOptions {
   conductor: string;
   autopilot?: boolean;
   metricsSince?: number;
-  /** AWS endpoint override (the sandbox) and credentials (fake in a rehearsal). */
+  /** AWS endpoint override (the sandbox) and credentials (fake in a rehearsal, one set per environment). */
   endpoint?: string;
-  credentials?: AwsCredentialIdentity;
+  credentials?: AwsCredentialIdentity | ((env: Environment) => AwsCredentialIdentity);
   /** Values that override the runbook's (a rehearsal's baseUrl is the sandbox). */
   variables?: (env: Environment) => Variables;
   commandEnv?: (env: Environment) => Record<string, string>;
@@ -103,7 +103,8 @@ export function buildConductor(options: RuntimeOptions): Conductor {
         canary,
         clock,
         endpoint: options.endpoint,
-        credentials: options.credentials,
+        credentials:
+          typeof options.credentials === 'function' ? options.credentials(env) : options.credentials,
         onRetry: (info) =>
           conductor?.dispatch({
             type: 'aws.retry',
@@ -118,7 +119,8 @@ export function buildConductor(options: RuntimeOptions): Conductor {
     }
     return port;
   };
-  const notify: NotifyPort = slackNotifier();
+  // A rehearsal never reaches a real channel unless CONDUCTOR_REHEARSAL_WEBHOOKS=1 asks for it.
+  const notify: NotifyPort = slackNotifier({ rehearsal: options.rehearsal });
   conductor = new Conductor({
     runbook: loaded.runbook,
     runbookFile: loaded.file,

@@ -58,6 +58,7 @@ function recordingWork(calls: Calls, loadEvidence: EvidenceRecord[] = []): WorkP
 }
 
 const notify: NotifyPort = { post: async () => undefined };
+const noAws = (): Promise<never> => Promise.reject(new Error('no AWS in these tests'));
 const open: Conductor[] = [];
 afterEach(() => {
   while (open.length) open.pop()?.options.journal.writer.close();
@@ -73,9 +74,20 @@ function conductorFor(runbook: Runbook, work: WorkPort): Conductor {
     store,
     journal: store.create(clock.now()),
     clock,
-    aws: () => {
-      throw new Error('no AWS in these tests');
-    },
+    // Only STS is asked (identity before touch): it answers each environment's own account.
+    aws: (env) => ({
+      verifyIdentity: async () => ({
+        account: env.accountId,
+        arn: `arn:aws:sts::${env.accountId}:assumed-role/t`,
+      }),
+      readRollbackTarget: noAws,
+      readTrafficSplit: noAws,
+      setCanaryWeight: noAws,
+      promote: noAws,
+      rollback: noAws,
+      fetchMetrics: noAws,
+      describeError: (error) => (error instanceof Error ? error.message : String(error)),
+    }),
     work,
     notify,
     conductor: '@carol',

@@ -61,7 +61,7 @@ describe('conductor sandbox', () => {
     });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(
-      'conductor: Unknown scenario "meteor": use one of healthy, error-spike, latency-regression, latency-blip, slow-burn, throttled, cloudwatch-outage, low-traffic, drift, coverage-drop.',
+      'conductor: Unknown scenario "meteor": use one of healthy, error-spike, latency-regression, latency-blip, slow-burn, throttled, cloudwatch-outage, low-traffic, drift, wrong-account, coverage-drop.',
     );
   });
 

@@ -433,6 +433,41 @@ function rollback(data: ReleaseReportData, tz: number): string[] {
   return lines;
 }
 
+const IDENTITY_REASONS: Record<string, string> = {
+  phase: 'first step of the phase',
+  profile: "a step names the environment's profile",
+  dangerous: 'right before a dangerous step',
+  resumed: 'after a resume',
+  'credentials-error': 'after a credentials error',
+  refused: 'after a refusal',
+};
+
+function identityChecks(data: ReleaseReportData, tz: number): string[] {
+  const lines = [
+    '## Identity checks',
+    '',
+    "STS GetCallerIdentity with each environment's credentials, before anything of it ran.",
+    '',
+  ];
+  if (data.identityChecks.length === 0) return [...lines, 'None were made.'];
+  return [
+    ...lines,
+    ...table(
+      ['At', 'Environment', 'Profile', 'Expected', 'Answered', 'Result', 'Why', 'Before'],
+      data.identityChecks.map((c) => [
+        formatZonedTime(c.at, tz),
+        c.envTitle,
+        c.profile ?? 'default chain',
+        c.expected,
+        c.account ?? `no answer${c.error ? `: ${c.error}` : ''}`,
+        c.ok ? 'ok' : '**REFUSED**',
+        IDENTITY_REASONS[c.reason] ?? c.reason,
+        c.step ?? c.phase ?? '-',
+      ]),
+    ),
+  ];
+}
+
 function notifications(data: ReleaseReportData, tz: number): string[] {
   const lines = ['## Notifications', ''];
   if (data.notifications.length === 0) return [...lines, 'None were sent.'];
@@ -489,6 +524,7 @@ export function renderMarkdown(data: ReleaseReportData, utcOffsetMinutes = 0): s
     gonogo(data, tz),
     canary(data, tz),
     rollback(data, tz),
+    identityChecks(data, tz),
     notifications(data, tz),
     awsAndWarnings(data, tz),
     journal(data),

@@ -3,6 +3,7 @@ import { gonogoStepOf, judgeLoadStep } from '../../core/evidence/performance.js'
 import type { GonogoStep, LoadStep } from '../../core/runbook/schema.js';
 import type { StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
+import { ensureIdentity } from '../identity.js';
 import type { WorkOutcome } from '../ports.js';
 import { commandRequest, httpRequest, loadRequest } from '../step-requests.js';
 import { AUTOPILOT } from './manual.js';
@@ -34,6 +35,9 @@ export async function runWork(c: Conductor, step: StepState): Promise<void> {
       return;
     }
   }
+  // Right before it starts: a dangerous step asks STS again (credentials can be switched underneath).
+  const fresh = c.state.steps.find((s) => s.id === step.id) ?? step;
+  if (!(await ensureIdentity(c, fresh, { starting: true }))) return;
   const attempt = step.attempts + 1;
   c.setWaiting(undefined);
   c.dispatch({ type: 'step.started', at: c.now(), step: step.id, attempt });

@@ -1,3 +1,4 @@
+import { safeText } from '../../core/text/safe-text.js';
 import { UserError } from '../../errors.js';
 import { type AwsService, findOperation, serviceTitles } from './operations.js';
 
@@ -147,7 +148,15 @@ function quote(message: string): string {
   return message.trim().replace(/\s+/g, ' ').replace(/\.$/, '');
 }
 
+/**
+ * The sentence for a failed AWS call. AWS messages (and whatever a proxy or endpoint answered) are
+ * text from outside: control sequences in them are removed before the sentence is shown anywhere.
+ */
 export function describeAwsError(error: unknown, context: AwsErrorContext = {}): string {
+  return safeText(sentenceFor(error, context));
+}
+
+function sentenceFor(error: unknown, context: AwsErrorContext): string {
   if (error instanceof AwsCallError) {
     return describeAwsError(error.cause, {
       ...context,
@@ -230,6 +239,16 @@ export function describeAwsError(error: unknown, context: AwsErrorContext = {}):
 
   const detail = facts.message ? quote(facts.message) : String(error);
   return `${op}${env} failed: ${detail}.`;
+}
+
+/** The credentials were missing, invalid or expired (not an access denial): who they are must be checked again. */
+export function isCredentialsError(error: unknown): boolean {
+  const facts = errorFacts(error instanceof AwsCallError ? error.cause : error);
+  return (
+    credentialCodes.has(facts.code) ||
+    /credentials|security token|SSO session|sso login/i.test(facts.message) ||
+    /CredentialsProviderError|TokenProviderError/.test(facts.name)
+  );
 }
 
 /** Errors worth sending again: throttling, server faults, timeouts and dropped connections. */

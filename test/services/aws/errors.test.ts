@@ -172,3 +172,18 @@ describe('isRetryableAwsError', () => {
     expect(isRetryableAwsError(Object.assign(new Error('x'), { name: 'AbortError' }))).toBe(false);
   });
 });
+
+describe('describeAwsError on a hostile message', () => {
+  it('removes escape sequences an endpoint put in its error message', () => {
+    const hostile = serviceError(
+      'ValidationException',
+      400,
+      'bad alias \u001b]52;c;SGVsbG8=\u0007\u001b]2;pwned\u0007\u001b[2Jname\u009b31m',
+    );
+    const text = describeAwsError(hostile, { operation: 'UpdateAlias' });
+    expect(text).toContain('bad alias name');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const wrapped = new AwsCallError('lambda', 'UpdateAlias', new Error('\u001b]2;pwned\u0007boom'));
+    expect(wrapped.message).toBe('Lambda UpdateAlias failed: boom.');
+  });
+});

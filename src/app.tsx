@@ -86,8 +86,58 @@ interface UiState {
   noteIndex: number;
   form?: FormModel;
   confirm?: ConfirmPurpose;
+  /** The open form was submitted and waits for the engine's answer. */
+  submitting?: boolean;
   /** One line of feedback: what was recorded, or why not. */
   flash?: string;
+}
+
+/** What the hold's reason says when the person closed the dialog without giving one. */
+export const HOLD_REASON_NOT_GIVEN = 'not given';
+
+/**
+ * Why an open form no longer has a subject (the rollback started or finished, the decision was
+ * answered elsewhere, a new countdown replaced the held one), in one sentence; undefined while it has.
+ */
+export function passedSubject(form: FormModel, state: SessionState): string | undefined {
+  const purpose = form.purpose;
+  const rollback = state.rollback
+    ? state.rollback.completedAt !== undefined
+      ? 'The rollback has finished'
+      : 'The rollback has started'
+    : undefined;
+  switch (purpose.type) {
+    case 'hold-rollback': {
+      if (rollback) return `${rollback}: the hold no longer applies, its reason was not recorded.`;
+      // A cleared breach leaves the form open (the reason still goes to the hold's record); a new
+      // countdown closes it, so h can hold that one.
+      const armed = state.canary?.autoRollback;
+      if (armed && purpose.deadline !== undefined && armed.deadline !== purpose.deadline && !armed.heldBy)
+        return 'A new automatic-rollback countdown has started: press h to hold it (x rolls back).';
+      return undefined;
+    }
+    case 'stage-decision': {
+      if (rollback) return `${rollback}: the stage decision no longer applies.`;
+      const stage = currentStage(state);
+      if (stage?.index !== purpose.stage || stage.decision?.at !== purpose.decidedAt)
+        return `The stage ${purpose.stage + 1} decision was already made: this dialog is closed.`;
+      return undefined;
+    }
+    case 'advance': {
+      if (rollback) return `${rollback}: there is no stage to advance.`;
+      const stage = currentStage(state);
+      if (!stage || stage.completedAt !== undefined)
+        return 'The stage has ended: there is nothing to advance.';
+      return undefined;
+    }
+    case 'drift':
+      if (rollback) return `${rollback}: the drift no longer needs an answer.`;
+      if (!state.drift || state.drift.resolved)
+        return 'The traffic drift was already resolved: this dialog is closed.';
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 const INITIAL_UI: UiState = { logOffset: 0, scroll: 0, noteIndex: 0 };
@@ -153,6 +203,17 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   const state = conductor.state;
   const now = conductor.now();
   const { runbook, promotion } = conductor;
+
+  // A dialog whose subject has passed (the rollback started, the decision is gone) closes itself
+  // and says why, so nobody types a reason into a question that no longer exists.
+  const passed =
+    ui.overlay === 'form' && ui.form && !ui.submitting ? passedSubject(ui.form, state) : undefined;
+  useEffect(() => {
+    if (!passed) return;
+    setUi((u) =>
+      u.overlay === 'form' && u.form ? { ...u, overlay: undefined, form: undefined, flash: passed } : u,
+    );
+  }, [passed, setUi]);
   const waiting = conductor.waiting;
   const selected = selectedIndex(ui, state);
   const ctx = keyContextFor(state, waiting, { overlay: ui.overlay, selected, readOnly: conductor.readOnly });
@@ -163,8 +224,10 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     overlay: undefined,
     form: undefined,
     confirm: undefined,
+    submitting: undefined,
   });
-  const openForm = (form: FormModel) => setUi((u) => ({ ...u, overlay: 'form', form, flash: undefined }));
+  const openForm = (form: FormModel) =>
+    setUi((u) => ({ ...u, overlay: 'form', form, submitting: undefined, flash: undefined }));
 
   const approvalForm = (): FormModel | undefined => {
     const def = approvalStepOf({ state: conductor.state, promotion });
@@ -224,7 +287,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
               ...(halt ? [] : ['investigate']),
             ];
       return makeForm(
-        { type: 'stage-decision', halt },
+        { type: 'stage-decision', halt, stage: stage.index, decidedAt: stage.decision.at },
         `Stage ${stage.index + 1} (${stage.weight}%): what now?`,
         [
           {
@@ -260,6 +323,9 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   const submitForm = (form: FormModel) => {
     const missing = missingField(form);
     if (missing) return setUi((u) => ({ ...u, form: withError(form, missing) }));
+    // The engine may answer over its socket: the form stays open until it has, and is not closed
+    // as "passed" by the state its own answer changes.
+    setUi((u) => ({ ...u, submitting: true }));
     const v = formValues(form);
     let error: string | undefined | Promise<string | undefined>;
     let done = 'Recorded.';
@@ -286,8 +352,9 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
         done = 'Advancing to the next stage.';
         break;
       case 'hold-rollback':
+        // The countdown stopped when h was pressed; this only journals why.
         conductor.holdAutoRollback(v.reason);
-        done = 'Automatic rollback held. x still rolls back at once.';
+        done = 'Reason for the hold recorded. x still rolls back at once.';
         break;
       case 'stage-decision':
         error = conductor.chooseAtStageEnd(
@@ -312,9 +379,8 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
       case 'start':
         break;
     }
-    // The engine may answer over its socket: the form stays open until it has.
     void Promise.resolve(error).then((refused) => {
-      if (refused) setUi((u) => ({ ...u, form: withError(form, refused) }));
+      if (refused) setUi((u) => ({ ...u, submitting: undefined, form: withError(form, refused) }));
       else setUi((u) => ({ ...closeOverlay(u), flash: done }));
     });
   };
@@ -353,7 +419,17 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     if (current.overlay === 'form' && current.form) {
       const form = current.form;
       if (binding?.id === 'interrupt') return leave();
-      if (binding?.id === 'back') return setUi(closeOverlay);
+      if (binding?.id === 'back') {
+        if (form.purpose.type === 'hold-rollback') {
+          // Escape keeps the hold: only the reason is left out.
+          conductor.holdAutoRollback(HOLD_REASON_NOT_GIVEN);
+          return setUi((u) => ({
+            ...closeOverlay(u),
+            flash: 'Automatic rollback still held (reason not given). x still rolls back at once.',
+          }));
+        }
+        return setUi(closeOverlay);
+      }
       if (binding?.id === 'confirm') return submitForm(form);
       if (binding?.id === 'next-field') return setUi((u) => ({ ...u, form: nextField(form) }));
       if (binding?.id === 'up') return setUi((u) => ({ ...u, form: moveInForm(form, -1) }));
@@ -445,12 +521,16 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
           ),
         );
       case 'hold-rollback':
+        // The countdown stops now, before anything is typed: a reason is asked after.
+        conductor.holdAutoRollback();
         return openForm(
           makeForm(
-            { type: 'hold-rollback' },
-            'Hold the automatic rollback?',
+            { type: 'hold-rollback', deadline: s.canary?.autoRollback?.deadline },
+            'Automatic rollback HELD: why?',
             [{ id: 'reason', label: 'reason', value: '', required: true, hint: 'what you are checking' }],
-            ['The countdown stops; the breach stays on screen. x still rolls back at once.'],
+            [
+              'The countdown has stopped; the breach stays on screen. x still rolls back at once. Esc keeps the hold without a reason.',
+            ],
           ),
         );
       case 'pause':

@@ -201,7 +201,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     id: 'hold-rollback',
     keys: ['h'],
     label: 'HOLD auto-rollback',
-    help: 'Stop the automatic rollback countdown (with a reason) to look first; x still rolls back at once.',
+    help: 'Stop the automatic rollback countdown at once to look first (the reason is asked after); x still rolls back at once.',
     group: 'safety',
     when: (ctx) => onScreen(ctx, 'canary', 'monitor') && ctx.autoRollbackArmed === true,
   },

@@ -59,7 +59,14 @@ function setup(events: SessionEvent[], options: { risk?: 'low' | 'high' } = {}) 
     store,
     journal: store.create(NOW),
     clock,
-    aws: () => aws,
+    // STS answers each environment's own account (identity before touch passes); not in `calls`.
+    aws: (env) => ({
+      ...aws,
+      verifyIdentity: async () => ({
+        account: env.accountId,
+        arn: `arn:aws:sts::${env.accountId}:assumed-role/test`,
+      }),
+    }),
     work,
     notify,
     conductor: '@alex',
@@ -119,6 +126,16 @@ function shiftedEvents(): SessionEvent[] {
     { type: 'traffic.shifted', at, weight: 10, split: split(10, at) },
     { type: 'canary.stage.started', at, step: 'prod-canary', stage: 0, weight: 10, holdMs: 15 * MIN },
   ];
+}
+
+function armedEvent(): SessionEvent {
+  return {
+    type: 'canary.auto-rollback.armed',
+    at: NOW,
+    step: 'prod-canary',
+    deadline: NOW + 30_000,
+    reason: 'rollback band held for 3 samples in a row',
+  };
 }
 
 describe('App key flows', () => {
@@ -360,22 +377,100 @@ describe('App key flows', () => {
   });
 
   it('holds an armed automatic rollback with h and a reason', async () => {
-    const t = setup([
-      ...shiftedEvents(),
-      {
-        type: 'canary.auto-rollback.armed',
-        at: NOW,
-        step: 'prod-canary',
-        deadline: NOW + 30_000,
-        reason: 'rollback band held for 3 samples in a row',
-      },
-    ]);
+    const t = setup([...shiftedEvents(), armedEvent()]);
     await t.waitFor('AUTO-ROLLBACK');
     await t.press('h');
-    await t.waitFor('Hold the automatic rollback?');
+    await t.waitFor('Automatic rollback HELD: why?');
     await t.press('checking a noisy client', ENTER);
     await t.waitFor('Automatic rollback HELD by @alex: checking a noisy client');
     expect(t.conductor.state.canary?.autoRollback).toMatchObject({ heldBy: '@alex' });
+    expect(t.conductor.state.canary?.holds).toEqual([
+      expect.objectContaining({ by: '@alex', reason: 'checking a noisy client' }),
+    ]);
+  });
+
+  it('h stops the countdown at once, before any reason is typed; the reason is journaled after', async () => {
+    const t = setup([...shiftedEvents(), armedEvent()]);
+    const hold = vi.spyOn(t.conductor, 'holdAutoRollback');
+    await t.waitFor('AUTO-ROLLBACK');
+    await t.press('h');
+    // Held the moment h arrived: nothing typed yet, the dialog only asks why.
+    expect(hold).toHaveBeenCalledTimes(1);
+    expect(hold.mock.calls[0][0]).toBeUndefined();
+    expect(t.conductor.state.canary?.autoRollback).toMatchObject({ heldBy: '@alex', heldReason: undefined });
+    const held = t.store
+      .readEvents(t.conductor.state.meta.sessionId)
+      .filter((e) => e.type === 'canary.auto-rollback.held');
+    expect(held).toEqual([expect.objectContaining({ by: '@alex' })]);
+    expect(held[0]).not.toHaveProperty('reason');
+    await t.waitFor('Automatic rollback HELD: why?');
+    expect(t.frame()).toContain('reason to follow');
+
+    await t.press('p95 is one slow client', ENTER);
+    await t.waitFor('Reason for the hold recorded.');
+    expect(hold).toHaveBeenLastCalledWith('p95 is one slow client');
+    expect(t.conductor.state.canary?.autoRollback?.heldReason).toBe('p95 is one slow client');
+    const reasons = t.store
+      .readEvents(t.conductor.state.meta.sessionId)
+      .filter((e) => e.type === 'canary.auto-rollback.hold-reason');
+    expect(reasons).toEqual([expect.objectContaining({ by: '@alex', reason: 'p95 is one slow client' })]);
+    // The journal overlay tells the hold and its reason.
+    await t.press('l');
+    await t.waitFor('automatic rollback held by @alex: p95 is one slow client');
+  });
+
+  it('esc on the reason dialog keeps the hold, with the reason "not given"', async () => {
+    const t = setup([...shiftedEvents(), armedEvent()]);
+    await t.waitFor('AUTO-ROLLBACK');
+    await t.press('h');
+    await t.waitFor('Automatic rollback HELD: why?');
+    await t.press(ESC);
+    await t.waitFor('Automatic rollback still held (reason not given).');
+    expect(t.conductor.state.canary?.autoRollback).toMatchObject({
+      heldBy: '@alex',
+      heldReason: 'not given',
+    });
+    expect(t.frame()).not.toContain('HELD: why?');
+  });
+
+  it('closes the hold-reason dialog by itself, saying why, when the rollback starts', async () => {
+    const t = setup([...shiftedEvents(), armedEvent()]);
+    await t.waitFor('AUTO-ROLLBACK');
+    await t.press('h');
+    await t.waitFor('Automatic rollback HELD: why?');
+    await t.press('looking at');
+    // The rollback starts elsewhere (another key, the guard): the question no longer exists.
+    t.conductor.dispatch({
+      type: 'rollback.started',
+      at: NOW,
+      trigger: 'conductor',
+      reason: 'the abort key was pressed',
+      by: '@sam',
+    });
+    await t.waitFor('The rollback has started: the hold no longer applies');
+    expect(t.frame()).not.toContain('HELD: why?');
+    // Keys are screen keys again, not typing into a closed form.
+    expect(t.conductor.state.canary?.holds?.[0].reason).toBeUndefined();
+  });
+
+  it('closes the stage-decision dialog by itself when the decision is answered elsewhere', async () => {
+    const t = setup([
+      ...shiftedEvents(),
+      {
+        type: 'canary.stage.decision-needed',
+        at: NOW,
+        step: 'prod-canary',
+        stage: 0,
+        action: 'ask',
+        reason: '2 of 15 samples were outside the pass band (WATCH). Extend, advance, or roll back.',
+      },
+    ]);
+    await t.waitFor('needs a decision');
+    await t.press(ENTER);
+    await t.waitFor('Stage 1 (10%): what now?');
+    t.conductor.chooseAtStageEnd('extend', 'answered from the other screen', '@sam');
+    await t.waitFor('The stage 1 decision was already made: this dialog is closed.');
+    expect(t.frame()).not.toContain('what now?');
   });
 
   it('resolves a traffic drift by adopting the live split', async () => {

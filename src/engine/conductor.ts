@@ -18,6 +18,7 @@ import { sessionVariables } from '../core/session/variables.js';
 import type { Clock } from '../services/clock.js';
 import type { OpenedJournal, SessionStore } from '../services/store/session-store.js';
 import { checkDrift } from './drift.js';
+import { checkIdentity, ensureIdentity } from './identity.js';
 import type { AwsPort, NotifyPort, WorkPort } from './ports.js';
 import { type RollbackHandle, startRollback } from './rollback.js';
 import { approveThroughGate } from './runners/approval.js';
@@ -254,7 +255,32 @@ export class Conductor {
       host: hostname(),
       tookOverFrom,
     });
-    if (this.state_.rollbackTarget && this.state_.status !== 'completed') await checkDrift(this);
+    if (this.state_.rollbackTarget && this.state_.status !== 'completed') {
+      // Reading the live split is touching the environment: who the credentials are comes first.
+      const step = currentStep(this.state_);
+      if (
+        await checkIdentity(
+          this,
+          this.env,
+          'resumed',
+          step && this.stepEnv(step.id) === this.env ? step : undefined,
+        )
+      )
+        await checkDrift(this);
+    }
+  }
+
+  /** An AWS call failed: one sentence in the journal; a credentials error makes identity due again. */
+  recordAwsError(operation: string, error: unknown, env: Environment = this.env): void {
+    const port = this.awsFor(env);
+    this.dispatch({
+      type: 'aws.error',
+      at: this.now(),
+      operation,
+      message: port.describeError(error, operation),
+      env: env.id,
+      ...(port.isCredentialsError?.(error) && { credentials: true }),
+    });
   }
 
   // ---- the loop -----------------------------------------------------------------------
@@ -279,7 +305,10 @@ export class Conductor {
         await this.finishRollback();
         continue;
       }
-      if (state.drift && !state.drift.resolved) {
+      // The canary runner asks about a drift itself while it keeps polling with the rollback band
+      // armed; anywhere else the session waits for the answer.
+      const watching = currentStep(state)?.kind === 'canary';
+      if (state.drift && !state.drift.resolved && !watching) {
         this.setWaiting({
           kind: 'drift',
           message:
@@ -298,6 +327,8 @@ export class Conductor {
         this.completeIfDone();
         continue;
       }
+      // Identity before touch: nothing of a phase (no process, no http, no notice) before its account is proven.
+      if (!(await ensureIdentity(this, step))) continue;
       this.enterPhase(step);
       await runStep(this, step);
       this.leavePhaseIfDone(step);
@@ -476,10 +507,37 @@ export class Conductor {
     return undefined;
   }
 
-  holdAutoRollback(reason: string, by = this.options.conductor): void {
+  /**
+   * Stop the automatic rollback's countdown at once (h), with the reason if it is known already.
+   * Called again with the reason once the person has typed it: that is journaled as the hold's
+   * reason. A reason that comes after the countdown is gone still goes to its hold.
+   */
+  holdAutoRollback(reason?: string | null, by = this.options.conductor): void {
     const canary = this.state_.canary;
-    if (!canary?.autoRollback) return;
-    this.dispatch({ type: 'canary.auto-rollback.held', at: this.now(), step: canary.step, by, reason });
+    if (!canary || this.state_.rollback) return;
+    // Over the socket an absent reason arrives as null.
+    const given = typeof reason === 'string' && reason.trim() ? reason.trim() : undefined;
+    // A reason answers the hold still waiting for one, never holds a newer countdown by itself.
+    const hold = canary.holds?.at(-1);
+    if (given && hold && hold.reason === undefined) {
+      this.dispatch({
+        type: 'canary.auto-rollback.hold-reason',
+        at: this.now(),
+        step: canary.step,
+        by,
+        reason: given,
+      });
+      return;
+    }
+    const armed = canary.autoRollback;
+    if (armed && armed.heldBy === undefined)
+      this.dispatch({
+        type: 'canary.auto-rollback.held',
+        at: this.now(),
+        step: canary.step,
+        by,
+        reason: given,
+      });
   }
 
   async resolveDrift(choice: DriftChoice, by = this.options.conductor): Promise<void> {

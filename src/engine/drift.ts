@@ -4,6 +4,15 @@ import type { Conductor } from './conductor.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) < 0.5;
 
+type LambdaSplit = TrafficSnapshot['lambdas'][number];
+
+/** The percent of a Lambda alias's traffic on the canary version. */
+function canaryPercentOfAlias(lambda: LambdaSplit, canaryVersion: string): number {
+  if (lambda.primaryVersion === canaryVersion) return 100 - lambda.additionalWeight * 100;
+  if (lambda.additionalVersion === canaryVersion) return lambda.additionalWeight * 100;
+  return 0;
+}
+
 /** What differs between the live split and what the journal says is live; empty when they agree. */
 export function driftDetails(state: SessionState, live: TrafficSnapshot): string[] {
   const target = state.rollbackTarget;
@@ -11,7 +20,10 @@ export function driftDetails(state: SessionState, live: TrafficSnapshot): string
   const details: string[] = [];
   const promoted = state.canary?.promoted === true;
   const rolledBack = state.rollback?.revertedAt !== undefined;
-  const expectedPercent = promoted || rolledBack ? 0 : state.recordedWeight;
+  // Resource by resource, as the journal last set or adopted it (a mixed split adopted stays mixed).
+  const recordedSplit = promoted || rolledBack ? undefined : state.recordedSplit;
+  const expectedPercent =
+    promoted || rolledBack ? 0 : (recordedSplit?.apiGateway?.canaryPercent ?? state.recordedWeight);
   if (live.apiGateway && target.apiGateway) {
     if (!close(live.apiGateway.canaryPercent, expectedPercent)) {
       details.push(
@@ -23,13 +35,15 @@ export function driftDetails(state: SessionState, live: TrafficSnapshot): string
     const recorded = target.lambdas.find((l) => l.functionName === lambda.functionName);
     if (!recorded) continue;
     const expectedPrimary = promoted ? recorded.canaryVersion : recorded.stableVersion;
-    const liveCanaryPct =
-      lambda.primaryVersion === recorded.canaryVersion
-        ? 100 - lambda.additionalWeight * 100
-        : lambda.additionalVersion === recorded.canaryVersion
-          ? lambda.additionalWeight * 100
-          : 0;
-    const expectedCanaryPct = promoted ? 100 : rolledBack ? 0 : state.recordedWeight;
+    const liveCanaryPct = canaryPercentOfAlias(lambda, recorded.canaryVersion);
+    const set = recordedSplit?.lambdas.find((l) => l.functionName === lambda.functionName);
+    const expectedCanaryPct = promoted
+      ? 100
+      : rolledBack
+        ? 0
+        : set
+          ? canaryPercentOfAlias(set, recorded.canaryVersion)
+          : state.recordedWeight;
     if (
       lambda.primaryVersion !== expectedPrimary &&
       !(expectedCanaryPct === 100 && close(liveCanaryPct, 100))
@@ -64,11 +78,6 @@ export async function checkDrift(c: Conductor): Promise<void> {
       });
     }
   } catch (error) {
-    c.dispatch({
-      type: 'aws.error',
-      at: c.now(),
-      operation: 'read traffic split on resume',
-      message: c.awsFor().describeError(error, 'read traffic split'),
-    });
+    c.recordAwsError('read traffic split', error);
   }
 }

@@ -40,7 +40,8 @@ export interface SessionView {
   extendHold(): void;
   advanceNow(reason: string): Refusal;
   chooseAtStageEnd(choice: StageChoice, reason?: string): Refusal;
-  holdAutoRollback(reason: string): void;
+  /** Stops the countdown at once; called again with the reason when the person has given it. */
+  holdAutoRollback(reason?: string): void;
   resolveDrift(choice: DriftChoice): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { Countdown } from '../components/Countdown.js';
 import { MetricChart } from '../components/MetricChart.js';
 import { type Cell, Table } from '../components/Table.js';
 import { VerdictBadge, verdictText } from '../components/VerdictBadge.js';
+import { realTimeRemaining } from '../core/canary/stage.js';
 import type { CanaryStep } from '../core/runbook/schema.js';
 import type { SampleState, SessionState } from '../core/session/state.js';
 import { useTheme } from '../terminal/theme.js';
@@ -136,13 +137,17 @@ export function AutoRollbackLine({ state, now }: { state: SessionState; now: num
   if (armed.heldBy) {
     return (
       <Text wrap="truncate" color={theme.warn} bold>
-        ! Automatic rollback HELD by {armed.heldBy}: {armed.heldReason}. x still rolls back at once.
+        {`! Automatic rollback HELD by ${armed.heldBy}: ${armed.heldReason ?? 'reason to follow'}. x still rolls back at once.`}
       </Text>
     );
   }
   return (
     <Text wrap="truncate">
-      <Countdown label={`AUTO-ROLLBACK (${armed.reason})`} remainingMs={armed.deadline - now} danger />
+      <Countdown
+        label={`AUTO-ROLLBACK (${armed.reason})`}
+        remainingMs={realTimeRemaining(armed.deadline, now, armed.speed)}
+        danger
+      />
       <Text bold> · h: hold it</Text>
     </Text>
   );

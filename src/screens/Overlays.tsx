@@ -114,6 +114,12 @@ export function journalLines(state: SessionState): JournalLine[] {
         text: `stage ${stage.index + 1}: ${choice.choice} by ${choice.by}${choice.reason ? ` (${choice.reason})` : ''}`,
       });
   }
+  for (const hold of state.canary?.holds ?? [])
+    lines.push({
+      at: hold.at,
+      text: `automatic rollback held by ${hold.by}: ${hold.reason ?? 'reason to follow'}`,
+      tone: 'warn',
+    });
   for (const e of state.awsErrors)
     lines.push({ at: e.at, text: `AWS ${e.operation}: ${e.message}`, tone: 'danger' });
   for (const a of state.attachments)

@@ -1,3 +1,5 @@
+import { safeText } from '../core/text/safe-text.js';
+
 /**
  * Small text forms (approval, evidence note, reasons) as plain data edited by the app's one input
  * hook: typing goes to the focused field, up/down pick an option, tab moves on, enter submits.
@@ -7,8 +9,9 @@ export type FormPurpose =
   | { type: 'approval'; step: string }
   | { type: 'evidence'; step: string }
   | { type: 'advance' }
-  | { type: 'hold-rollback' }
-  | { type: 'stage-decision'; halt: boolean }
+  /** `deadline`: the countdown the hold stopped, so a newer one is not mistaken for it. */
+  | { type: 'hold-rollback'; deadline?: number }
+  | { type: 'stage-decision'; halt: boolean; stage: number; decidedAt: number }
   | { type: 'drift' }
   | { type: 'traffic-guard' }
   | { type: 'start' };
@@ -43,8 +46,6 @@ export function makeForm(
   return { purpose, title, fields, focus: 0, lines };
 }
 
-const CONTROL = /[\x00-\x1f\x7f]/g;
-
 function updateFocused(form: FormModel, f: (field: FormField) => FormField): FormModel {
   return {
     ...form,
@@ -53,9 +54,9 @@ function updateFocused(form: FormModel, f: (field: FormField) => FormField): For
   };
 }
 
-/** Typed or pasted text goes into the focused text field (control characters dropped). */
+/** Typed or pasted text goes into the focused text field: escape sequences and control characters dropped, one line. */
 export function typeInto(form: FormModel, text: string): FormModel {
-  const clean = text.replace(CONTROL, '');
+  const clean = safeText(text).replace(/[\t\n]/g, '');
   if (!clean) return form;
   const field = form.fields[form.focus];
   if (!field || field.options) return form;

@@ -198,8 +198,9 @@ export class RemoteSession implements SessionView {
   chooseAtStageEnd(choice: StageChoice, reason?: string) {
     return this.call('chooseAtStageEnd', choice, reason);
   }
-  holdAutoRollback(reason: string): void {
-    void this.call('holdAutoRollback', reason);
+  holdAutoRollback(reason?: string): void {
+    if (reason === undefined) void this.call('holdAutoRollback');
+    else void this.call('holdAutoRollback', reason);
   }
   async resolveDrift(choice: DriftChoice): Promise<void> {
     const error = await this.call('resolveDrift', choice);

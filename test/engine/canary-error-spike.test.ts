@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { aliasesAtSandbox, canaryWeightAtSandbox, eventsOf, runningRehearsal, until } from './helpers.js';
+import {
+  aliasesAtSandbox,
+  canaryWeightAtSandbox,
+  eventsOf,
+  runbookWithCountdown,
+  runningRehearsal,
+  until,
+} from './helpers.js';
 
 describe('error-spike: the automatic rollback', () => {
   it('rolls back by itself in the 50% stage after the sustained breach and its countdown, and leaves no canary traffic', async () => {
-    const r = await runningRehearsal({ scenario: 'error-spike', advanceBelow: 50 });
+    // The countdown runs in real seconds: 3 s instead of the seed's 30 keep the test short.
+    const r = await runningRehearsal({
+      scenario: 'error-spike',
+      advanceBelow: 50,
+      runbookFile: runbookWithCountdown('3s'),
+    });
     await until(r, () => r.conductor.state.status === 'completed', 'the rollback');
     const s = r.conductor.state;
     expect(s.outcome).toBe('rolled-back');

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canaryWeightAtSandbox, eventsOf, runningRehearsal, until } from './helpers.js';
+import { canaryWeightAtSandbox, eventsOf, runbookWithCountdown, runningRehearsal, until } from './helpers.js';
 
 describe('latency-regression: rollback on p95', () => {
   it('rolls back automatically when the canary p95 stays above twice the baseline, and says p95 is why', async () => {
-    const r = await runningRehearsal({ scenario: 'latency-regression', advanceBelow: 25 });
+    // The countdown runs in real seconds: 3 s instead of the seed's 30 keep the test short.
+    const r = await runningRehearsal({
+      scenario: 'latency-regression',
+      advanceBelow: 25,
+      runbookFile: runbookWithCountdown('3s'),
+    });
     await until(r, () => r.conductor.state.status === 'completed', 'the rollback');
     const s = r.conductor.state;
     expect(s.outcome).toBe('rolled-back');

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -117,4 +117,30 @@ export function advanceAsksBelow(rehearsal: Rehearsal, belowWeight: number): voi
         rehearsal.conductor.chooseAtStageEnd('advance', 'early noise, before the stage under test', 'test');
     }, 0);
   });
+}
+
+/**
+ * A copy of the seed runbook whose canary sets its automatic-rollback countdown (real seconds even
+ * at a rehearsal's speed, so the seed's 30 s would cost each rollback test 30 real seconds), and
+ * optionally a lower rollback error rate (8 % errors then never dip out of the band by chance).
+ */
+export function runbookWithCountdown(
+  countdown: string,
+  options: { rollbackErrorRatePct?: number } = {},
+): string {
+  let text = readFileSync('runbooks/bbws.yaml', 'utf8');
+  const sustained = '            sustained: 3\n';
+  if (!text.includes(sustained)) throw new Error('the seed runbook no longer sets sustained: 3');
+  text = text.replace(sustained, `${sustained}            rollbackCountdown: ${countdown}\n`);
+  if (options.rollbackErrorRatePct !== undefined) {
+    const band = 'rollback: { errorRatePct: 5, p95OverBaselinePct: 100 }';
+    if (!text.includes(band)) throw new Error('the seed runbook no longer has its rollback band');
+    text = text.replace(
+      band,
+      `rollback: { errorRatePct: ${options.rollbackErrorRatePct}, p95OverBaselinePct: 100 }`,
+    );
+  }
+  const file = join(tempHome(), 'bbws.yaml');
+  writeFileSync(file, text);
+  return file;
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Rehearsal } from '../../src/wiring/rehearsal.js';
-import { advanceAsksBelow, aliasesAtSandbox, eventsOf, rehearse, until } from './helpers.js';
+import {
+  advanceAsksBelow,
+  aliasesAtSandbox,
+  eventsOf,
+  rehearse,
+  runbookWithCountdown,
+  until,
+} from './helpers.js';
 
 const MINUTE = 60_000;
 
@@ -26,7 +33,9 @@ async function untilMonitoring(r: Rehearsal) {
 
 describe('monitoring: the extra metrics count', () => {
   it('replication lag above its rollback limit, sustained, rolls back by itself after promotion', async () => {
-    const r = await rehearse({ scenario: 'healthy' });
+    // The countdown runs in real seconds (the seed's 30 s would outlast the 60 minutes of lag at
+    // x600): 2 s are 20 clock minutes.
+    const r = await rehearse({ scenario: 'healthy', runbookFile: runbookWithCountdown('2s') });
     await untilMonitoring(r);
     const before = r.conductor.state.canary!.monitor!.samples.length;
     replicationLag(r, 8_000, 60);

@@ -79,6 +79,27 @@ describe('Canary', () => {
     expect(frame).toContain('ROLLBACK 3/3');
   });
 
+  it("counts a rehearsal's automatic-rollback countdown in real seconds, and names a hold whose reason is to follow", async () => {
+    const armedAt = STAGE + 5 * MIN;
+    const events = breachingStage();
+    // At x600 the 30 real seconds are 5 hours of the rehearsal's clock.
+    events.push(sample(armedAt, 1, { verdict: 'ROLLBACK', errPct: 7.5, p95: 500 }), {
+      type: 'canary.auto-rollback.armed',
+      at: armedAt,
+      step: 'prod-canary',
+      deadline: armedAt + 30_000 * 600,
+      reason: 'rollback band held for 3 samples in a row',
+      speed: 600,
+    });
+    const counting = stripAnsi(
+      await frameOf(<Canary {...base} state={fold(events)} now={armedAt + 12_000 * 600} />),
+    );
+    expect(counting).toContain('AUTO-ROLLBACK (rollback band held for 3 samples in a row): 00:18 left');
+    events.push({ type: 'canary.auto-rollback.held', at: armedAt + MIN, step: 'prod-canary', by: '@alex' });
+    const held = stripAnsi(await frameOf(<Canary {...base} state={fold(events)} now={armedAt + 2 * MIN} />));
+    expect(held).toContain('Automatic rollback HELD by @alex: reason to follow. x still rolls back at once.');
+  });
+
   it('puts the stage decision in front of the person when the hold ends with concerns', async () => {
     const events = breachingStage().slice(0, -3);
     events.push({

@@ -56,13 +56,29 @@ export function metricsStale(verdicts: readonly Verdict[]): boolean {
   return staleStreak(verdicts) >= 2;
 }
 
-/** The countdown before an automatic rollback, during which the conductor may hold. */
+/**
+ * Where a countdown a person must react to ends, on a clock `speed` times faster than real time.
+ * Such a countdown runs in real seconds whatever the speed: a rehearsal at x600 still gives 30 real
+ * seconds to press h, while its polls and holds stay accelerated. On the wall clock (speed 1) this
+ * is simply `at + countdownMs`.
+ */
+export function realTimeDeadline(at: number, countdownMs: number, speed: number): number {
+  return at + countdownMs * (speed > 0 ? speed : 1);
+}
+
+/** Real milliseconds left before a `realTimeDeadline` on a clock of that speed. */
+export function realTimeRemaining(deadline: number, now: number, speed = 1): number {
+  return Math.max(0, (deadline - now) / (speed > 0 ? speed : 1));
+}
+
+/** The countdown before an automatic rollback, during which the conductor may hold (real ms left). */
 export function rollbackCountdown(
   step: CanaryStep,
   armedAt: number,
   now: number,
+  speed = 1,
 ): { remainingMs: number; due: boolean } {
-  const remainingMs = Math.max(0, armedAt + step.rollbackCountdown - now);
+  const remainingMs = realTimeRemaining(realTimeDeadline(armedAt, step.rollbackCountdown, speed), now, speed);
   return { remainingMs, due: remainingMs === 0 };
 }
 

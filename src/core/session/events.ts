@@ -79,6 +79,23 @@ export interface GoNoGoRowRecord {
   reason: string;
 }
 
+/**
+ * Why conductor asked STS who the credentials are (core/gates/identity.ts decides when):
+ * - phase: the first step of a phase in that environment;
+ * - profile: a step of another environment's phase names this environment's AWS profile;
+ * - dangerous: right before a dangerous step runs;
+ * - resumed: the session was resumed (credentials may have changed while it was away);
+ * - credentials-error: an AWS call with these credentials failed for want of valid credentials;
+ * - refused: the last check of this environment refused, so it is asked again.
+ */
+export type IdentityCheckReason =
+  | 'phase'
+  | 'profile'
+  | 'dangerous'
+  | 'resumed'
+  | 'credentials-error'
+  | 'refused';
+
 export type StepOutcome = 'passed' | 'failed' | 'skipped';
 export type SessionOutcome = 'promoted' | 'rolled-back' | 'halted' | 'abandoned';
 export type RollbackTrigger = 'conductor' | 'automatic' | 'guard' | 'drift';
@@ -155,7 +172,27 @@ export type SessionEvent =
       attempts: number;
       error?: string;
     }
+  /** Older journals: the canary's own check, before identity.checked existed. */
   | { type: 'identity.verified'; at: number; env: string; account: string; arn: string }
+  /**
+   * STS GetCallerIdentity with the environment's credentials, and the verdict: ok when the account
+   * is the runbook's. `account` is null when STS did not answer (then `error` says why).
+   */
+  | {
+      type: 'identity.checked';
+      at: number;
+      env: string;
+      expected: string;
+      account: string | null;
+      arn?: string;
+      profile?: string;
+      ok: boolean;
+      reason: IdentityCheckReason;
+      /** The phase and step the check was made for (absent when made on resume with no step left). */
+      phase?: string;
+      step?: string;
+      error?: string;
+    }
   | { type: 'rollback-target.recorded'; at: number; target: RollbackTargetRecord }
   | { type: 'traffic.read'; at: number; split: TrafficSnapshot }
   | { type: 'canary.stage.started'; at: number; step: string; stage: number; weight: number; holdMs: number }
@@ -201,12 +238,35 @@ export type SessionEvent =
       reason?: string;
     }
   | { type: 'canary.advanced-early'; at: number; step: string; stage: number; by: string; reason: string }
-  | { type: 'canary.auto-rollback.armed'; at: number; step: string; deadline: number; reason: string }
-  | { type: 'canary.auto-rollback.held'; at: number; step: string; by: string; reason: string }
+  | {
+      type: 'canary.auto-rollback.armed';
+      at: number;
+      step: string;
+      /** Clock time the rollback fires; the countdown runs in real seconds (see realTimeDeadline). */
+      deadline: number;
+      reason: string;
+      /** Clock ms per real ms while it counts down (a rehearsal's speed); absent: 1. */
+      speed?: number;
+    }
+  /**
+   * The countdown is stopped the moment h is pressed; the reason is asked after and follows in
+   * `canary.auto-rollback.hold-reason` (absent here: "reason to follow").
+   */
+  | { type: 'canary.auto-rollback.held'; at: number; step: string; by: string; reason?: string }
+  | { type: 'canary.auto-rollback.hold-reason'; at: number; step: string; by: string; reason: string }
   | { type: 'canary.promoted'; at: number; step: string; split: TrafficSnapshot }
   | { type: 'monitor.started'; at: number; step: string; durationMs: number }
   | { type: 'aws.retry'; at: number; service: string; operation: string; attempt: number; error: string }
-  | { type: 'aws.error'; at: number; operation: string; message: string }
+  | {
+      type: 'aws.error';
+      at: number;
+      operation: string;
+      message: string;
+      /** The environment whose credentials made the call. */
+      env?: string;
+      /** The credentials were missing, invalid or expired: identity is checked again before going on. */
+      credentials?: boolean;
+    }
   | { type: 'drift.detected'; at: number; recordedWeight: number; live: TrafficSnapshot; details: string[] }
   | { type: 'drift.resolved'; at: number; choice: DriftChoice; by: string }
   | { type: 'rollback.started'; at: number; trigger: RollbackTrigger; reason: string; by: string }

@@ -5,6 +5,7 @@ import type {
   EventOf,
   EvidenceRecord,
   GoNoGoRowRecord,
+  IdentityCheckReason,
   RollbackTargetRecord,
   RollbackTrigger,
   SampleTargetRecord,
@@ -77,12 +78,35 @@ export interface CanaryStageState {
   choices: Array<{ choice: StageChoice; by: string; reason?: string; at: number }>;
 }
 
+/** A person stopped an automatic rollback's countdown: at once, with the reason given after. */
+export interface AutoRollbackHold {
+  at: number;
+  step: string;
+  by: string;
+  /** Why the rollback fired the countdown. */
+  breach: string;
+  /** Undefined while the reason is still to follow. */
+  reason?: string;
+  reasonAt?: number;
+}
+
 export interface CanaryState {
   step: string;
   stages: CanaryStageState[];
   promoted: boolean;
   promotedAt?: number;
-  autoRollback?: { deadline: number; reason: string; heldBy?: string; heldReason?: string };
+  autoRollback?: {
+    deadline: number;
+    reason: string;
+    /** Clock ms per real ms while it counts down: the countdown runs in real seconds. */
+    speed?: number;
+    heldBy?: string;
+    heldAt?: number;
+    /** Undefined while held with the reason still to follow. */
+    heldReason?: string;
+  };
+  /** Every hold of an automatic rollback, kept after the countdown it stopped is gone (journal, report). */
+  holds?: AutoRollbackHold[];
   monitor?: { step: string; startedAt: number; durationMs: number; samples: SampleState[] };
 }
 
@@ -106,6 +130,32 @@ export interface RollbackState {
   completedAt?: number;
   summary?: string;
 }
+
+/** One STS GetCallerIdentity check, as journaled. */
+export interface IdentityCheckState {
+  at: number;
+  env: string;
+  expected: string;
+  account: string | null;
+  arn?: string;
+  profile?: string;
+  ok: boolean;
+  reason: IdentityCheckReason;
+  phase?: string;
+  step?: string;
+  error?: string;
+}
+
+/**
+ * Whether an environment's identity still stands: `clear` in the phase it was checked for, or
+ * stale since a refusal, a resume or a credentials error (core/gates/identity.ts reads this).
+ */
+export type IdentityClearance =
+  | { clear: true; phase?: string; at: number }
+  | { clear: false; since: 'refused' | 'resumed' | 'credentials-error'; at: number };
+
+/** Identity checks kept in memory (the journal keeps them all). */
+export const MAX_IDENTITY_CHECKS = 200;
 
 export interface SessionState {
   meta: SessionMeta;
@@ -134,9 +184,13 @@ export interface SessionState {
     error?: string;
   }>;
   identity: Record<string, { account: string; arn: string; at: number }>;
+  identityChecks: IdentityCheckState[];
+  identityClearance: Record<string, IdentityClearance>;
   rollbackTarget?: RollbackTargetRecord;
   /** The canary weight the journal says is live (percent). */
   recordedWeight: number;
+  /** The split the journal last set (or adopted), resource by resource: what drift is judged against. */
+  recordedSplit?: TrafficSnapshot;
   lastSplit?: TrafficSnapshot;
   canary?: CanaryState;
   drift?: {
@@ -203,6 +257,8 @@ export function initialState(runbook: Runbook, promotion: Promotion): SessionSta
     escalations: [],
     notifications: [],
     identity: {},
+    identityChecks: [],
+    identityClearance: {},
     recordedWeight: 0,
     retries: 0,
     awsErrors: [],
@@ -351,6 +407,23 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
         ...s,
         identity: { ...s.identity, [event.env]: { account: event.account, arn: event.arn, at: event.at } },
       };
+    case 'identity.checked': {
+      const { type: _t, ...check } = event;
+      return {
+        ...s,
+        identityChecks: pushBounded(s.identityChecks, check, MAX_IDENTITY_CHECKS),
+        identityClearance: {
+          ...s.identityClearance,
+          [event.env]: event.ok
+            ? { clear: true, phase: event.phase, at: event.at }
+            : { clear: false, since: 'refused', at: event.at },
+        },
+        identity:
+          event.ok && event.account !== null
+            ? { ...s.identity, [event.env]: { account: event.account, arn: event.arn ?? '', at: event.at } }
+            : s.identity,
+      };
+    }
     case 'rollback-target.recorded':
       return { ...s, rollbackTarget: event.target };
     case 'traffic.read':
@@ -370,7 +443,7 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
       return { ...s, canary: { ...canary, stages: [...canary.stages, stage], autoRollback: undefined } };
     }
     case 'traffic.shifted':
-      return { ...s, recordedWeight: event.weight, lastSplit: event.split };
+      return { ...s, recordedWeight: event.weight, recordedSplit: event.split, lastSplit: event.split };
     case 'canary.sample': {
       const sample: SampleState = {
         at: event.at,
@@ -473,18 +546,49 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
       };
     case 'canary.auto-rollback.armed':
       return s.canary
-        ? { ...s, canary: { ...s.canary, autoRollback: { deadline: event.deadline, reason: event.reason } } }
-        : s;
-    case 'canary.auto-rollback.held':
-      return s.canary?.autoRollback
         ? {
             ...s,
             canary: {
               ...s.canary,
-              autoRollback: { ...s.canary.autoRollback, heldBy: event.by, heldReason: event.reason },
+              autoRollback: { deadline: event.deadline, reason: event.reason, speed: event.speed },
             },
           }
         : s;
+    case 'canary.auto-rollback.held': {
+      const armed = s.canary?.autoRollback;
+      if (!s.canary || !armed) return s;
+      const hold: AutoRollbackHold = {
+        at: event.at,
+        step: event.step,
+        by: event.by,
+        breach: armed.reason,
+        reason: event.reason,
+        reasonAt: event.reason === undefined ? undefined : event.at,
+      };
+      return {
+        ...s,
+        canary: {
+          ...s.canary,
+          autoRollback: { ...armed, heldBy: event.by, heldAt: event.at, heldReason: event.reason },
+          holds: [...(s.canary.holds ?? []), hold],
+        },
+      };
+    }
+    case 'canary.auto-rollback.hold-reason': {
+      // The reason belongs to the newest hold, even when the countdown it stopped has gone since.
+      const holds = s.canary?.holds ?? [];
+      const last = holds.at(-1);
+      if (!s.canary || !last) return s;
+      const armed = s.canary.autoRollback;
+      return {
+        ...s,
+        canary: {
+          ...s.canary,
+          autoRollback: armed?.heldBy !== undefined ? { ...armed, heldReason: event.reason } : armed,
+          holds: [...holds.slice(0, -1), { ...last, reason: event.reason, reasonAt: event.at }],
+        },
+      };
+    }
     case 'canary.promoted':
       return s.canary
         ? {
@@ -509,6 +613,13 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
     case 'aws.error':
       return {
         ...s,
+        identityClearance:
+          event.credentials && event.env
+            ? {
+                ...s.identityClearance,
+                [event.env]: { clear: false, since: 'credentials-error', at: event.at },
+              }
+            : s.identityClearance,
         awsErrors: pushBounded(
           s.awsErrors,
           { operation: event.operation, message: event.message, at: event.at },
@@ -596,6 +707,13 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
       return {
         ...s,
         status: s.status === 'halted' ? 'active' : s.status,
+        // Credentials may have changed while the session was away: every environment is asked again.
+        identityClearance: Object.fromEntries(
+          Object.keys(s.identityClearance).map((env) => [
+            env,
+            { clear: false, since: 'resumed', at: event.at } satisfies IdentityClearance,
+          ]),
+        ),
         attachments: [...s.attachments, { kind: 'resumed', pid: event.pid, host: event.host, at: event.at }],
       };
     case 'session.halted':

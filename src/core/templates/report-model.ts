@@ -206,6 +206,22 @@ export interface ReportRollback {
   summary: string | null;
 }
 
+/** One STS GetCallerIdentity check: which environment, what it answered, and why it was asked. */
+export interface ReportIdentityCheck {
+  at: number;
+  env: string;
+  envTitle: string;
+  expected: string;
+  account: string | null;
+  arn: string | null;
+  profile: string | null;
+  ok: boolean;
+  reason: string;
+  phase: string | null;
+  step: string | null;
+  error: string | null;
+}
+
 export interface ReportNotification {
   at: number;
   step: string;
@@ -226,6 +242,7 @@ export interface ReleaseReportData {
   canary: ReportCanary | null;
   rollback: ReportRollback | null;
   notifications: ReportNotification[];
+  identityChecks: ReportIdentityCheck[];
   aws: {
     retries: number;
     errors: number;
@@ -400,6 +417,11 @@ function milestonesOf(state: SessionState, roleTitle: (id: string) => string): R
         text: `Canary stage ${stage.index + 1} ended: ${stage.verdict ?? ''}`.trim(),
       });
   }
+  for (const hold of state.canary?.holds ?? [])
+    out.push({
+      at: hold.at,
+      text: `Automatic rollback held by ${hold.by} (${hold.breach}): ${hold.reason ?? 'reason not given'}`,
+    });
   if (state.canary?.promotedAt !== undefined)
     out.push({ at: state.canary.promotedAt, text: 'New version promoted to all traffic' });
   if (state.canary?.monitor)
@@ -570,6 +592,20 @@ export function releaseReportData(
           summary: state.rollback.summary ?? null,
         }
       : null,
+    identityChecks: state.identityChecks.map((c) => ({
+      at: c.at,
+      env: c.env,
+      envTitle: runbook.environments.find((e) => e.id === c.env)?.title ?? c.env,
+      expected: c.expected,
+      account: c.account,
+      arn: c.arn ?? null,
+      profile: c.profile ?? null,
+      ok: c.ok,
+      reason: c.reason,
+      phase: c.phase ?? null,
+      step: c.step ?? null,
+      error: c.error ?? null,
+    })),
     notifications: state.notifications.map((n) => ({
       at: n.at,
       step: n.step,

@@ -1,5 +1,5 @@
 import { judgeSample, type SampleJudgement } from '../../core/canary/judge.js';
-import { endOfStage, metricsStale, shouldAutoRollback } from '../../core/canary/stage.js';
+import { endOfStage, metricsStale, realTimeDeadline, shouldAutoRollback } from '../../core/canary/stage.js';
 import { type Verdict, verdictRank } from '../../core/canary/verdict.js';
 import type { CanaryStep, MonitorStep } from '../../core/runbook/schema.js';
 import type { RollbackTargetRecord, SeriesRecord, TrafficSnapshot } from '../../core/session/events.js';
@@ -8,6 +8,7 @@ import { currentStage, stageTimeLeft } from '../../core/session/selectors.js';
 import type { CanaryStageState, StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
 import { driftDetails } from '../drift.js';
+import { ensureIdentity } from '../identity.js';
 import type { MetricsRequest, MetricsResult, TargetMetrics } from '../ports.js';
 import { AUTOPILOT } from './manual.js';
 import { sendNotification } from './notify.js';
@@ -26,31 +27,18 @@ export async function awsCall<T>(
     return await call();
   } catch (error) {
     if (c.signal.aborted) return undefined;
-    c.dispatch({
-      type: 'aws.error',
-      at: c.now(),
-      operation,
-      message: c.awsFor().describeError(error, operation),
-    });
+    c.recordAwsError(operation, error);
     return undefined;
   }
 }
 
-/** Verify the account and record where a rollback goes, before the first traffic change. */
+/**
+ * Record where a rollback goes, before the first traffic change. The account was proven before
+ * the step ran (engine/identity.ts, called by the loop).
+ */
 export async function prepareTarget(c: Conductor): Promise<RollbackTargetRecord | undefined> {
   const env = c.env;
   const aws = c.awsFor(env);
-  if (!c.state.identity[env.id]) {
-    try {
-      const identity = await aws.verifyIdentity(c.signal);
-      c.dispatch({ type: 'identity.verified', at: c.now(), env: env.id, ...identity });
-    } catch (error) {
-      if (c.signal.aborted) return undefined;
-      const message = aws.describeError(error, 'sts:GetCallerIdentity');
-      c.dispatch({ type: 'session.halted', at: c.now(), reason: message });
-      return undefined;
-    }
-  }
   if (!c.state.rollbackTarget) {
     const target = await awsCall(c, 'read rollback target', () => aws.readRollbackTarget(c.signal));
     if (!target) return undefined;
@@ -243,12 +231,17 @@ export function guardRollbackBand(
   const armed = canary.autoRollback;
   if (!armed && shouldAutoRollback(def, verdicts as Parameters<typeof shouldAutoRollback>[1])) {
     const reason = `rollback band held for ${def.sustained} samples in a row`;
+    // A person must be able to react: the countdown runs in real seconds even on a rehearsal's
+    // accelerated clock (30 s stay 30 s at x600), while the polls go on at the clock's pace.
+    const speed = c.clock.speed;
+    const at = c.now();
     c.dispatch({
       type: 'canary.auto-rollback.armed',
-      at: c.now(),
+      at,
       step: stepId,
-      deadline: c.now() + def.rollbackCountdown,
+      deadline: realTimeDeadline(at, def.rollbackCountdown, speed),
       reason,
+      ...(speed !== 1 ? { speed } : {}),
     });
     return false;
   }
@@ -400,6 +393,11 @@ function autopilotStageChoice(
   );
 }
 
+async function identityStillProven(c: Conductor, stepId: string): Promise<boolean> {
+  const step = c.state.steps.find((s) => s.id === stepId);
+  return step !== undefined && (await ensureIdentity(c, step));
+}
+
 /** The staged canary: shift, verify, hold, poll and judge, decide at the end of each stage, promote. */
 export async function runCanary(c: Conductor, step: StepState): Promise<void> {
   const def = c.definition(step.id);
@@ -435,6 +433,8 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
     }
     if (!stage || stage.completedAt !== undefined) {
       const next = stage ? stage.index + 1 : 0;
+      // Traffic moves only with proven credentials: after a credentials error they are asked again.
+      if (!(await identityStillProven(c, step.id))) return;
       if (next < def.stages.length) {
         await startNextStage(c, def, step, target, next);
         continue;

@@ -37,7 +37,10 @@ export async function runMonitor(c: Conductor, step: StepState): Promise<void> {
     const monitor = c.state.canary?.monitor;
     if (!monitor) return;
     const elapsed = c.now() - monitor.startedAt;
-    if (elapsed >= monitor.durationMs) {
+    // An automatic rollback counting down (in real seconds, so it may outlast a rehearsal's
+    // accelerated window) is seen through: the window does not end under it.
+    const counting = c.state.canary?.autoRollback !== undefined && !c.state.canary.autoRollback.heldBy;
+    if (elapsed >= monitor.durationMs && !(def.rollbackArmed && counting)) {
       const breaches = monitor.samples.filter(
         (s) => s.verdict === 'NO-GO' || s.verdict === 'ROLLBACK',
       ).length;
@@ -65,7 +68,8 @@ export async function runMonitor(c: Conductor, step: StepState): Promise<void> {
     const wakeAt = Math.min(
       nextPollAt,
       armed && !armed.heldBy ? armed.deadline : Number.POSITIVE_INFINITY,
-      monitor.startedAt + monitor.durationMs,
+      // Past the window's end only a countdown keeps the loop here: wake for it and the polls.
+      elapsed < monitor.durationMs ? monitor.startedAt + monitor.durationMs : Number.POSITIVE_INFINITY,
     );
     if (c.now() < wakeAt) {
       await c.changed(wakeAt - c.now());

@@ -632,7 +632,9 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   const halted =
     screen !== 'canary' && (state.status === 'halted' || waiting?.kind === 'halted')
       ? ((waiting?.kind === 'halted' ? waiting.message : state.summary) ?? 'the session is halted')
-      : undefined;
+      : waiting?.kind === 'retrying'
+        ? waiting.message
+        : undefined;
   const flashRows = (ui.flash ? 1 : 0) + (halted ? 1 : 0);
   const dialog = dialogFor(ui, conductor, area.width);
   const dialogRows = dialog ? dialog.rows : 0;
@@ -671,7 +673,12 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   } else {
     main = (
       <Box flexDirection="column" width={area.width} height={area.height} overflow="hidden">
-        {halted ? <Banner kind="danger" text={`Halted: ${halted}`} /> : null}
+        {halted ? (
+          <Banner
+            kind={waiting?.kind === 'retrying' ? 'warn' : 'danger'}
+            text={waiting?.kind === 'retrying' ? `AWS: ${halted}` : `Halted: ${halted}`}
+          />
+        ) : null}
         {ui.flash ? (
           <Text wrap="truncate" bold>
             › {ui.flash}

@@ -72,7 +72,9 @@ export interface Waiting {
     | 'traffic-guard'
     | 'stage-decision'
     | 'drift'
-    | 'halted';
+    | 'halted'
+    /** An AWS call failed and is tried again after a wait: said on screen, with the wait. */
+    | 'retrying';
   message: string;
 }
 
@@ -86,6 +88,7 @@ export class Conductor {
   private state_: SessionState;
   private listeners = new Set<Listener>();
   private eventListeners = new Set<(event: SessionEvent) => void>();
+  private errorStreaks = new Map<string, { message: string; repeats: number }>();
   private wakers: Array<() => void> = [];
   private loopAbort = new AbortController();
   private rollbackHandle?: RollbackHandle;
@@ -271,16 +274,60 @@ export class Conductor {
   }
 
   /** An AWS call failed: one sentence in the journal; a credentials error makes identity due again. */
+  /**
+   * A failing call retried again and again must not flood the journal (nor the screen): the same
+   * error in a row is journaled at its 1st, 2nd, 4th, 8th... time, with the count.
+   */
   recordAwsError(operation: string, error: unknown, env: Environment = this.env): void {
     const port = this.awsFor(env);
+    const message = port.describeError(error, operation);
+    const key = `${env.id}|${operation}`;
+    const streak = this.errorStreaks.get(key);
+    const repeats = streak && streak.message === message ? streak.repeats + 1 : 1;
+    this.errorStreaks.set(key, { message, repeats });
+    if ((repeats & (repeats - 1)) !== 0) return;
     this.dispatch({
       type: 'aws.error',
       at: this.now(),
       operation,
-      message: port.describeError(error, operation),
+      message,
       env: env.id,
       ...(port.isCredentialsError?.(error) && { credentials: true }),
+      ...(repeats > 1 && { repeats }),
     });
+  }
+
+  /**
+   * Wait before trying a failed call again, saying on screen what failed and when the next try is.
+   * Resolves early when something changes (an abort, a person's answer).
+   */
+  async backOff(operation: string, step?: string, env: Environment = this.env): Promise<void> {
+    const delay = this.retryDelayMs(operation, env);
+    const streak = this.errorStreaks.get(`${env.id}|${operation}`);
+    const seconds = Math.max(1, Math.round(delay / this.clock.speed / 1000));
+    this.setWaiting({
+      step,
+      kind: 'retrying',
+      message: `${streak?.message ?? `${operation} failed.`} Trying again in ${seconds} s (attempt ${(streak?.repeats ?? 1) + 1}).`,
+    });
+    await this.changed(delay).catch(() => undefined);
+  }
+
+  /** The call worked: its error streak is over. */
+  recordAwsSuccess(operation: string, env: Environment = this.env): void {
+    this.errorStreaks.delete(`${env.id}|${operation}`);
+  }
+
+  /**
+   * How long to wait before trying a failed call again: doubling from 5 s to 5 min of session
+   * time, never under a quarter of a real second (an accelerated clock must not spin), jittered so
+   * that retries do not fall in step.
+   */
+  retryDelayMs(operation: string, env: Environment = this.env): number {
+    const repeats = this.errorStreaks.get(`${env.id}|${operation}`)?.repeats ?? 1;
+    const base = Math.min(5_000 * 2 ** (repeats - 1), 300_000);
+    const floor = 250 * this.clock.speed;
+    return Math.max(base, floor) * (0.8 + Math.random() * 0.4);
   }
 
   // ---- the loop -----------------------------------------------------------------------

@@ -266,6 +266,8 @@ export type SessionEvent =
       env?: string;
       /** The credentials were missing, invalid or expired: identity is checked again before going on. */
       credentials?: boolean;
+      /** The same error, this many times in a row (journaled at 1, 2, 4, 8, ... not at every retry). */
+      repeats?: number;
     }
   | { type: 'drift.detected'; at: number; recordedWeight: number; live: TrafficSnapshot; details: string[] }
   | { type: 'drift.resolved'; at: number; choice: DriftChoice; by: string }

@@ -24,7 +24,9 @@ export async function awsCall<T>(
   call: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
-    return await call();
+    const result = await call();
+    c.recordAwsSuccess(operation);
+    return result;
   } catch (error) {
     if (c.signal.aborted) return undefined;
     c.recordAwsError(operation, error);
@@ -41,7 +43,11 @@ export async function prepareTarget(c: Conductor): Promise<RollbackTargetRecord 
   const aws = c.awsFor(env);
   if (!c.state.rollbackTarget) {
     const target = await awsCall(c, 'read rollback target', () => aws.readRollbackTarget(c.signal));
-    if (!target) return undefined;
+    if (!target) {
+      // The loop runs this step again at once: wait first, longer each time, and say so.
+      await c.backOff('read rollback target', c.state.canary?.step);
+      return undefined;
+    }
     c.dispatch({ type: 'rollback-target.recorded', at: c.now(), target });
   }
   return c.state.rollbackTarget;

@@ -1,6 +1,6 @@
-import autocannon from 'autocannon';
 import { formatDuration } from '../core/runbook/duration.js';
 import type { LoadStep } from '../core/runbook/schema.js';
+import { type AutocannonRun, autocannonInWorker } from './load-worker.js';
 import { measuredEvidence, type StepOutcome } from './step-outcome.js';
 
 export interface LoadResult {
@@ -28,13 +28,12 @@ export interface LoadOptions {
 
 /** Response times bucketed to 0.1 ms: exact enough for a p95 and bounded however long the run. */
 class LatencyHistogram {
-  private readonly buckets = new Map<number, number>();
-  private total = 0;
+  private readonly buckets: Map<number, number>;
+  private readonly total: number;
 
-  record(ms: number): void {
-    const key = Math.round(ms * 10);
-    this.buckets.set(key, (this.buckets.get(key) ?? 0) + 1);
-    this.total++;
+  constructor(buckets: Array<[number, number]>) {
+    this.buckets = new Map(buckets);
+    this.total = buckets.reduce((sum, [, count]) => sum + count, 0);
   }
 
   percentile(pct: number): number {
@@ -55,7 +54,7 @@ function round(value: number, digits = 2): number {
 }
 
 /**
- * The runbook's `ab -n 1000 -c 100 URL`, run in-process with autocannon: a fixed number of requests
+ * The runbook's `ab -n 1000 -c 100 URL`, run with autocannon in a worker thread (load-worker.ts): a fixed number of requests
  * (or a duration) at a concurrency, judged on error rate and p95 against the step's limits. Never throws.
  */
 export async function runLoad(step: LoadStep, options: LoadOptions = {}): Promise<LoadResult> {
@@ -86,55 +85,40 @@ export async function runLoad(step: LoadStep, options: LoadOptions = {}): Promis
   const durationS =
     amount === undefined ? Math.max(1, Math.round((step.duration ?? 10_000) / 1000)) : undefined;
   const connections = amount !== undefined ? Math.min(step.concurrency, amount) : step.concurrency;
-  const latencies = new LatencyHistogram();
-  let responses = 0;
-  let failedAnswers = 0;
-  let requestErrors = 0;
   let canceled = false;
   let cappedAt = false;
-
-  let finished: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finished = resolve;
-  });
-  // With a callback autocannon returns its event emitter (without one, only a promise).
-  const instance = autocannon(
+  const run = autocannonInWorker(
     {
       url: step.url,
       method: step.method,
       connections,
       ...(amount !== undefined ? { amount } : { duration: durationS }),
       timeout: options.requestTimeoutS ?? 10,
-      // Stop a count-bound run against a dead server instead of retrying forever.
       bailout: amount ?? undefined,
     },
-    () => finished(),
+    options.onProgress,
   );
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    responses++;
-    if (statusCode >= 400) failedAnswers++;
-    latencies.record(responseTime);
-  });
-  instance.on('reqError', () => {
-    requestErrors++;
-  });
-  const progress = options.onProgress
-    ? setInterval(() => options.onProgress?.(responses + requestErrors), 1000)
-    : undefined;
   const onAbort = () => {
     canceled = true;
-    instance.stop();
+    run.stop();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const cap = setTimeout(() => {
     cappedAt = true;
-    instance.stop();
+    run.stop();
   }, options.maxRunMs ?? 300_000);
 
-  await done;
-  clearTimeout(cap);
-  if (progress) clearInterval(progress);
-  options.signal?.removeEventListener('abort', onAbort);
+  let measured: AutocannonRun;
+  try {
+    measured = await run.done;
+  } catch (error) {
+    return result([`the load test could not run: ${error instanceof Error ? error.message : String(error)}`]);
+  } finally {
+    clearTimeout(cap);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  const { responses, failedAnswers, requestErrors } = measured;
+  const latencies = new LatencyHistogram(measured.buckets);
 
   const requests = responses + requestErrors;
   const errors = failedAnswers + requestErrors;

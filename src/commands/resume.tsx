@@ -1,6 +1,7 @@
 import { trafficShifted } from '../core/session/selectors.js';
 import { UserError } from '../errors.js';
-import { SessionStore } from '../services/store/session-store.js';
+import { journalHealth } from '../services/store/journal.js';
+import { brokenJournalMessage, SessionStore } from '../services/store/session-store.js';
 import { attachOrResume, runningEngine } from '../wiring/engine-process.js';
 import { requireTty, runInteractive } from './interactive.js';
 import { loadSessionState, sessionRows } from './sessions.js';
@@ -79,6 +80,10 @@ export async function resumeCommand(
   } else if (!store.exists(target)) {
     throw new UserError(`No session ${target}: \`conductor sessions\` lists them.`);
   }
+  // The chain is checked before an engine takes the session up: a break is said here, with the way back.
+  const journal = journalHealth(store.readJournal(target));
+  if (!journal.ok && !runningEngine(store, target))
+    throw new UserError(brokenJournalMessage(target, journal), 1);
   requireTty();
   const session = await attachOrResume(store, target, { home: options.home });
   return runInteractive({

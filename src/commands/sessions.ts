@@ -12,8 +12,9 @@ import {
 import { foldEvents, type SessionState } from '../core/session/state.js';
 import { UserError } from '../errors.js';
 import { readLockInfo } from '../services/lock.js';
-import { SessionStore } from '../services/store/session-store.js';
-import { printOut } from './print.js';
+import { type JournalHealth, journalHealth } from '../services/store/journal.js';
+import { brokenJournalMessage, SessionStore } from '../services/store/session-store.js';
+import { printErr, printOut } from './print.js';
 
 function age(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
@@ -22,13 +23,14 @@ function age(ms: number): string {
   return hours < 48 ? `${hours}h ago` : `${Math.round(hours / 24)}d ago`;
 }
 
-/** Fold a session's journal with the runbook it was started from. */
+/** Fold a session's journal with the runbook it was started from, and say what the journal check found. */
 export function loadSessionState(
   store: SessionStore,
   id: string,
-): { state: SessionState; warnings: string[] } {
+): { state: SessionState; warnings: string[]; journal: JournalHealth } {
   const created = store.startOf(id);
-  const events = store.readEvents(id);
+  const read = store.readJournal(id);
+  const events = read.events;
   let text: string;
   try {
     text = readFileSync(created.runbookFile, 'utf8');
@@ -43,7 +45,32 @@ export function loadSessionState(
   const promotion = findPromotion(parsed.runbook, created.promotionId);
   if (!promotion)
     throw new UserError(`${created.runbookFile} no longer has promotion ${created.promotionId}.`);
-  return { state: foldEvents(parsed.runbook, promotion, events), warnings: [] };
+  return {
+    state: foldEvents(parsed.runbook, promotion, events),
+    warnings: read.warnings,
+    journal: journalHealth(read),
+  };
+}
+
+/** One line for a cut the journal went through (repair, or a torn tail cut on resume). */
+export function repairText(r: SessionState['journalRepairs'][number]): string {
+  const what =
+    r.reason === 'broken'
+      ? `repaired by ${r.by} at ${new Date(r.at).toISOString()} (chain broke at line ${r.line}${r.why ? `: ${r.why}` : ''})`
+      : `torn last line (line ${r.line}) cut on resume at ${new Date(r.at).toISOString()}`;
+  return `${what}: kept ${r.keptEvents} events, removed ${r.removedBytes} bytes${r.savedAs ? `, saved as ${r.savedAs}` : ''}`;
+}
+
+/** The `journal` field of `status --json` and `sessions --json`. */
+export function journalField(health: JournalHealth, state?: SessionState) {
+  return {
+    ok: health.ok,
+    events: health.events,
+    message: health.message,
+    ...(health.broken && { broken: health.broken }),
+    ...(health.tornTail && { tornTail: health.tornTail }),
+    ...(state?.journalRepairs.length ? { repairs: state.journalRepairs } : {}),
+  };
 }
 
 /**
@@ -82,11 +109,25 @@ export function sessionRows(store: SessionStore, now = Date.now()) {
     .map((e) => ({ ...e, age: age(now - e.updatedAt) }));
 }
 
+/** The journal check of one listed session; a journal that cannot be read at all is damaged too. */
+function journalOf(store: SessionStore, id: string): ReturnType<typeof journalField> {
+  try {
+    return journalField(journalHealth(store.readJournal(id)));
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { ok: false, events: 0, message: `the journal cannot be read (${why})` };
+  }
+}
+
 export async function sessionsCommand(options: { json?: boolean; home?: string }): Promise<number> {
   const store = new SessionStore(options.home);
   const rows = sessionRows(store);
   if (options.json) {
-    const withEngines = rows.map((r) => ({ ...r, engine: engineOf(store, undefined, r.id) }));
+    const withEngines = rows.map((r) => ({
+      ...r,
+      engine: engineOf(store, undefined, r.id),
+      journal: journalOf(store, r.id),
+    }));
     printOut(`${JSON.stringify(withEngines, null, 2)}\n`);
     return 0;
   }
@@ -96,8 +137,14 @@ export async function sessionsCommand(options: { json?: boolean; home?: string }
   }
   for (const r of rows) {
     const engine = engineOf(store, undefined, r.id);
+    const journal = journalOf(store, r.id);
+    const mark = !journal.ok
+      ? `  DAMAGED (${journal.message}; \`conductor repair ${r.id}\`)`
+      : journal.tornTail
+        ? `  (${journal.message.replace(/^chain verified: \d+ events; /, '')})`
+        : '';
     printOut(
-      `${r.id}  ${r.promotionId.padEnd(12)} ${r.version.padEnd(16)} ${r.status.padEnd(11)} ${r.age.padEnd(8)} ${r.currentStep}${r.rehearsal ? '  (rehearsal)' : ''}${engine ? `  [engine pid ${engine.pid} on ${engine.host}]` : ''}\n`,
+      `${r.id}  ${r.promotionId.padEnd(12)} ${r.version.padEnd(16)} ${r.status.padEnd(11)} ${r.age.padEnd(8)} ${r.currentStep}${r.rehearsal ? '  (rehearsal)' : ''}${engine ? `  [engine pid ${engine.pid} on ${engine.host}]` : ''}${mark}\n`,
     );
   }
   return 0;
@@ -151,18 +198,32 @@ export function statusOf(state: SessionState, now: number) {
 
 export async function statusCommand(id: string, options: { json?: boolean; home?: string }): Promise<number> {
   const store = new SessionStore(options.home);
-  const { state } = loadSessionState(store, id);
+  const { state, journal: health } = loadSessionState(store, id);
   const engine = engineOf(store, state, id);
-  const status = { ...statusOf(state, Date.now()), engine };
+  const journal = journalField(health, state);
+  const status = { ...statusOf(state, Date.now()), engine, journal };
+  // A journal that breaks: the state below is only what the lines before the break say.
+  const exit = health.ok ? 0 : 1;
   if (options.json) {
     printOut(`${JSON.stringify(status, null, 2)}\n`);
-    return 0;
+    if (!health.ok) printErr(`conductor: ${brokenJournalMessage(id, health)}\n`);
+    return exit;
   }
-  const lines = [
+  const lines: string[] = [];
+  if (health.broken)
+    lines.push(
+      `JOURNAL DAMAGED: ${health.message}.`,
+      `The state below is only what the ${health.events} events before line ${health.broken.line} say; it may not be where the session (or its traffic) really is.`,
+      `\`conductor repair ${id}\` keeps the verified part (the rest is saved beside it) so the session can be resumed or rolled back.`,
+      '',
+    );
+  lines.push(
     `${status.id}: ${status.runbook}, ${status.version} (${status.promotion})`,
-    `status:    ${status.status}${status.outcome ? ` (${status.outcome})` : ''}`,
+    `journal:   ${health.ok ? health.message : `DAMAGED: ${health.message}`}`,
+    ...state.journalRepairs.map((r) => `           ${repairText(r)}`),
+    `status:    ${status.status}${status.outcome ? ` (${status.outcome})` : ''}${health.ok ? '' : ' (before the break)'}`,
     `step:      ${status.currentStep ? `${status.currentStep.title} [${status.currentStep.status}]` : 'none'}`,
-    `traffic:   ${status.traffic.description}`,
+    `traffic:   ${status.traffic.description}${health.ok ? '' : ' (as of the break: read the live split before acting)'}`,
     `canary:    ${status.canaryStage ? `stage ${status.canaryStage.index} at ${status.canaryStage.weight}%` : 'not started'}`,
     `verdicts:  ${status.latestVerdicts.map((v) => v.verdict).join(' ') || 'none yet'}`,
     `approvals: ${status.pendingApprovals.length ? status.pendingApprovals.map((p) => `${p.role} ${p.state}`).join(', ') : 'none pending'}`,
@@ -172,12 +233,13 @@ export async function statusCommand(id: string, options: { json?: boolean; home?
         ? `pid ${engine.pid} on ${engine.host} since ${engine.since}, ${engine.mode === 'guard' ? 'guarding alone (no screen attached)' : 'a screen attached'}`
         : 'none running'
     }`,
-  ];
+  );
   if (status.rollback)
     lines.push(
       `rollback:  ${status.rollback.trigger}: ${status.rollback.reason}${status.rollback.done ? ' (done)' : ''}`,
     );
   if (status.summary) lines.push(`summary:   ${status.summary}`);
   printOut(`${lines.join('\n')}\n`);
-  return 0;
+  if (!health.ok) printErr(`conductor: ${brokenJournalMessage(id, health)}\n`);
+  return exit;
 }

@@ -1,8 +1,10 @@
 import { UserError } from '../errors.js';
-import { SessionStore } from '../services/store/session-store.js';
+import { journalHealth } from '../services/store/journal.js';
+import { brokenJournalMessage, SessionStore } from '../services/store/session-store.js';
 import { runningEngine } from '../wiring/engine-process.js';
 import { attachSession } from '../wiring/session-client.js';
 import { requireTty, runInteractive } from './interactive.js';
+import { printErr } from './print.js';
 import { resumeCandidates } from './resume.js';
 import { sessionRows } from './sessions.js';
 
@@ -19,6 +21,9 @@ export async function watchCommand(id: string | undefined, options: { home?: str
     throw new UserError(
       `No engine runs session ${target} now: \`conductor status ${target}\` shows where it stands, \`conductor report ${target}\` its report.`,
     );
+  // The engine holds the session in memory; the journal on disk is checked too, and a break is said.
+  const journal = journalHealth(store.readJournal(target));
+  if (!journal.ok) printErr(`conductor: ${brokenJournalMessage(target, journal)}\n`);
   requireTty();
   const session = await attachSession(socket, 'watcher');
   const refuse = 'A watcher cannot start or resume sessions.';

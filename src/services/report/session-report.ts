@@ -5,7 +5,7 @@ import type { Runbook } from '../../core/runbook/schema.js';
 import { findPromotion } from '../../core/session/selectors.js';
 import { foldEvents, type SessionState } from '../../core/session/state.js';
 import type { ReportChain } from '../../core/templates/report.js';
-import { readJournal } from '../store/journal.js';
+import { journalHealth, readJournal } from '../store/journal.js';
 import type { SessionStore } from '../store/session-store.js';
 
 /** Why a report cannot be made at all (no such session, runbook gone): one sentence for the user. */
@@ -30,12 +30,25 @@ export function readSessionForReport(store: SessionStore, id: string): SessionRe
   if (!/^[\w.-]+$/.test(id) || !store.exists(id))
     throw new ReportInputError(`No session ${id}: \`conductor sessions\` lists them.`);
   const read = readJournal(store.journalFile(id));
-  const chain: ReportChain = read.broken
-    ? { ok: false, events: read.events.length, message: read.broken }
+  const health = journalHealth(read);
+  const chain: ReportChain = health.broken
+    ? {
+        ok: false,
+        events: read.events.length,
+        message: `chain broken at line ${health.broken.line}: ${health.broken.why}; the hash chain does not hold after event ${read.events.length}`,
+        broken: health.broken,
+      }
     : {
         ok: true,
         events: read.events.length,
-        message: `${read.events.length} events, hash chain verified (last ${read.lastHash.slice(0, 12)})`,
+        message: `${read.events.length} events, hash chain verified (last ${read.lastHash.slice(0, 12)})${
+          health.tornTail
+            ? health.tornTail.dropped
+              ? `; torn last line (line ${health.tornTail.line}) ignored`
+              : `; the last line (line ${health.tornTail.line}) has no newline`
+            : ''
+        }`,
+        ...(health.tornTail && { tornTail: health.tornTail }),
       };
   const created = read.events[0];
   if (created?.type !== 'session.created')

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { SessionEvent } from '../../core/session/events.js';
 
@@ -36,6 +45,10 @@ export interface JournalRead {
    * line onto it, so the writer's owner cuts it first (see repairJournal).
    */
   tornTail?: boolean;
+  /** Where the chain breaks (1-based line) and why, when `broken` is set. */
+  brokenAt?: { line: number; why: string };
+  /** The torn last line (1-based) when `tornTail` is set; `dropped` when it held no valid event. */
+  tornLine?: { line: number; dropped: boolean };
 }
 
 export function readJournal(file: string): JournalRead {
@@ -59,6 +72,7 @@ export function parseJournal(text: string, file = 'journal'): JournalRead {
   let prev = GENESIS;
   // Characters of the valid prefix, each valid line counted with its newline.
   let validChars = 0;
+  let tornLine: JournalRead['tornLine'];
   for (let i = 0; i < lines.length; i++) {
     const isLast = i === lines.length - 1;
     const raw = lines[i];
@@ -68,14 +82,12 @@ export function parseJournal(text: string, file = 'journal'): JournalRead {
     } catch {
       parsed = undefined;
     }
-    const valid =
-      parsed !== undefined &&
-      parsed.seq === events.length + 1 &&
-      parsed.prev === prev &&
-      parsed.hash === lineHash(parsed.seq, parsed.prev, parsed.event);
-    if (!valid) {
+    if (parsed === null || typeof parsed !== 'object') parsed = undefined;
+    const why = invalidBecause(parsed, events.length + 1, prev);
+    if (why !== undefined) {
       if (isLast && (!endsClean || parsed === undefined)) {
         warnings.push(`${file}: the last line was cut off by a crash (line ${i + 1}); it was dropped.`);
+        tornLine = { line: i + 1, dropped: true };
         break;
       }
       return {
@@ -83,6 +95,7 @@ export function parseJournal(text: string, file = 'journal'): JournalRead {
         lastHash: prev,
         warnings,
         broken: `${file}:${i + 1}: the hash chain does not hold: the journal was edited or damaged.`,
+        brokenAt: { line: i + 1, why },
       };
     }
     events.push(parsed!.event);
@@ -90,8 +103,56 @@ export function parseJournal(text: string, file = 'journal'): JournalRead {
     validChars += raw.length + 1;
   }
   const read: JournalRead = { events, lastHash: prev, warnings };
-  if (validChars !== text.length) read.tornTail = true;
+  if (validChars !== text.length) {
+    read.tornTail = true;
+    // A valid last line whose newline never reached the disk: nothing is dropped, the newline is added.
+    read.tornLine = tornLine ?? { line: lines.length, dropped: false };
+  }
   return read;
+}
+
+/** Why one line does not continue the chain, or undefined when it does. */
+function invalidBecause(parsed: JournalLine | undefined, seq: number, prev: string): string | undefined {
+  if (parsed === undefined || typeof parsed !== 'object' || parsed === null) return 'the line is not JSON';
+  if (parsed.seq !== seq) return `its sequence number is ${String(parsed.seq)}, ${seq} was expected`;
+  if (parsed.prev !== prev) return 'it does not chain to the line before it';
+  if (parsed.hash !== lineHash(parsed.seq, parsed.prev, parsed.event))
+    return 'its hash does not match its content (the line was edited or damaged)';
+  return undefined;
+}
+
+/** What a reader found in a journal, said the same way by `status`, `sessions`, `report` and resume. */
+export interface JournalHealth {
+  /** The whole chain holds (a torn last line, cut away on resume, does not make it fail). */
+  ok: boolean;
+  /** Events in the verified prefix. */
+  events: number;
+  broken?: { line: number; why: string };
+  tornTail?: { line: number; dropped: boolean };
+  /** One line: "chain verified: N events", "... torn last line (line N) ignored", "chain broken at line N: why". */
+  message: string;
+}
+
+export function journalHealth(read: JournalRead): JournalHealth {
+  const n = read.events.length;
+  if (read.broken) {
+    const at = read.brokenAt ?? { line: n + 1, why: 'the hash chain does not hold' };
+    return {
+      ok: false,
+      events: n,
+      broken: at,
+      message: `chain broken at line ${at.line}: ${at.why}; ${n} events verified before it`,
+    };
+  }
+  const health: JournalHealth = { ok: true, events: n, message: `chain verified: ${n} events` };
+  if (read.tornTail) {
+    const torn = read.tornLine ?? { line: n + 1, dropped: true };
+    health.tornTail = torn;
+    health.message += torn.dropped
+      ? `; torn last line (line ${torn.line}) ignored`
+      : `; the last line (line ${torn.line}) has no newline`;
+  }
+  return health;
 }
 
 /** Verify a whole journal: every line present, in order, chained. */
@@ -182,6 +243,44 @@ export function repairJournal(file: string, read: JournalRead): void {
   if (read.tornTail) replaceDurably(file, validPrefix(file, read.events.length));
 }
 
+/** What cutting a journal back to its verified prefix did. */
+export interface JournalCut {
+  keptEvents: number;
+  removedBytes: number;
+  /** Where the removed bytes were saved (beside the journal), when there were any. */
+  savedAs?: string;
+}
+
+/**
+ * Cut a journal back to its verified prefix: the bytes after it (a broken chain and everything
+ * after the break, or a torn last line) are first saved beside it as
+ * `journal.jsonl.damaged-<timestamp>` (0600, fsynced), then the journal is replaced durably by
+ * its valid lines. A crash at any moment leaves the old journal or the cut one, and the copy.
+ */
+export function cutToVerifiedPrefix(file: string, read: JournalRead, now: number): JournalCut {
+  const raw = readFileSync(file);
+  const prefix = validPrefix(file, read.events.length);
+  const keptBytes = Buffer.byteLength(prefix);
+  // A last line whose newline never reached the disk gains one: nothing of the file is removed.
+  const rest = keptBytes < raw.length ? raw.subarray(keptBytes) : Buffer.alloc(0);
+  let savedAs: string | undefined;
+  if (rest.length > 0) {
+    const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+    savedAs = `${file}.damaged-${stamp}`;
+    for (let n = 2; existsSync(savedAs); n++) savedAs = `${file}.damaged-${stamp}-${n}`;
+    const fd = openSync(savedAs, 'wx', 0o600);
+    try {
+      writeFully(fd, rest);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    fsyncDir(dirname(file));
+  }
+  replaceDurably(file, prefix);
+  return { keptEvents: read.events.length, removedBytes: rest.length, ...(savedAs && { savedAs }) };
+}
+
 function writeFully(fd: number, bytes: Buffer): void {
   let written = 0;
   while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
@@ -203,7 +302,7 @@ function fsyncDir(dir: string): void {
  * Replace a file's content so that a crash at any moment leaves either the old file or the new
  * one, never an empty or half-written journal: write a sibling, fsync it, rename it over.
  */
-function replaceDurably(file: string, text: string): void {
+export function replaceDurably(file: string, text: string): void {
   const temporary = `${file}.repair`;
   const fd = openSync(temporary, 'w', 0o600);
   try {

@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
 import type { EventOf, SessionEvent } from '../../core/session/events.js';
 import { UserError } from '../../errors.js';
-import { type JournalRead, JournalWriter, readJournal, repairJournal } from './journal.js';
+import {
+  cutToVerifiedPrefix,
+  type JournalHealth,
+  type JournalRead,
+  JournalWriter,
+  journalHealth,
+  readJournal,
+} from './journal.js';
 import { conductorHome, ownPrivateDir, privateDir, sessionDir, sessionsDir } from './paths.js';
 
 export interface SessionIndexEntry {
@@ -30,6 +38,19 @@ export interface OpenedJournal {
   dir: string;
   read: JournalRead;
   writer: JournalWriter;
+}
+
+/** One sentence for a journal whose chain breaks: where, why, and the way back. */
+export function brokenJournalMessage(id: string, health: JournalHealth): string {
+  return `The journal of session ${id} does not verify: ${health.message}. \`conductor repair ${id}\` keeps the verified part (the rest is saved beside it) so the session can be resumed or rolled back.`;
+}
+
+export function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }
 
 export function newSessionId(now: number): string {
@@ -82,16 +103,40 @@ export class SessionStore {
    * and everything the previous holder appended until it handed over must be in the state and in
    * the chain this writer continues.
    */
-  open(id: string): OpenedJournal {
+  open(id: string, now: () => number = Date.now): OpenedJournal {
     const file = this.journalFile(id);
     const early = readJournal(file);
-    if (early.broken) throw new Error(early.broken);
+    if (early.broken) throw new UserError(brokenJournalMessage(id, journalHealth(early)));
     let opened: { read: JournalRead; writer: JournalWriter } | undefined;
     const use = () => {
       if (!opened) {
-        const read = readJournal(file);
-        repairJournal(file, read);
-        opened = { read, writer: JournalWriter.open(file, read) };
+        let read = readJournal(file);
+        if (read.broken) throw new UserError(brokenJournalMessage(id, journalHealth(read)));
+        if (!read.tornTail) {
+          opened = { read, writer: JournalWriter.open(file, read) };
+        } else {
+          // A torn last line is cut away, kept beside the journal, and the cut is journaled, so
+          // `status` and the report can say so after this resume.
+          const torn = journalHealth(read).tornTail ?? { line: read.events.length + 1, dropped: true };
+          const lastAt = read.events.at(-1)?.at ?? 0;
+          const cut = cutToVerifiedPrefix(file, read, Math.max(now(), lastAt));
+          const writer = JournalWriter.open(file, read);
+          if (cut.removedBytes > 0) {
+            const event: SessionEvent = {
+              type: 'journal.repaired',
+              at: Math.max(now(), lastAt),
+              reason: 'torn-tail',
+              line: torn.line,
+              keptEvents: cut.keptEvents,
+              removedBytes: cut.removedBytes,
+              ...(cut.savedAs && { savedAs: cut.savedAs }),
+              by: userName(),
+            };
+            const line = writer.append(event);
+            read = { ...read, events: [...read.events, event], lastHash: line.hash, tornTail: undefined };
+          }
+          opened = { read, writer };
+        }
       }
       return opened;
     };
@@ -107,6 +152,11 @@ export class SessionStore {
     };
   }
 
+  /** A session's journal as it reads now, verified line by line (nothing is cut or written). */
+  readJournal(id: string): JournalRead {
+    return readJournal(this.journalFile(id));
+  }
+
   readEvents(id: string): SessionEvent[] {
     return readJournal(this.journalFile(id)).events;
   }
@@ -117,7 +167,14 @@ export class SessionStore {
     const created = this.readEvents(id).find(
       (e): e is EventOf<'session.created'> => e.type === 'session.created',
     );
-    if (!created) throw new UserError(`Session ${id} has no start event; its journal is damaged.`);
+    if (!created) {
+      const health = journalHealth(this.readJournal(id));
+      throw new UserError(
+        health.ok
+          ? `Session ${id} has no start event; its journal is damaged.`
+          : brokenJournalMessage(id, health),
+      );
+    }
     return created;
   }
 

@@ -137,7 +137,10 @@ describe('journal: a torn last line after a crash', () => {
     truncateSync(file, statSync(file).size - 25);
     const opened = store.open(id);
     expect(opened.read.warnings).toHaveLength(1);
-    expect(opened.writer.length).toBe(3);
+    // The cut is journaled (and the torn bytes kept beside), so status and the report can say so.
+    expect(opened.writer.length).toBe(4);
+    const cut = opened.read.events[3];
+    expect(cut).toMatchObject({ type: 'journal.repaired', reason: 'torn-tail', line: 4, keptEvents: 3 });
     const next: SessionEvent = { type: 'risk.set', at: T0 + 9_000, risk: 'high', mitigation: 'feature flag' };
     opened.writer.append(next);
     opened.writer.close();
@@ -145,8 +148,8 @@ describe('journal: a torn last line after a crash', () => {
     const read = readJournal(file);
     expect(read.warnings).toEqual([]);
     expect(read.broken).toBeUndefined();
-    expect(read.events).toEqual([...sampleEvents().slice(0, 3), next]);
-    expect(rawLines(file)).toHaveLength(4);
+    expect(read.events).toEqual([...sampleEvents().slice(0, 3), cut, next]);
+    expect(rawLines(file)).toHaveLength(5);
     expect(mode(file)).toBe(0o600);
   });
 
@@ -207,7 +210,7 @@ describe('journal: an edited journal', () => {
     expect(read.broken).toMatch(/:2: the hash chain does not hold/);
     expect(read.events).toHaveLength(1);
     expect(verifyJournal(file)).toMatchObject({ ok: false, events: 1 });
-    expect(() => store.open(id)).toThrow(/:2: the hash chain does not hold/);
+    expect(() => store.open(id)).toThrow(/chain broken at line 2: its hash does not match its content/);
   });
 
   it('breaks the chain when an approval line is removed', () => {

@@ -1,3 +1,4 @@
+import { rehearsalTicket } from '../core/gates/ticket-example.js';
 import { findPromotion } from '../core/session/selectors.js';
 import { UserError } from '../errors.js';
 import { findScenario, scenarioNames } from '../sandbox/scenarios.js';
@@ -50,10 +51,14 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
       `Unknown sandbox scenario "${options.scenario}": use one of ${scenarioNames().join(', ')}.`,
     );
   const loaded = await loadRunbook(options.runbook);
-  if (!findPromotion(loaded.runbook, options.promotion))
+  const promotion = findPromotion(loaded.runbook, options.promotion);
+  if (!promotion)
     throw new UserError(
       `${options.runbook} has no promotion "${options.promotion}": use one of ${loaded.runbook.promotions.map((p) => p.id).join(', ')}.`,
     );
+  // The ticket the autopilot types and the form offers: the runbook's example, or one made to match.
+  const example = rehearsalTicket(loaded.runbook, promotion);
+  if (options.autopilot && 'problem' in example) throw new UserError(example.problem);
   const store = new SessionStore(options.home);
   const base = {
     kind: 'rehearse' as const,
@@ -85,7 +90,7 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
       runbookFile: options.runbook,
       edge: options.promotion,
       version: 'v2026.11.29.1',
-      ticket: 'CHG-2041',
+      ticket: 'ticket' in example ? example.ticket : '',
       risk: 'medium',
     },
     rehearsal: { scenario: options.scenario, speed },

@@ -1,7 +1,7 @@
-import { checkTicket } from '../core/gates/ticket.js';
+import { startInputsProblem } from '../core/gates/start-inputs.js';
 import { parseWindow } from '../core/gates/window.js';
 import type { Runbook } from '../core/runbook/schema.js';
-import { environmentOf, findPromotion } from '../core/session/selectors.js';
+import { findPromotion } from '../core/session/selectors.js';
 import type { StartRequest } from '../screens/Home.js';
 
 /** The form's window, read on the wall clock (a rehearsal's clock starts there). */
@@ -11,18 +11,16 @@ export function windowOf(text: string, now: number): { start: number; end: numbe
 }
 
 /** What stops the start form, as one sentence; undefined when the promotion may start. */
-export function validateStart(runbook: Runbook, request: StartRequest): string | undefined {
+export function validateStart(runbook: Runbook, request: StartRequest, now = Date.now()): string | undefined {
   const promotion = findPromotion(runbook, request.edge);
   if (!promotion) return `The runbook has no promotion "${request.edge}".`;
-  if (!request.version.trim()) return 'Name the version being promoted.';
-  const env = environmentOf(runbook, promotion.to);
-  if (env) {
-    const ticket = checkTicket(env, request.ticket || undefined);
-    if (!ticket.ok) return ticket.message;
-  }
-  const window = windowOf(request.window, Date.now());
-  if (typeof window === 'string') return window;
-  return undefined;
+  const window = windowOf(request.window, now);
+  // The engine checks the same inputs again before its session exists.
+  const inputs = { version: request.version, ticket: request.ticket };
+  return (
+    startInputsProblem(runbook, promotion, inputs, now) ??
+    (typeof window === 'string' ? window : startInputsProblem(runbook, promotion, { ...inputs, window }, now))
+  );
 }
 
 /** A window from now for `hours`, written the way the start form reads it back. */

@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import { formatAge } from '../components/format.js';
 import { KeyBar } from '../components/KeyBar.js';
 import { type Cell, Table } from '../components/Table.js';
+import { WINDOW_HINT } from '../core/gates/window.js';
 import type { Risk } from '../core/runbook/schema.js';
 import { keyBarItems, matchKey } from '../keys.js';
 import { useTheme } from '../terminal/theme.js';
@@ -38,7 +39,7 @@ export interface StartRequest {
   version: string;
   ticket: string;
   risk: Risk;
-  /** As typed, e.g. "22:00-02:00" (UTC); the caller reads it. Empty for none. */
+  /** As typed, e.g. "22:00-02:00" (today, UTC; see WINDOW_HINT); the caller reads it. Empty for none. */
   window: string;
 }
 
@@ -82,7 +83,7 @@ function startForm(edges: readonly string[], defaults: Partial<StartRequest> = {
       hint: 'e.g. CHG-1234 (required for PROD)',
     },
     { id: 'risk', label: 'risk', value: defaults.risk ?? 'low', options: RISKS },
-    { id: 'window', label: 'maintenance window', value: defaults.window ?? '', hint: 'HH:MM-HH:MM UTC' },
+    { id: 'window', label: 'maintenance window', value: defaults.window ?? '', hint: WINDOW_HINT },
   ]);
 }
 

@@ -1,4 +1,6 @@
+import { startInputsProblem } from '../core/gates/start-inputs.js';
 import type { Conductor } from '../engine/conductor.js';
+import { UserError } from '../errors.js';
 import { systemClock } from '../services/clock.js';
 import type { HeldLock } from '../services/lock.js';
 import { SessionStore } from '../services/store/session-store.js';
@@ -50,6 +52,11 @@ async function wire(options: {
 export async function startReal(
   options: SessionFields & { runbookFile: string; promotionId: string; home?: string; conductor?: string },
 ): Promise<RealSession> {
+  // Nothing exists before the inputs are valid: no journal, no notice, no AWS call.
+  const loaded = await loadRunbook(options.runbookFile);
+  const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
+  const problem = startInputsProblem(loaded.runbook, promotion, options, systemClock.now());
+  if (problem) throw new UserError(problem);
   const session = await wire(options);
   session.conductor.create({
     version: options.version,

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startInputsProblem } from '../core/gates/start-inputs.js';
+import { rehearsalTicket } from '../core/gates/ticket-example.js';
 import type { Risk, Runbook } from '../core/runbook/schema.js';
 import type { Conductor } from '../engine/conductor.js';
 import { UserError } from '../errors.js';
@@ -202,16 +204,29 @@ export async function startRehearsal(
   options: RehearsalOptions & Partial<SessionFields>,
   external?: ExternalSandbox,
 ): Promise<RehearsalSession> {
+  // The inputs are checked before anything exists: no journal, no sandbox, no notice.
+  const loaded = await loadRunbook(options.runbookFile);
+  const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
+  // The autopilot types the runbook's own example ticket (or one made to match its pattern).
+  let ticket = options.ticket;
+  if (ticket === undefined) {
+    const example = rehearsalTicket(loaded.runbook, promotion);
+    if ('problem' in example) throw new UserError(example.problem);
+    ticket = example.ticket;
+  }
+  const fields = { version: options.version ?? 'v2026.11.29.1', ticket, window: options.window };
+  const problem = startInputsProblem(loaded.runbook, promotion, fields, options.clockStart ?? Date.now());
+  if (problem) throw new UserError(problem);
+
   const rehearsal = await wire(options, external);
   const now = rehearsal.clock.now();
   rehearsal.conductor.create({
-    version: options.version ?? 'v2026.11.29.1',
+    ...fields,
     previousVersion: 'v2026.11.15.2',
     risk: options.risk ?? 'medium',
-    ticket: options.ticket ?? 'CHG-2041',
-    window: options.window ?? { start: now - 60_000, end: now + 4 * 3_600_000 },
+    window: fields.window ?? { start: now - 60_000, end: now + 4 * 3_600_000 },
     rehearsal: { scenario: options.scenario, speed: options.speed },
-    runbookText: (await loadRunbook(options.runbookFile)).text,
+    runbookText: loaded.text,
   });
   warnWithoutEmulators(rehearsal);
   return rehearsal;

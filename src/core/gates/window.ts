@@ -1,4 +1,7 @@
 import { formatDuration } from '../runbook/duration.js';
+import type { Promotion } from '../runbook/schema.js';
+import { stageTimeLeft } from '../session/selectors.js';
+import type { SessionState } from '../session/state.js';
 
 /**
  * The maintenance window of a PROD session: traffic moves only inside it, unless the conductor
@@ -81,13 +84,24 @@ export function windowStatus(
 const DATE = String.raw`(\d{4})-(\d{2})-(\d{2})`;
 const TIME = String.raw`(\d{1,2}):(\d{2})`;
 const ZONE = String.raw`(Z|UTC|GMT|(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?)`;
+const DASH = String.raw`\s*(?:-|–|to)\s*`;
 /** "2026-11-29 20:00-22:00" or "2026-11-29 23:00 - 2026-11-30 01:00", optionally followed by a zone. */
 const WRITTEN = new RegExp(
-  String.raw`^${DATE}[ T]${TIME}\s*(?:-|–|to)\s*(?:${DATE}[ T])?${TIME}(?:\s*${ZONE})?$`,
+  String.raw`^${DATE}[ T]${TIME}${DASH}(?:${DATE}[ T])?${TIME}(?:\s*${ZONE})?$`,
   'i',
 );
+/** "02:00-04:00": today, optionally followed by a zone. */
+const TIMES_ONLY = new RegExp(String.raw`^${TIME}${DASH}${TIME}(?:\s*${ZONE})?$`, 'i');
 /** One end of an ISO interval: "2026-11-29T20:00Z", "2026-11-29T20:00:00+02:00". */
 const ISO_POINT = new RegExp(String.raw`^${DATE}T${TIME}(?::(\d{2}))?(?:\.\d+)?${ZONE}$`, 'i');
+
+const DAY = 24 * 3_600_000;
+
+/**
+ * What the start form's window field says it accepts; every form it names is read by parseWindow.
+ * A runbook has no time zone of its own, so a window without one is UTC.
+ */
+export const WINDOW_HINT = 'HH:MM-HH:MM UTC, today; 22:00-02:00 ends next day';
 
 /** Offset of a zone in minutes east of UTC; undefined when unreadable. */
 function zoneOffsetMinutes(zone: string | undefined): number | undefined {
@@ -104,9 +118,9 @@ function zoneOffsetMinutes(zone: string | undefined): number | undefined {
 
 /** Epoch ms of a wall-clock time in a zone; undefined for impossible dates such as 2026-02-30 or 25:00. */
 function toEpoch(
-  year: string,
-  month: string,
-  day: string,
+  year: string | number,
+  month: string | number,
+  day: string | number,
   hour: string,
   minute: string,
   offsetMinutes: number,
@@ -118,7 +132,38 @@ function toEpoch(
   return utc - offsetMinutes * 60_000;
 }
 
-const EXAMPLE = 'write it like "2026-11-29 20:00-22:00" (UTC) or "2026-11-29T20:00Z/2026-11-29T22:00Z"';
+const EXAMPLE =
+  'write it like "02:00-04:00" (today, UTC), "2026-11-29 20:00-22:00" (UTC) or "2026-11-29T20:00Z/2026-11-29T22:00Z"';
+
+/**
+ * "02:00-04:00" read at `now`: today in the zone (UTC unless one is written), an end at or before
+ * the start meaning the next day. A window across midnight that opened yesterday and is still open
+ * ("22:00-02:00" typed at 01:00) is that one, not tonight's.
+ */
+function todaysWindow(m: RegExpExecArray, now: number): MaintenanceWindow | string {
+  const offset = zoneOffsetMinutes(m[5]);
+  if (offset === undefined)
+    return `"${m[5]}" is not a time zone I can read; use UTC, Z or an offset like +02:00.`;
+  const today = new Date(now + offset * 60_000);
+  const [y, mo, d] = [today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate()];
+  const start = toEpoch(y, mo, d, m[1], m[2], offset);
+  let end = toEpoch(y, mo, d, m[3], m[4], offset);
+  if (start === undefined || end === undefined)
+    return `"${m[0].trim()}" contains a time that does not exist; ${EXAMPLE}.`;
+  if (end === start) return `The window "${m[0].trim()}" starts and ends at the same time; give its end.`;
+  if (end < start) {
+    end += DAY;
+    if (now >= start - DAY && now < end - DAY) return { start: start - DAY, end: end - DAY };
+  }
+  return { start, end };
+}
+
+/** "2026-11-30 02:00-04:00": the date a window given as times only would need to be tomorrow's. */
+function tomorrowExample(window: MaintenanceWindow): string {
+  const from = utcMinute(window.start + DAY);
+  const to = utcMinute(window.end + DAY);
+  return `${from.day} ${from.time}-${to.time}`;
+}
 
 /**
  * Read a window the conductor typed. Returns the window, or one sentence saying what is wrong.
@@ -127,8 +172,15 @@ const EXAMPLE = 'write it like "2026-11-29 20:00-22:00" (UTC) or "2026-11-29T20:
 export function parseWindow(text: string, now: number): MaintenanceWindow | string {
   const input = text.trim();
   let window: MaintenanceWindow | undefined;
+  let timesOnly = false;
 
-  if (input.includes('/')) {
+  const times = TIMES_ONLY.exec(input);
+  if (times) {
+    const today = todaysWindow(times, now);
+    if (typeof today === 'string') return today;
+    window = today;
+    timesOnly = true;
+  } else if (input.includes('/')) {
     const [from, to, ...rest] = input.split('/').map((part) => part.trim());
     const a = ISO_POINT.exec(from);
     const b = ISO_POINT.exec(to ?? '');
@@ -151,20 +203,91 @@ export function parseWindow(text: string, now: number): MaintenanceWindow | stri
     if (offset === undefined)
       return `"${m[11]}" is not a time zone I can read; use UTC, Z or an offset like +02:00.`;
     const start = toEpoch(m[1], m[2], m[3], m[4], m[5], offset);
-    const end = m[6]
+    let end = m[6]
       ? toEpoch(m[6], m[7], m[8], m[9], m[10], offset)
       : toEpoch(m[1], m[2], m[3], m[9], m[10], offset);
     if (start === undefined || end === undefined) {
       return `"${input}" contains a date or time that does not exist; ${EXAMPLE}.`;
     }
+    // One date and an end before the start ("2026-11-29 23:00-01:00"): the end is the next day.
+    if (!m[6] && end < start) end += DAY;
     window = { start, end };
   }
 
   if (window.end <= window.start) {
-    return `The window ${formatWindow(window)} ends before it starts; for a window across midnight give both dates (e.g. "2026-11-29 23:00 - 2026-11-30 01:00").`;
+    return `The window ${formatWindow(window)} ends before it starts; give an end after its start.`;
   }
   if (window.end <= now) {
-    return `The window ${formatWindow(window)} has already ended; declare one that is still to come.`;
+    return timesOnly
+      ? `Today's window ${formatWindow(window)} has already ended; for tomorrow's give the date (e.g. "${tomorrowExample(window)}").`
+      : `The window ${formatWindow(window)} has already ended; declare one that is still to come.`;
   }
   return window;
+}
+
+/**
+ * How long the canary still needs, as planned: the holds of its stages still to run (what is left of
+ * the current one) and the monitoring after it (what is left of a running one). Extensions already
+ * granted count; pauses do not.
+ */
+export function canaryTimeLeft(state: SessionState, promotion: Promotion, now: number): number {
+  let left = 0;
+  for (const phase of promotion.phases) {
+    for (const step of phase.steps) {
+      const status = state.steps.find((s) => s.id === step.id)?.status;
+      if (status === 'passed' || status === 'skipped') continue;
+      if (step.kind === 'canary') {
+        if (state.canary?.step === step.id && state.canary.promoted) continue;
+        const stages = state.canary?.step === step.id ? state.canary.stages : [];
+        const current = stages.at(-1);
+        step.stages.forEach((stage, index) => {
+          if (!current || index > current.index) left += stage.hold;
+          else if (index === current.index && current.completedAt === undefined)
+            left += stageTimeLeft(current, now);
+        });
+      } else if (step.kind === 'monitor') {
+        const running = state.canary?.monitor?.step === step.id ? state.canary.monitor : undefined;
+        left += running ? Math.max(0, running.startedAt + running.durationMs - now) : step.duration;
+      }
+    }
+  }
+  return left;
+}
+
+export interface WindowWarning {
+  kind: 'warn' | 'danger';
+  text: string;
+}
+
+/**
+ * What the canary and checklist screens say about the maintenance window: that it has closed, or
+ * that it will close before the canary's planned end (a canary that has not started yet starts no
+ * earlier than the window opens). Nothing once the session or its rollback is over, and nothing for
+ * a promotion without a canary or a session without a window (the traffic guard speaks of those).
+ */
+export function windowWarning(
+  state: SessionState,
+  promotion: Promotion,
+  now: number,
+): WindowWarning | undefined {
+  const window = state.meta.window;
+  if (!window || state.status === 'completed' || state.rollback) return undefined;
+  if (!promotion.phases.some((phase) => phase.steps.some((step) => step.kind === 'canary'))) return undefined;
+  const left = canaryTimeLeft(state, promotion, now);
+  if (left === 0) return undefined;
+  const override = state.meta.windowOverride ? ` (overridden: "${state.meta.windowOverride.reason}")` : '';
+  if (now >= window.end) {
+    const ago = now - window.end < 60_000 ? 'just now' : `${formatDuration(now - window.end)} ago`;
+    return {
+      kind: 'danger',
+      text: `The maintenance window closed ${ago}${override}; the canary still needs ${formatDuration(left)} (window ${formatWindow(window)}).`,
+    };
+  }
+  const started = state.canary !== undefined && state.canary.stages.length > 0;
+  const plannedEnd = (started ? now : Math.max(now, window.start)) + left;
+  if (plannedEnd <= window.end) return undefined;
+  return {
+    kind: 'warn',
+    text: `The maintenance window closes in ${formatDuration(window.end - now)}, ${formatDuration(plannedEnd - window.end)} before the canary's planned end${override} (${formatDuration(left)} of holds and monitoring left; window ${formatWindow(window)}).`,
+  };
 }

@@ -46,6 +46,17 @@ export function checkReferences(runbook: Runbook): PathProblem[] {
     });
     if (env.changeTicket.pattern !== undefined)
       checkRegex(env.changeTicket.pattern, ['environments', e, 'changeTicket', 'pattern'], add);
+    const { pattern, ticketExample } = env.changeTicket;
+    if (ticketExample !== undefined) {
+      const matches = ticketMatches(pattern, ticketExample);
+      if (ticketExample.trim() === '')
+        add(['environments', e, 'changeTicket', 'ticketExample'], 'must not be empty');
+      else if (matches === false)
+        add(
+          ['environments', e, 'changeTicket', 'ticketExample'],
+          `"${ticketExample}" does not match the ticket pattern ${pattern}`,
+        );
+    }
     if (env.changeTicket.policy !== 'none' && env.changeTicket.pattern === undefined && env.production)
       add(
         ['environments', e, 'changeTicket'],
@@ -212,6 +223,16 @@ function checkStep(
     }
     default:
       break;
+  }
+}
+
+/** Whether a ticket matches a pattern the way the ticket gate reads it; undefined when there is nothing to judge. */
+function ticketMatches(pattern: string | undefined, ticket: string): boolean | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(ticket.trim());
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import {
   formatWindow,
   type MaintenanceWindow,
   parseWindow,
+  WINDOW_HINT,
   windowStatus,
 } from '../../../src/core/gates/window.js';
 
@@ -43,19 +44,30 @@ describe('parseWindow', () => {
     expect(result).toMatch(/each end of an ISO window needs a date, a time and a zone/);
   });
 
-  it('refuses a window that ends before it starts, suggesting the two-date form', () => {
-    expect(parseWindow('2026-11-29 23:00-01:00', dayBefore)).toBe(
-      'The window 2026-11-29 23:00-01:00 UTC ends before it starts; for a window across midnight give both dates (e.g. "2026-11-29 23:00 - 2026-11-30 01:00").',
+  it('reads one date with an end before the start as ending the next day', () => {
+    expect(parseWindow('2026-11-29 23:00-01:00', dayBefore)).toEqual({
+      start: Date.UTC(2026, 10, 29, 23),
+      end: Date.UTC(2026, 10, 30, 1),
+    });
+  });
+
+  it('refuses a window that ends before it starts or has no length', () => {
+    expect(parseWindow('2026-11-29 23:00 - 2026-11-28 01:00', dayBefore)).toBe(
+      'The window 2026-11-29 23:00 - 2026-11-28 01:00 UTC ends before it starts; give an end after its start.',
     );
     expect(typeof parseWindow('2026-11-29 20:00-20:00', dayBefore)).toBe('string');
+    expect(parseWindow('02:00-02:00', dayBefore)).toBe(
+      'The window "02:00-02:00" starts and ends at the same time; give its end.',
+    );
   });
 
   it('refuses impossible dates and times, unreadable text and unknown zones', () => {
     expect(parseWindow('2026-02-30 20:00-22:00', dayBefore)).toMatch(/does not exist/);
     expect(parseWindow('2026-11-29 24:00-25:00', dayBefore)).toMatch(/does not exist/);
     expect(parseWindow('tonight after dinner', dayBefore)).toBe(
-      '"tonight after dinner" is not a window I can read; write it like "2026-11-29 20:00-22:00" (UTC) or "2026-11-29T20:00Z/2026-11-29T22:00Z".',
+      '"tonight after dinner" is not a window I can read; write it like "02:00-04:00" (today, UTC), "2026-11-29 20:00-22:00" (UTC) or "2026-11-29T20:00Z/2026-11-29T22:00Z".',
     );
+    expect(parseWindow('25:00-26:00', dayBefore)).toMatch(/does not exist/);
     expect(parseWindow('2026-11-29 20:00-22:00 +19:00', dayBefore)).toMatch(/is not a time zone I can read/);
   });
 
@@ -64,6 +76,71 @@ describe('parseWindow', () => {
       'The window 2026-11-29 20:00-22:00 UTC has already ended; declare one that is still to come.',
     );
     expect(parseWindow('2026-11-29 20:00-22:00', end - 1)).toEqual(window);
+  });
+});
+
+describe('parseWindow: times only, today in UTC', () => {
+  // 2026-11-29 00:30 UTC: a night shift begins.
+  const midnight = Date.UTC(2026, 10, 29, 0, 30);
+
+  it('reads 02:00-04:00 as today, UTC', () => {
+    expect(parseWindow('02:00-04:00', midnight)).toEqual({
+      start: Date.UTC(2026, 10, 29, 2),
+      end: Date.UTC(2026, 10, 29, 4),
+    });
+    expect(parseWindow(' 2:00 - 4:00 UTC ', midnight)).toEqual({
+      start: Date.UTC(2026, 10, 29, 2),
+      end: Date.UTC(2026, 10, 29, 4),
+    });
+  });
+
+  it('reads 22:00-02:00 as tonight, ending tomorrow', () => {
+    expect(parseWindow('22:00-02:00', midnight + 12 * HOUR)).toEqual({
+      start: Date.UTC(2026, 10, 29, 22),
+      end: Date.UTC(2026, 10, 30, 2),
+    });
+  });
+
+  it('reads 22:00-02:00 typed at 01:00 as the window open since yesterday 22:00', () => {
+    const one = Date.UTC(2026, 10, 29, 1);
+    expect(parseWindow('22:00-02:00', one)).toEqual({
+      start: Date.UTC(2026, 10, 28, 22),
+      end: Date.UTC(2026, 10, 29, 2),
+    });
+    // At 03:00 yesterday's has closed: tonight's is meant.
+    expect(parseWindow('22:00-02:00', one + 2 * HOUR)).toEqual({
+      start: Date.UTC(2026, 10, 29, 22),
+      end: Date.UTC(2026, 10, 30, 2),
+    });
+  });
+
+  it('reads the times in a zone written after them, today in that zone', () => {
+    // 23:30 UTC on the 28th is already the 29th at +02:00: 02:00-04:00 there is 00:00-02:00 UTC.
+    expect(parseWindow('02:00-04:00 +02:00', Date.UTC(2026, 10, 28, 23, 30))).toEqual({
+      start: Date.UTC(2026, 10, 29, 0),
+      end: Date.UTC(2026, 10, 29, 2),
+    });
+  });
+
+  it("refuses today's window once it has ended, saying how to give tomorrow's", () => {
+    expect(parseWindow('02:00-04:00', Date.UTC(2026, 10, 29, 5))).toBe(
+      'Today\'s window 2026-11-29 02:00-04:00 UTC has already ended; for tomorrow\'s give the date (e.g. "2026-11-30 02:00-04:00").',
+    );
+  });
+
+  it('accepts what the start form hint shows', () => {
+    expect(WINDOW_HINT).toBe('HH:MM-HH:MM UTC, today; 22:00-02:00 ends next day');
+    const noon = Date.UTC(2026, 10, 29, 12);
+    // The hint's shape, filled in, and its example.
+    expect(parseWindow('HH:MM-HH:MM UTC'.replace('HH:MM', '20:00').replace('HH:MM', '23:00'), noon)).toEqual({
+      start: Date.UTC(2026, 10, 29, 20),
+      end: Date.UTC(2026, 10, 29, 23),
+    });
+    const example = /(\d\d:\d\d-\d\d:\d\d) ends next day/.exec(WINDOW_HINT)?.[1] ?? '';
+    expect(parseWindow(example, noon)).toEqual({
+      start: Date.UTC(2026, 10, 29, 22),
+      end: Date.UTC(2026, 10, 30, 2),
+    });
   });
 });
 

@@ -3,13 +3,16 @@ import type { ReactNode } from 'react';
 import { Banner } from '../components/Banner.js';
 import { StageStrip, type StripStage } from '../components/StageStrip.js';
 import { TrafficSplit } from '../components/TrafficSplit.js';
+import { windowWarning } from '../core/gates/window.js';
 import type { CanaryStep } from '../core/runbook/schema.js';
-import { currentStage, stageTimeLeft, trafficShifted } from '../core/session/selectors.js';
+import { currentStage, stageTimeLeft, stepEnvironment, trafficShifted } from '../core/session/selectors.js';
 import type { SessionState } from '../core/session/state.js';
+import { useTheme } from '../terminal/theme.js';
 import {
   AbortLine,
   AutoRollbackLine,
   ChartPair,
+  canaryStartRows,
   DriftPanel,
   SampleStrip,
   TargetTable,
@@ -38,6 +41,7 @@ function stripStages(def: CanaryStep, state: SessionState): StripStage[] {
 /** The staged canary: where it stands, what the metrics say, what happens next, and the way out. */
 export function Canary(props: ScreenProps) {
   const { state, now, waiting, width, height } = props;
+  const theme = useTheme();
   const def = canaryStepOf(props);
   if (!def) return <Text>No canary in this promotion.</Text>;
   const stage = currentStage(state);
@@ -68,6 +72,19 @@ export function Canary(props: ScreenProps) {
       </Text>,
     );
   }
+  if (waiting?.kind === 'canary-start') {
+    const env = stepEnvironment(props.runbook, props.promotion, def.id);
+    alerts.push(
+      ...canaryStartRows({
+        def,
+        version: state.meta.version,
+        environment: env.title,
+        account: state.identity[env.id]?.account ?? env.accountId,
+        production: env.production,
+        dangerColor: theme.danger,
+      }),
+    );
+  }
   if (waiting?.kind === 'traffic-guard') {
     alerts.push(
       <Banner key="guard" kind="warn" text={`Traffic will not move: ${waiting.message}`} />,
@@ -88,6 +105,10 @@ export function Canary(props: ScreenProps) {
     alerts.push(<Banner key="halted" kind="warn" text={waiting.message} />);
   if (state.status === 'halted')
     alerts.push(<Banner key="session-halted" kind="danger" text={state.summary ?? 'halted'} />);
+  // The traffic guard's own banner already names a closed window.
+  const windowNote =
+    waiting?.kind === 'traffic-guard' ? undefined : windowWarning(state, props.promotion, now);
+  if (windowNote) alerts.push(<Banner key="window" kind={windowNote.kind} text={windowNote.text} />);
 
   const alertRows =
     alerts.length + (state.drift && !state.drift.resolved ? state.drift.details.length + 1 : 0);

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { Banner } from '../components/Banner.js';
 import { Countdown } from '../components/Countdown.js';
 import { MetricChart } from '../components/MetricChart.js';
@@ -189,4 +189,48 @@ export function DriftPanel({ state }: { state: SessionState }) {
       </Text>
     </Box>
   );
+}
+
+/** What the first traffic change touches: one line per target. */
+export function canaryTargetLines(def: CanaryStep): string[] {
+  const lines: string[] = [];
+  const api = def.targets.apiGateway;
+  if (api) lines.push(`API Gateway ${api.apiName} (${api.restApiId}) stage ${api.stage}`);
+  for (const lambda of def.targets.lambdas) lines.push(`Lambda ${lambda.functionName} alias ${lambda.alias}`);
+  return lines;
+}
+
+/**
+ * The question before the first traffic moves (`start: manual`): the stage weight, every target and
+ * the account, and enter to start. One row per element, so the screen can count them.
+ */
+export function canaryStartRows(props: {
+  def: CanaryStep;
+  version: string;
+  environment: string;
+  account: string;
+  production: boolean;
+  dangerColor?: string;
+}): ReactNode[] {
+  const { def, version, environment, account, production, dangerColor } = props;
+  const weight = def.stages[0]?.weight ?? 0;
+  return [
+    <Banner
+      key="start"
+      kind="warn"
+      text={`Start the canary? ${weight}% of ${environment} traffic moves to ${version}.`}
+    />,
+    ...canaryTargetLines(def).map((line) => (
+      <Text key={`target-${line}`} wrap="truncate">
+        {'  '}
+        {line} → {weight}%
+      </Text>
+    )),
+    <Text key="start-account" bold wrap="truncate" color={production ? dangerColor : undefined}>
+      {'  '}AWS account {account} ({environment})
+    </Text>,
+    <Text key="start-enter" bold wrap="truncate">
+      enter: start the canary
+    </Text>,
+  ];
 }

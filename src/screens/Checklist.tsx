@@ -5,6 +5,7 @@ import { Banner } from '../components/Banner.js';
 import { CommandLog } from '../components/CommandLog.js';
 import { formatClock } from '../components/format.js';
 import { type Cell, Table } from '../components/Table.js';
+import { windowWarning } from '../core/gates/window.js';
 import { formatDuration } from '../core/runbook/duration.js';
 import { interpolate } from '../core/runbook/interpolate.js';
 import type { Step } from '../core/runbook/schema.js';
@@ -54,8 +55,11 @@ export function Checklist(props: ChecklistProps) {
   const def = item ? stepDefinition(promotion, item.id) : undefined;
   // A command needs room for its output; other items need a few lines of detail.
   const detailWanted = def?.kind === 'command' ? Math.floor(height / 2) + 1 : 6;
-  const tableRows = Math.min(items.length, Math.max(3, height - 3 - detailWanted));
-  const detailHeight = Math.max(3, height - 2 - tableRows - (items.length > tableRows ? 1 : 0));
+  // A window that closes before the canary can end is said before the canary starts.
+  const windowNote = windowWarning(state, promotion, props.now);
+  const noteRows = windowNote ? 1 : 0;
+  const tableRows = Math.min(items.length, Math.max(3, height - 3 - noteRows - detailWanted));
+  const detailHeight = Math.max(3, height - 2 - noteRows - tableRows - (items.length > tableRows ? 1 : 0));
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold wrap="truncate">
@@ -64,6 +68,7 @@ export function Checklist(props: ChecklistProps) {
           · {done} of {items.length} done
         </Text>
       </Text>
+      {windowNote ? <Banner kind={windowNote.kind} text={windowNote.text} /> : null}
       <Table
         columns={[
           { key: 'status', title: 'status', width: 10 },
@@ -125,6 +130,20 @@ function ItemDetail(props: ChecklistProps & { item: StepState; def: Step }) {
         {shellLine(facts.argv)}
       </Text>,
     );
+    if (waitingHere?.kind === 'traffic-guard') {
+      lines.push(
+        <Banner key="guard" kind="warn" text={`This changes ${facts.environment}: it will not run yet.`} />,
+        <Text key="guard-why" wrap="wrap">
+          {waitingHere.message}
+        </Text>,
+        <Text key="guard-fix" bold wrap="truncate">
+          enter: record the change ticket, or override the window with a reason
+        </Text>,
+        <Text key="guard-acct" wrap="truncate" bold color={facts.production ? theme.danger : undefined}>
+          AWS account {facts.account} ({facts.environment})
+        </Text>,
+      );
+    }
     if (waitingHere?.kind === 'dangerous') {
       lines.push(
         <Banner

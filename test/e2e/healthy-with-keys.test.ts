@@ -93,7 +93,15 @@ describe('a healthy rehearsal from the home screen to the summary, answered with
     expect(danger).toContain('ENVIRONMENT=prod');
     await app.press('enter');
 
-    // The canary: every stage asks before it goes on (advance: confirm in the runbook).
+    // The canary starts on a decision: the first stage's weight, every target and the account.
+    const start = await app.waitForText('enter: start the canary', 60_000);
+    expect(start).toContain('Start the canary? 10% of PROD traffic moves to v2026.11.29.1.');
+    expect(start).toContain('Lambda bbws-prod-auth-lambda alias prod');
+    expect(start).toContain('AWS account 093646564004 (PROD)');
+    expect(start).not.toContain('ABORT & ROLL BACK');
+    await app.press('enter');
+
+    // Every stage asks before it goes on (advance: confirm in the runbook).
     await app.waitForText('ABORT & ROLL BACK', 60_000);
     await advanceStage(app, 1, 10);
     await advanceStage(app, 2, 25);
@@ -132,6 +140,7 @@ describe('a healthy rehearsal from the home screen to the summary, answered with
       'release notes sent',
     ]);
     expect(eventsOf(home, 'dangerous.confirmed')).toHaveLength(1);
+    expect(eventsOf(home, 'canary.start.confirmed')).toHaveLength(1);
     expect(eventsOf(home, 'canary.stage.choice').map((e) => e.choice)).toEqual([
       'advance',
       'advance',

@@ -33,6 +33,8 @@ export const roleSchema = z.strictObject({
 export const changeTicketSchema = z.strictObject({
   policy: z.enum(['none', 'recommended', 'required']),
   pattern: z.string().optional(),
+  /** A ticket that matches `pattern`: what a rehearsal's autopilot types. */
+  ticketExample: z.string().optional(),
 });
 
 export const environmentSchema = z.strictObject({
@@ -229,6 +231,11 @@ export const canaryStepSchema = z.strictObject({
   /** Countdown shown before an automatic rollback, during which the conductor may hold. */
   rollbackCountdown: durationSchema.default(30_000),
   advance: z.enum(['auto', 'confirm']).default('confirm'),
+  /**
+   * How the first traffic moves: `manual` (the default) asks the person, showing the first stage's
+   * weight, the targets and the account; `automatic` moves it once the guard allows.
+   */
+  start: z.enum(['manual', 'automatic']).default('manual'),
   /** How long a WATCH stage is extended when the conductor chooses to extend. */
   extendBy: durationSchema.default(900_000),
   baseline: z

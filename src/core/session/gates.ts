@@ -1,10 +1,10 @@
 import { type ApprovalGateStatus, approvalGateStatus } from '../gates/approvals.js';
+import { dangerBlockers } from '../gates/danger-guard.js';
 import { decideGoNoGo, type GoNoGoFacts, type GoNoGoResult } from '../gates/gonogo.js';
 import { checkTicket } from '../gates/ticket.js';
-import { trafficBlockers } from '../gates/traffic-guard.js';
 import { windowStatus } from '../gates/window.js';
 import type { ApprovalStep, GonogoStep, Promotion, Runbook } from '../runbook/schema.js';
-import { environmentOf, evidenceValues, latestEvidence } from './selectors.js';
+import { environmentOf, evidenceValues, latestEvidence, stepDefinition } from './selectors.js';
 import type { SessionState } from './state.js';
 
 /** Session-level glue between the journal's state and the pure gates of core/gates. */
@@ -84,22 +84,47 @@ export function decideFor(
   return decideGoNoGo(step, gonogoFacts(runbook, promotion, state, now));
 }
 
-/** THE check before any traffic moves in the target environment: empty means it may move. */
-export function trafficBlockersOf(
+/**
+ * THE check before any step changes an environment: a dangerous command (terraform apply, a
+ * deploy) or traffic (the canary). Empty means it may run now.
+ *
+ * The gates that count are those the runbook places before the step (a SIT deploy comes before the
+ * SIT approval); in production, a missing approval gate or go/no-go before the step is a blocker.
+ * The ticket is the step's environment's; the window binds the promotion's target environment.
+ */
+export function dangerBlockersOf(
   runbook: Runbook,
   promotion: Promotion,
   state: SessionState,
+  stepId: string,
   now: number,
 ): string[] {
-  const env = environmentOf(runbook, promotion.to);
-  if (!env) return [`environment ${promotion.to} is not in the runbook`];
-  const gonogoStep = promotion.phases.flatMap((p) => p.steps).find((s) => s.kind === 'gonogo');
-  return trafficBlockers({
+  const steps = promotion.phases.flatMap((p) => p.steps);
+  const index = steps.findIndex((s) => s.id === stepId);
+  if (index < 0) return [`Step ${stepId} is not in promotion ${promotion.id}.`];
+  const phase = promotion.phases.find((p) => p.steps.some((s) => s.id === stepId));
+  const envId = phase?.environment ?? promotion.to;
+  const env = environmentOf(runbook, envId);
+  if (!env) return [`Environment ${envId} is not in the runbook.`];
+  const before = steps.slice(0, index);
+  const gates = before.filter((s): s is ApprovalStep => s.kind === 'approval');
+  const statuses = gates.map((s) => approvalStatusOf(runbook, state, s, now));
+  const approvals: ApprovalGateStatus | undefined =
+    statuses.length === 0
+      ? undefined
+      : {
+          satisfied: statuses.every((s) => s.satisfied),
+          problems: statuses.flatMap((s) => s.problems),
+          roles: statuses.flatMap((s) => s.roles),
+        };
+  const step = stepDefinition(promotion, stepId);
+  return dangerBlockers({
     production: env.production,
-    approvals: approvalsSatisfied(runbook, promotion, state, now),
-    gonogo: gonogoStep ? state.gonogo?.decision : undefined,
+    approvals,
+    gonogo: before.some((s) => s.kind === 'gonogo') ? state.gonogo?.decision : undefined,
     ticket: checkTicket(env, state.meta.ticket),
     window: windowStatus(state.meta.window, now, state.meta.windowOverride),
-    requiresWindow: promotion.requiresWindow,
+    requiresWindow: promotion.requiresWindow && env.id === promotion.to,
+    refused: step?.kind === 'canary' ? 'traffic cannot move' : 'this step cannot run',
   });
 }

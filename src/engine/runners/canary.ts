@@ -3,10 +3,10 @@ import { endOfStage, metricsStale, realTimeDeadline, shouldAutoRollback } from '
 import { type Verdict, verdictRank } from '../../core/canary/verdict.js';
 import type { CanaryStep, MonitorStep } from '../../core/runbook/schema.js';
 import type { RollbackTargetRecord, SeriesRecord, TrafficSnapshot } from '../../core/session/events.js';
-import { trafficBlockersOf } from '../../core/session/gates.js';
 import { currentStage, stageTimeLeft } from '../../core/session/selectors.js';
 import type { CanaryStageState, StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
+import { dangerGuardClear, heldByDangerGuard } from '../danger-guard.js';
 import { driftDetails } from '../drift.js';
 import { ensureIdentity } from '../identity.js';
 import type { MetricsRequest, MetricsResult, TargetMetrics } from '../ports.js';
@@ -265,19 +265,33 @@ async function startNextStage(
   target: RollbackTargetRecord,
   next: number,
 ) {
-  const blockers = trafficBlockersOf(c.runbook, c.promotion, c.state, c.now());
-  if (blockers.length > 0) {
-    c.setWaiting({ step: step.id, kind: 'traffic-guard', message: blockers.join(' ') });
-    await c.changed(5_000);
-    return;
-  }
+  if (await heldByDangerGuard(c, step.id)) return;
   if (c.mode === 'guard') {
     c.setWaiting({ step: step.id, kind: 'halted', message: 'A headless guard never advances a stage.' });
     await c.changed(5_000);
     return;
   }
-  c.setWaiting(undefined);
   const stage = def.stages[next];
+  if (
+    next === 0 &&
+    def.start === 'manual' &&
+    !c.state.steps.find((s) => s.id === step.id)?.startConfirmedBy
+  ) {
+    // The autopilot stands in for the person at the screen, and answers as they would.
+    if (c.options.autopilot) c.confirmCanaryStart(AUTOPILOT);
+    else {
+      c.setWaiting({
+        step: step.id,
+        kind: 'canary-start',
+        message: `Start the canary: move ${stage.weight}% of ${c.env.title} traffic to ${c.state.meta.version}? Enter to start.`,
+      });
+      await c.changed(5_000);
+      return;
+    }
+  }
+  // The guard's last word right before the traffic request leaves.
+  if (!dangerGuardClear(c, step.id)) return;
+  c.setWaiting(undefined);
   const split = await awsCall(c, `shift traffic to ${stage.weight}%`, () =>
     c.awsFor().setCanaryWeight(target, stage.weight, c.signal),
   );

@@ -1,14 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isGuardedStep } from '../../../src/core/gates/danger-guard.js';
 import type { Risk } from '../../../src/core/runbook/schema.js';
 import type { SessionEvent } from '../../../src/core/session/events.js';
-import { trafficBlockersOf } from '../../../src/core/session/gates.js';
+import { dangerBlockersOf } from '../../../src/core/session/gates.js';
+import { stepEnvironment } from '../../../src/core/session/selectors.js';
 import { initialState, reduce } from '../../../src/core/session/state.js';
 import { bbwsPromotion, HOUR, oracleAllowsProdTraffic } from './traffic-oracle.js';
 
 /**
- * Issue #3, "Must show": no sequence of events moves PROD traffic without valid approvals, GO,
- * ticket and window. The engine asks trafficBlockersOf before every traffic change; here it is
+ * Issues #3 and #11, "Must show": no sequence of events moves PROD traffic, nor runs any dangerous
+ * PROD step (terraform apply), without valid approvals, GO, ticket and window. The engine asks
+ * dangerBlockersOf before every traffic change and every dangerous step; here it is
  * asked after every event of random sessions of the real bbws SIT -> PROD promotion, and must
  * agree with an oracle written from the seed's rules alone. The events are journal events, not
  * only what the engine would record: an approval the gate would refuse (the conductor, the same
@@ -16,6 +19,11 @@ import { bbwsPromotion, HOUR, oracleAllowsProdTraffic } from './traffic-oracle.j
  */
 
 const { runbook, promotion } = bbwsPromotion();
+/** Every step of the promotion that changes PROD: the terraform apply and the canary's traffic. */
+const dangerousProdSteps = promotion.phases
+  .flatMap((p) => p.steps)
+  .filter((s) => isGuardedStep(s) && stepEnvironment(runbook, promotion, s.id).production)
+  .map((s) => s.id);
 const T0 = Date.UTC(2026, 10, 29, 20, 0);
 const RISKS: Risk[] = ['low', 'medium', 'high', 'critical'];
 
@@ -162,7 +170,11 @@ function toEvent(a: Action, at: number): SessionEvent | undefined {
 }
 
 describe('traffic gate over folded sessions of the bbws runbook', () => {
-  it('lets PROD traffic move exactly when approvals, GO, ticket and window all hold', () => {
+  it('covers every dangerous PROD step of the runbook', () => {
+    expect(dangerousProdSteps).toEqual(['terraform-apply-prod', 'prod-canary']);
+  });
+
+  it('lets PROD traffic move, and every dangerous PROD step run, exactly when approvals, GO, ticket and window all hold', () => {
     let allowed = 0;
     let blocked = 0;
     fc.assert(
@@ -192,13 +204,15 @@ describe('traffic gate over folded sessions of the bbws runbook', () => {
         ];
         let state = reduce(initialState(runbook, promotion), events[0]);
         const check = () => {
-          const blockers = trafficBlockersOf(runbook, promotion, state, now);
           const expected = oracleAllowsProdTraffic(events, now);
           if (expected) allowed++;
           else blocked++;
-          expect(blockers.length === 0, `blockers: ${blockers.join(' | ')}`).toBe(expected);
-          // Every refusal says why, one sentence each.
-          for (const b of blockers) expect(b.trim().length).toBeGreaterThan(10);
+          for (const step of dangerousProdSteps) {
+            const blockers = dangerBlockersOf(runbook, promotion, state, step, now);
+            expect(blockers.length === 0, `${step} blockers: ${blockers.join(' | ')}`).toBe(expected);
+            // Every refusal says why, one sentence each.
+            for (const b of blockers) expect(b.trim().length).toBeGreaterThan(10);
+          }
         };
         check();
         for (const a of actions) {

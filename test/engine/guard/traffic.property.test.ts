@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Risk } from '../../../src/core/runbook/schema.js';
 import type { RollbackTargetRecord, TrafficSnapshot } from '../../../src/core/session/events.js';
-import { trafficBlockersOf } from '../../../src/core/session/gates.js';
+import { dangerBlockersOf } from '../../../src/core/session/gates.js';
 import { currentStep } from '../../../src/core/session/selectors.js';
 import { foldEvents } from '../../../src/core/session/state.js';
 import { Conductor } from '../../../src/engine/conductor.js';
@@ -16,13 +16,15 @@ import { SessionStore } from '../../../src/services/store/session-store.js';
 import { bbwsPromotion, HOUR, oracleAllowsProdTraffic } from '../../core/session/traffic-oracle.js';
 
 /**
- * Issue #3, "Must show", at the engine: a real Conductor over a real journal, driven by random
+ * Issues #3 and #11, "Must show", at the engine: a real Conductor over a real journal, driven by random
  * sequences of the conductor's own commands (approve as anyone, including the conductor and the
  * same person twice; wait past the 48 h an approval lasts; record or omit a ticket; declare,
  * omit or override a window; set the risk; record go/no-go outcomes), then let into the canary
- * runner. The AWS side is a recording AwsPort, the engine's own interface: it notes every
- * setCanaryWeight call and fails it when the oracle, reading the journal as it is at that
- * moment, says PROD traffic must not move.
+ * runner, or into the dangerous PROD terraform apply. The AWS side is a recording AwsPort, the
+ * engine's own interface: it notes every setCanaryWeight call and fails it when the oracle, reading
+ * the journal as it is at that moment, says PROD traffic must not move; the work side notes every
+ * command the same way. The person's confirmations (run the apply, start the canary) are given
+ * whenever asked: only the gates may hold the step.
  */
 
 const { runbook, promotion } = bbwsPromotion();
@@ -72,6 +74,7 @@ const snapshot = (percent: number, at: number): TrafficSnapshot => ({
 
 interface Recording {
   shifts: Array<{ percent: number; allowed: boolean }>;
+  commands: Array<{ step: string; allowed: boolean }>;
 }
 
 function recordingPort(clock: TestClock, journalFile: string, recording: Recording): AwsPort {
@@ -96,11 +99,18 @@ function recordingPort(clock: TestClock, journalFile: string, recording: Recordi
   };
 }
 
-const work: WorkPort = {
-  command: () => Promise.reject(new Error('no commands here')),
-  http: () => Promise.reject(new Error('no http here')),
-  load: () => Promise.reject(new Error('no load here')),
-};
+function recordingWork(clock: TestClock, journalFile: string, recording: Recording): WorkPort {
+  return {
+    async command(step) {
+      const allowed = oracleAllowsProdTraffic(readJournal(journalFile).events, clock.now());
+      recording.commands.push({ step: step.id, allowed });
+      if (!allowed) throw new Error(`${step.id} ran without valid approvals, GO, ticket and window`);
+      return { ok: true, detail: 'applied', evidence: [], durationMs: 0 };
+    },
+    http: () => Promise.reject(new Error('no http here')),
+    load: () => Promise.reject(new Error('no load here')),
+  };
+}
 const notify: NotifyPort = { post: async () => undefined };
 
 type Command =
@@ -228,112 +238,142 @@ function apply(c: Conductor, clock: TestClock, cmd: Command): void {
   }
 }
 
-describe('engine: the canary runner never moves PROD traffic the gates do not allow', () => {
-  it('over random commands, it shifts to the first stage exactly when the oracle allows, and waits otherwise', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'conductor-guard-'));
-    const store = new SessionStore(home);
-    let moved = 0;
-    let held = 0;
-    try {
-      await fc.assert(
-        fc.asyncProperty(
-          start,
-          fc.array(command, { minLength: 3, maxLength: 25, size: 'max' }),
-          async (first, commands) => {
-            const clock = new TestClock(T0);
-            const journal = store.create(clock.now());
-            const file = store.journalFile(journal.id);
-            const recording: Recording = { shifts: [] };
-            const c = new Conductor({
-              runbook,
-              runbookFile: 'runbooks/bbws.yaml',
-              promotion,
-              store,
-              journal,
-              clock,
-              aws: () => recordingPort(clock, file, recording),
-              work,
-              notify,
-              conductor: CONDUCTOR,
+/** The dangerous PROD steps the property drives the engine into. */
+type Target = 'prod-canary' | 'terraform-apply-prod';
+
+async function neverWithoutGates(targetStep: Target) {
+  const home = mkdtempSync(join(tmpdir(), 'conductor-guard-'));
+  const store = new SessionStore(home);
+  let moved = 0;
+  let held = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        start,
+        fc.array(command, { minLength: 3, maxLength: 25, size: 'max' }),
+        async (first, commands) => {
+          const clock = new TestClock(T0);
+          const journal = store.create(clock.now());
+          const file = store.journalFile(journal.id);
+          const recording: Recording = { shifts: [], commands: [] };
+          const c = new Conductor({
+            runbook,
+            runbookFile: 'runbooks/bbws.yaml',
+            promotion,
+            store,
+            journal,
+            clock,
+            aws: () => recordingPort(clock, file, recording),
+            work: recordingWork(clock, file, recording),
+            notify,
+            conductor: CONDUCTOR,
+          });
+          try {
+            c.create({
+              version: 'v2026.11.29.1',
+              risk: first.risk,
+              ticket: first.ticket,
+              window: first.window ? { start: T0 - HOUR, end: T0 + 6 * HOUR } : undefined,
+              runbookText: 'bbws',
             });
-            try {
-              c.create({
-                version: 'v2026.11.29.1',
-                risk: first.risk,
-                ticket: first.ticket,
-                window: first.window ? { start: T0 - HOUR, end: T0 + 6 * HOUR } : undefined,
-                runbookText: 'bbws',
+            for (const step of c.state.steps) {
+              if (step.id === targetStep) break;
+              c.dispatch({
+                type: 'step.completed',
+                at: clock.time,
+                step: step.id,
+                outcome: 'passed',
+                detail: 'ok',
               });
-              for (const step of c.state.steps) {
-                if (step.id === 'prod-canary') break;
-                c.dispatch({
-                  type: 'step.completed',
-                  at: clock.time,
-                  step: step.id,
-                  outcome: 'passed',
-                  detail: 'ok',
-                });
-              }
-              if (first.approvedFirst) {
-                apply(c, clock, {
-                  kind: 'approve',
-                  role: 'tech-lead',
-                  approver: '@jane.doe',
-                  comment: 'Ready for PROD',
-                });
-                apply(c, clock, {
-                  kind: 'approve',
-                  role: 'infrastructure-lead',
-                  approver: '@john.smith',
-                  comment: 'OK',
-                });
-              }
-              for (const cmd of commands) apply(c, clock, cmd);
-              expect(currentStep(c.state)?.id).toBe('prod-canary');
-
-              const expected = oracleAllowsProdTraffic(readJournal(file).events, clock.now());
-              const blockers = trafficBlockersOf(runbook, promotion, c.state, clock.now());
-              // Into the canary runner, until it either shifted traffic or said why it waits.
-              let stopping = false;
-              c.subscribe(() => {
-                if (stopping) return;
-                if (c.waiting?.kind === 'traffic-guard' || (c.state.canary?.stages.length ?? 0) > 0) {
-                  stopping = true;
-                  c.stop();
-                }
+            }
+            if (first.approvedFirst) {
+              apply(c, clock, {
+                kind: 'approve',
+                role: 'tech-lead',
+                approver: '@jane.doe',
+                comment: 'Ready for PROD',
               });
-              await c.start();
+              apply(c, clock, {
+                kind: 'approve',
+                role: 'infrastructure-lead',
+                approver: '@john.smith',
+                comment: 'OK',
+              });
+            }
+            for (const cmd of commands) apply(c, clock, cmd);
+            expect(currentStep(c.state)?.id).toBe(targetStep);
 
-              expect(recording.shifts.filter((s) => !s.allowed)).toEqual([]);
-              if (expected) {
-                moved++;
+            const expected = oracleAllowsProdTraffic(readJournal(file).events, clock.now());
+            const blockers = dangerBlockersOf(runbook, promotion, c.state, targetStep, clock.now());
+            // Into the runner, until the step ran (traffic shifted, the apply started) or it said
+            // why it waits. Whatever the person is asked (run the apply? start the canary?) is
+            // answered yes at once: only the gates may hold the step.
+            let stopping = false;
+            c.subscribe(() => {
+              if (stopping) return;
+              const step = c.state.steps.find((s) => s.id === targetStep);
+              if (c.waiting?.kind === 'dangerous' && !step?.dangerousConfirmedBy)
+                c.confirmDangerous(targetStep);
+              else if (c.waiting?.kind === 'canary-start' && !step?.startConfirmedBy) c.confirmCanaryStart();
+              const started =
+                targetStep === 'prod-canary'
+                  ? (c.state.canary?.stages.length ?? 0) > 0
+                  : c.state.steps.find((s) => s.id === targetStep)?.status === 'passed';
+              if (c.waiting?.kind === 'traffic-guard' || started) {
+                stopping = true;
+                c.stop();
+              }
+            });
+            await c.start();
+
+            expect(recording.shifts.filter((s) => !s.allowed)).toEqual([]);
+            expect(recording.commands.filter((s) => !s.allowed)).toEqual([]);
+            if (expected) {
+              moved++;
+              if (targetStep === 'prod-canary') {
                 expect(recording.shifts).toEqual([{ percent: 10, allowed: true }]);
                 expect(c.state.recordedWeight).toBe(10);
                 expect(c.state.canary?.stages[0]).toMatchObject({ index: 0, weight: 10 });
               } else {
-                held++;
-                expect(recording.shifts).toEqual([]);
-                expect(c.state.recordedWeight).toBe(0);
-                expect(c.waiting).toEqual({
-                  step: 'prod-canary',
-                  kind: 'traffic-guard',
-                  message: blockers.join(' '),
-                });
+                expect(recording.commands).toEqual([{ step: targetStep, allowed: true }]);
               }
-              // Replaying the journal gives the state the live dispatches built.
-              expect(foldEvents(runbook, promotion, readJournal(file).events)).toEqual(c.state);
-            } finally {
-              c.stop();
-              journal.writer.close();
+            } else {
+              held++;
+              expect(recording.shifts).toEqual([]);
+              expect(recording.commands).toEqual([]);
+              expect(c.state.recordedWeight).toBe(0);
+              // The apply never started: the guard stands before its process, not inside it.
+              if (targetStep === 'terraform-apply-prod')
+                expect(c.state.steps.find((s) => s.id === targetStep)?.attempts).toBe(0);
+              expect(c.waiting).toEqual({
+                step: targetStep,
+                kind: 'traffic-guard',
+                message: blockers.join(' '),
+              });
             }
-          },
-        ),
-        { numRuns: 100 },
-      );
-    } finally {
-      rmSync(home, { recursive: true, force: true });
-    }
-    expect(moved).toBeGreaterThan(1);
-    expect(held).toBeGreaterThan(20);
+            // Replaying the journal gives the state the live dispatches built.
+            expect(foldEvents(runbook, promotion, readJournal(file).events)).toEqual(c.state);
+          } finally {
+            c.stop();
+            journal.writer.close();
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+  expect(moved).toBeGreaterThan(1);
+  expect(held).toBeGreaterThan(20);
+}
+
+describe('engine: no dangerous PROD step runs, and no PROD traffic moves, unless the gates allow', () => {
+  it('over random commands, the canary shifts to the first stage exactly when the oracle allows, and waits otherwise', async () => {
+    await neverWithoutGates('prod-canary');
+  }, 120_000);
+
+  it('over random commands, the PROD terraform apply runs exactly when the oracle allows, and waits otherwise', async () => {
+    await neverWithoutGates('terraform-apply-prod');
   }, 120_000);
 });

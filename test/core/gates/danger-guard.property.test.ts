@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ApprovalRecord, approvalGateStatus } from '../../../src/core/gates/approvals.js';
+import { dangerBlockers } from '../../../src/core/gates/danger-guard.js';
 import type { GoNoGoDecision } from '../../../src/core/gates/gonogo.js';
 import { checkTicket } from '../../../src/core/gates/ticket.js';
-import { trafficBlockers } from '../../../src/core/gates/traffic-guard.js';
 import { type MaintenanceWindow, windowStatus } from '../../../src/core/gates/window.js';
 import { approvalStepSchema, environmentSchema, type Risk } from '../../../src/core/runbook/schema.js';
 
@@ -116,7 +116,7 @@ const scenario = fc.record({
   requiresWindow: fc.boolean(),
 });
 
-describe('trafficBlockers (property)', () => {
+describe('dangerBlockers (property)', () => {
   it('is empty exactly when approvals are valid, the decision is GO, the ticket is ok and the window open', () => {
     fc.assert(
       fc.property(scenario, (s) => {
@@ -139,7 +139,7 @@ describe('trafficBlockers (property)', () => {
           s.override === undefined ? undefined : { reason: s.override },
         );
 
-        const blockers = trafficBlockers({
+        const blockers = dangerBlockers({
           production: s.production,
           approvals,
           gonogo: s.gonogo,
@@ -178,7 +178,7 @@ describe('trafficBlockers (property)', () => {
   it('in production never lets traffic move on a NO-GO or without a decision', () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const blockers = trafficBlockers({
+        const blockers = dangerBlockers({
           production: true,
           approvals: { roles: [], satisfied: true, problems: [] },
           gonogo: s.gonogo,

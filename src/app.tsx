@@ -302,9 +302,12 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
       );
     }
     if (conductor.waiting?.kind === 'traffic-guard') {
+      const step = conductor.waiting.step;
       return makeForm(
         { type: 'traffic-guard' },
-        'Before traffic moves',
+        step && conductor.definition(step).kind !== 'canary'
+          ? 'Before this step runs'
+          : 'Before traffic moves',
         [
           { id: 'ticket', label: 'change ticket', value: s.meta.ticket ?? '', hint: 'e.g. CHG-1234' },
           {
@@ -346,6 +349,10 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
       case 'evidence':
         error = conductor.confirmStep(form.purpose.step, v.note || undefined);
         done = 'Item confirmed.';
+        break;
+      case 'abandon':
+        error = conductor.abandon(v.reason);
+        done = 'Session abandoned.';
         break;
       case 'advance':
         error = conductor.advanceNow(v.reason);
@@ -533,6 +540,15 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
             ],
           ),
         );
+      case 'abandon':
+        return openForm(
+          makeForm(
+            { type: 'abandon' },
+            'Abandon this session?',
+            [{ id: 'reason', label: 'reason', value: '', required: true, hint: 'why it ends here' }],
+            ['The session ends here, its reason journaled and in the report. Enter to abandon, esc to stay.'],
+          ),
+        );
       case 'pause':
         conductor.pauseHold();
         return;
@@ -589,6 +605,12 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
           }));
           return;
         }
+        // A dangerous step the guard holds: the same form as traffic (ticket, window override).
+        if (w?.kind === 'traffic-guard') {
+          const form = decisionForm();
+          if (form) openForm(form);
+          return;
+        }
         if (context.selectedItem === 'manual') markDone(itemId);
         return;
       }
@@ -599,6 +621,13 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
       }
       case 'canary':
       case 'monitor': {
+        // Enter is the decision to move the first traffic: the screen shows the weight, targets and account.
+        if (conductor.waiting?.kind === 'canary-start') {
+          void Promise.resolve(conductor.confirmCanaryStart()).then((refused) =>
+            setUi((u) => ({ ...u, flash: refused ?? 'Canary started: moving the first traffic.' })),
+          );
+          return;
+        }
         const form = decisionForm();
         if (form) openForm(form);
         return;
@@ -711,6 +740,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
           environment={headerEnvironment(runbook, promotion, state)}
           sessionId={state.meta.sessionId}
           rehearsal={rehearsal ?? state.meta.rehearsal}
+          now={now}
           width={size.columns}
         />
       }

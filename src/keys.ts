@@ -39,8 +39,6 @@ export interface KeyContext {
   selectedItem?: 'manual' | 'command' | 'failed';
   /** The approval screen has a role still waiting for an approval. */
   approvalPending?: boolean;
-  /** The go/no-go matrix allows recording GO. */
-  goAllowed?: boolean;
   /** There is a view to go back to (esc). */
   canGoBack?: boolean;
   /** The engine waits for an answer on this screen (stage decision, drift, traffic guard): enter answers. */
@@ -49,6 +47,8 @@ export interface KeyContext {
   autoRollbackArmed?: boolean;
   /** A watcher's screen (`conductor watch`): keys only move, open views and leave. */
   readOnly?: boolean;
+  /** The session is stopped (halted, NO-GO, a failed step) and will not go on by itself. */
+  stuck?: boolean;
 }
 
 /** The subset of Ink's `Key` that the dispatcher reads. */
@@ -165,14 +165,6 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     when: typing,
   },
   {
-    id: 'filter',
-    keys: ['/'],
-    label: 'filter',
-    help: 'Filter a long list by text.',
-    group: 'move',
-    when: (ctx) => ctx.overlay === 'journal' || onScreen(ctx, 'home', 'checklist'),
-  },
-  {
     id: 'start',
     keys: ['s'],
     label: 'start promotion',
@@ -198,6 +190,14 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
       onScreen(ctx, 'checklist', 'rollback', 'gonogo') && ctx.selectedItem === 'failed' && !ctx.running,
   },
   {
+    id: 'abandon',
+    keys: ['A'],
+    label: 'abandon',
+    help: 'End a stopped session here, with a reason (journaled, in the report). Only with no traffic on the new version: roll back first.',
+    group: 'screen',
+    when: (ctx) => noOverlay(ctx) && ctx.stuck === true && !ctx.trafficShifted,
+  },
+  {
     id: 'hold-rollback',
     keys: ['h'],
     label: 'HOLD auto-rollback',
@@ -212,14 +212,6 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     help: 'Record an approval: approver, role, comment and reference.',
     group: 'screen',
     when: (ctx) => onScreen(ctx, 'approval') && ctx.approvalPending === true,
-  },
-  {
-    id: 'go',
-    keys: ['g'],
-    label: 'record GO',
-    help: 'Record the GO decision and move on to the canary. Only offered when the matrix allows it.',
-    group: 'screen',
-    when: (ctx) => onScreen(ctx, 'gonogo') && ctx.goAllowed === true,
   },
   {
     id: 'advance',
@@ -251,7 +243,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     label: 'help',
     help: 'Show or hide this help.',
     group: 'views',
-    when: (ctx) => noOverlay(ctx) || ctx.overlay === 'help',
+    // The views are a session's: the home screen has none of them.
+    when: (ctx) => ctx.screen !== 'home' && (noOverlay(ctx) || ctx.overlay === 'help'),
   },
   {
     id: 'notifications',
@@ -260,7 +253,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     label: 'notifications',
     help: 'Show or hide the notifications (each message with its channel). N works on every screen; n everywhere but the canary screen.',
     group: 'views',
-    when: (ctx) => noOverlay(ctx) || ctx.overlay === 'notifications',
+    when: (ctx) => ctx.screen !== 'home' && (noOverlay(ctx) || ctx.overlay === 'notifications'),
   },
   {
     id: 'copy',
@@ -276,7 +269,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     label: 'journal',
     help: 'Show or hide the tail of the session journal.',
     group: 'views',
-    when: (ctx) => noOverlay(ctx) || ctx.overlay === 'journal',
+    when: (ctx) => ctx.screen !== 'home' && (noOverlay(ctx) || ctx.overlay === 'journal'),
   },
 ];
 

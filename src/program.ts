@@ -92,6 +92,18 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('abandon')
+    .description(
+      'end a stopped session nobody drives (NO-GO, halted), with its reason; never with traffic shifted',
+    )
+    .argument('<id>', 'session id')
+    .requiredOption('--reason <text>', 'why the session ends here (journaled, in the report)')
+    .action(async (id: string, options: { reason: string }) => {
+      const { abandonCommand } = await import('./commands/abandon.js');
+      process.exitCode = await abandonCommand(id, options);
+    });
+
+  program
     .command('sessions')
     .description('list sessions, newest first')
     .option('--json', 'machine-readable output')
@@ -108,6 +120,15 @@ export function buildProgram(): Command {
     .action(async (id: string, options: { json?: boolean }) => {
       const { statusCommand } = await import('./commands/sessions.js');
       process.exitCode = await statusCommand(id, options);
+    });
+
+  program
+    .command('repair')
+    .description('cut a damaged journal back to its verified part (the rest is saved beside it)')
+    .argument('<id>', 'session id')
+    .action(async (id: string) => {
+      const { repairCommand } = await import('./commands/repair.js');
+      process.exitCode = await repairCommand(id);
     });
 
   program

@@ -128,6 +128,33 @@ function shiftedEvents(): SessionEvent[] {
   ];
 }
 
+/** The PROD gates passed: two approvals, GO, and a window open around NOW (the ticket is CHG-1234). */
+function gatesPassed(options: { window?: boolean } = {}): SessionEvent[] {
+  const at = T0 + 2 * HOUR;
+  return [
+    {
+      type: 'approval.recorded',
+      at,
+      step: 'prod-approval',
+      role: 'tech-lead',
+      approver: '@jane.doe',
+      comment: 'Ready for PROD',
+    },
+    {
+      type: 'approval.recorded',
+      at,
+      step: 'prod-approval',
+      role: 'infrastructure-lead',
+      approver: '@john.smith',
+      comment: 'Plan reviewed',
+    },
+    { type: 'gonogo.decided', at, step: 'gonogo-prod', decision: 'GO', rows: [], whatWouldChange: [] },
+    ...(options.window === false
+      ? []
+      : [{ type: 'window.declared', at, start: NOW - HOUR, end: NOW + 3 * HOUR } as SessionEvent]),
+  ];
+}
+
 function armedEvent(): SessionEvent {
   return {
     type: 'canary.auto-rollback.armed',
@@ -184,7 +211,7 @@ describe('App key flows', () => {
   });
 
   it('asks before a dangerous command, showing argv and account, then runs it and reruns it with r', async () => {
-    const t = setup(passPhasesBefore('deploy'));
+    const t = setup([...passPhasesBefore('deploy'), ...gatesPassed()]);
     void t.conductor.start();
     await t.waitFor('DANGEROUS: this changes PROD');
     expect(t.calls).toEqual([]);
@@ -204,6 +231,71 @@ describe('App key flows', () => {
     await t.press('r');
     await t.waitFor('try 2');
     expect(t.calls).toEqual(['command', 'command']);
+  });
+
+  it('holds a dangerous command outside the window like traffic; enter records an override with a reason', async () => {
+    const t = setup([...passPhasesBefore('deploy'), ...gatesPassed({ window: false })]);
+    void t.conductor.start();
+    await t.waitFor('This changes PROD: it will not run yet.');
+    expect(t.frame()).toMatch(/maintenance window/);
+    expect(t.conductor.waiting).toMatchObject({ kind: 'traffic-guard', step: 'terraform-apply-prod' });
+    await t.press(ENTER);
+    await t.waitFor('Before this step runs');
+    await t.press(TAB, 'CAB approved the early start', ENTER);
+    await t.waitFor('DANGEROUS: this changes PROD');
+    expect(t.conductor.state.meta.windowOverride).toMatchObject({
+      reason: 'CAB approved the early start',
+      by: '@alex',
+    });
+    // Nothing ran: the person still confirms the apply itself.
+    expect(t.calls).toEqual([]);
+  });
+
+  it('starts the canary on enter at its question, which shows the weight, the targets and the account', async () => {
+    const at = T0 + 4 * HOUR;
+    const t = setup([
+      ...passPhasesBefore('canary'),
+      ...gatesPassed(),
+      {
+        type: 'rollback-target.recorded',
+        at,
+        target: {
+          apiGateway: {
+            restApiId: 'a1b2c3d4e5',
+            stage: 'prod',
+            deploymentId: 'dep-41',
+            canaryDeploymentId: 'dep-42',
+          },
+          lambdas: [
+            {
+              functionName: 'bbws-prod-auth-lambda',
+              alias: 'prod',
+              stableVersion: '41',
+              canaryVersion: '42',
+            },
+          ],
+        },
+      },
+    ]);
+    void t.conductor.start();
+    await t.waitFor('Start the canary? 10% of PROD traffic moves to v42.');
+    const frame = t.frame();
+    expect(frame).toContain('API Gateway bbws-prod-api (a1b2c3d4e5) stage prod → 10%');
+    expect(frame).toContain('Lambda bbws-prod-auth-lambda alias prod → 10%');
+    expect(frame).toContain('AWS account 093646564004 (PROD)');
+    expect(frame).toContain('enter: start the canary');
+    expect(t.calls).toEqual([]);
+    await t.press(ENTER);
+    await t.waitFor('Canary started: moving the first traffic.');
+    expect(t.conductor.state.steps.find((s) => s.id === 'prod-canary')?.startConfirmedBy).toBe('@alex');
+    const journal = t.store.readEvents(t.conductor.state.meta.sessionId);
+    expect(journal.filter((e) => e.type === 'canary.start.confirmed')).toEqual([
+      expect.objectContaining({ step: 'prod-canary', weight: 10, by: '@alex' }),
+    ]);
+    // The decision is what lets the traffic request leave (this test's AWS port refuses it).
+    for (let i = 0; i < 100 && !t.calls.includes('setCanaryWeight'); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(t.calls).toContain('setCanaryWeight');
   });
 
   it('never quits silently on q or ctrl+c while traffic is shifted: detach, abort or cancel', async () => {

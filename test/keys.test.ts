@@ -47,7 +47,7 @@ function* everyContext(): Generator<KeyContext> {
                   holdActive,
                   selectedItem,
                   approvalPending: flag,
-                  goAllowed: flag,
+                  stuck: flag,
                   canGoBack: flag,
                 };
 }

@@ -70,6 +70,8 @@ export interface Waiting {
     | 'approval'
     | 'gonogo'
     | 'traffic-guard'
+    /** The canary's first traffic waits for the person's decision (`start: manual`). */
+    | 'canary-start'
     | 'stage-decision'
     | 'drift'
     | 'halted'
@@ -443,8 +445,48 @@ export class Conductor {
     return undefined;
   }
 
+  /**
+   * End the session here, its reason journaled: a way out of a stop (a NO-GO, a halt) that will not
+   * be fixed tonight. Never while traffic is shifted or a rollback runs: roll back first (x).
+   */
+  abandon(reason: string, by = this.options.conductor): string | undefined {
+    const s = this.state_;
+    if (s.status === 'completed') return 'The session is already over.';
+    if (!reason.trim()) return 'Abandoning a session needs a reason.';
+    if (s.rollback && s.rollback.completedAt === undefined)
+      return 'A rollback is running: it finishes first.';
+    if (this.trafficShifted)
+      return 'Traffic is shifted to the new version: roll back first (x), then abandon.';
+    this.interruptLoop();
+    this.dispatch({
+      type: 'session.completed',
+      at: this.now(),
+      outcome: 'abandoned',
+      summary: `Abandoned by ${by}: ${reason.trim()}`,
+    });
+    return undefined;
+  }
+
   confirmDangerous(stepId: string, by = this.options.conductor): void {
     this.dispatch({ type: 'dangerous.confirmed', at: this.now(), step: stepId, by });
+  }
+
+  /** The decision to move the canary's first traffic: only while the canary waits for it. */
+  confirmCanaryStart(by = this.options.conductor): string | undefined {
+    const step = currentStep(this.state_);
+    const def = step && this.definition(step.id);
+    if (!step || def?.kind !== 'canary' || (this.state_.canary?.stages.length ?? 0) > 0)
+      return 'The canary is not waiting to start.';
+    if (step.startConfirmedBy) return undefined;
+    if (this.mode === 'guard') return 'A headless guard never starts the canary.';
+    this.dispatch({
+      type: 'canary.start.confirmed',
+      at: this.now(),
+      step: step.id,
+      weight: def.stages[0]?.weight ?? 0,
+      by,
+    });
+    return undefined;
   }
 
   rerun(stepId: string): void {

@@ -32,6 +32,8 @@ export interface SessionView {
   abort(): void;
   confirmStep(stepId: string, note?: string): Refusal;
   confirmDangerous(stepId: string): void;
+  /** The decision to move the canary's first traffic. */
+  confirmCanaryStart(): Refusal;
   rerun(stepId: string): void;
   approve(record: Omit<ApprovalEventBody, 'step'> & { step?: string }): Refusal;
   recordTicket(ticket: string): void;
@@ -43,12 +45,14 @@ export interface SessionView {
   /** Stops the countdown at once; called again with the reason when the person has given it. */
   holdAutoRollback(reason?: string): void;
   resolveDrift(choice: DriftChoice): Promise<void>;
+  abandon(reason: string): Refusal;
 }
 
 /** The actions a driving screen may ask of the engine, by name (the socket's whitelist). */
 export const SESSION_ACTIONS = [
   'confirmStep',
   'confirmDangerous',
+  'confirmCanaryStart',
   'rerun',
   'approve',
   'recordTicket',
@@ -59,5 +63,6 @@ export const SESSION_ACTIONS = [
   'chooseAtStageEnd',
   'holdAutoRollback',
   'resolveDrift',
+  'abandon',
 ] as const;
 export type SessionAction = (typeof SESSION_ACTIONS)[number];

@@ -9,6 +9,7 @@ export type FormPurpose =
   | { type: 'approval'; step: string }
   | { type: 'evidence'; step: string }
   | { type: 'advance' }
+  | { type: 'abandon' }
   /** `deadline`: the countdown the hold stopped, so a newer one is not mistaken for it. */
   | { type: 'hold-rollback'; deadline?: number }
   | { type: 'stage-decision'; halt: boolean; stage: number; decidedAt: number }

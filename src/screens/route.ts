@@ -70,7 +70,8 @@ export function keyContextFor(state: SessionState, waiting: Waiting | undefined,
     (screen === 'canary' || screen === 'monitor') &&
     ((state.drift !== undefined && !state.drift.resolved) ||
       stage?.decision !== undefined ||
-      waiting?.kind === 'traffic-guard');
+      waiting?.kind === 'traffic-guard' ||
+      waiting?.kind === 'canary-start');
   return {
     screen,
     overlay: ui.overlay,
@@ -81,10 +82,16 @@ export function keyContextFor(state: SessionState, waiting: Waiting | undefined,
     holdActive,
     selectedItem,
     approvalPending: screen === 'approval' && current?.status !== 'passed',
-    goAllowed: false,
     canGoBack: false,
     decisionPending,
     autoRollbackArmed:
       state.canary?.autoRollback !== undefined && state.canary.autoRollback.heldBy === undefined,
+    // Stopped for good unless someone acts: halted, a NO-GO, or a failed step waiting for a rerun.
+    stuck:
+      state.status !== 'completed' &&
+      (state.status === 'halted' ||
+        waiting?.kind === 'halted' ||
+        waiting?.kind === 'gonogo' ||
+        waiting?.kind === 'rerun'),
   };
 }

@@ -174,6 +174,9 @@ export class RemoteSession implements SessionView {
   confirmDangerous(stepId: string): void {
     void this.call('confirmDangerous', stepId);
   }
+  confirmCanaryStart() {
+    return this.call('confirmCanaryStart');
+  }
   rerun(stepId: string): void {
     void this.call('rerun', stepId);
   }
@@ -201,6 +204,9 @@ export class RemoteSession implements SessionView {
   holdAutoRollback(reason?: string): void {
     if (reason === undefined) void this.call('holdAutoRollback');
     else void this.call('holdAutoRollback', reason);
+  }
+  abandon(reason: string) {
+    return this.call('abandon', reason);
   }
   async resolveDrift(choice: DriftChoice): Promise<void> {
     const error = await this.call('resolveDrift', choice);

@@ -62,7 +62,7 @@ export async function openSessionFiles(
   now: number,
 ): Promise<{ journal: OpenedJournal; lock: HeldLock; workDir: string }> {
   const early = sessionId ? await acquireLock(store.dir(sessionId), { handover: true }) : undefined;
-  const journal = sessionId ? store.open(sessionId) : store.create(now);
+  const journal = sessionId ? store.open(sessionId, () => now) : store.create(now);
   const lock = early ?? (await acquireLock(journal.dir, { handover: true }));
   const workDir = join(journal.dir, 'work');
   mkdirSync(workDir, { recursive: true, mode: 0o700 });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { SessionEvent } from '../../src/core/session/events.js';
-import { type Rehearsal, type RehearsalOptions, startRehearsal } from '../../src/wiring/rehearsal.js';
+import {
+  type Rehearsal,
+  type RehearsalOptions,
+  type SessionFields,
+  startRehearsal,
+} from '../../src/wiring/rehearsal.js';
 
 const open: Rehearsal[] = [];
 
@@ -17,10 +22,10 @@ export function tempHome(): string {
 
 /** A real rehearsal (sandbox, accelerated clock, real engine and services) closed after the test. */
 export async function rehearse(
-  options: Partial<RehearsalOptions> & { scenario: string },
+  options: Partial<RehearsalOptions> & Partial<SessionFields> & { scenario: string },
 ): Promise<Rehearsal> {
   const rehearsal = await startRehearsal({
-    runbookFile: 'runbooks/bbws.yaml',
+    runbookFile: engineTestRunbook(),
     promotionId: 'sit-to-prod',
     speed: 600,
     autopilot: true,
@@ -124,11 +129,37 @@ export function advanceAsksBelow(rehearsal: Rehearsal, belowWeight: number): voi
  * at a rehearsal's speed, so the seed's 30 s would cost each rollback test 30 real seconds), and
  * optionally a lower rollback error rate (8 % errors then never dip out of the band by chance).
  */
+/**
+ * The seed runbook with the SIT load test's limits widened (as the e2e tests do): these tests run
+ * the engine, the sandbox and vitest's other workers on two shared cores, where a p95 measured
+ * through one busy event loop says nothing about the release. The load judgement has tests of its
+ * own (test/core/evidence/performance.test.ts, test/engine/work-runner.test.ts).
+ */
+function relaxedSeedText(): string {
+  const shipped = readFileSync('runbooks/bbws.yaml', 'utf8');
+  const relaxed = shipped
+    .replace(/baselineP95: 250ms/g, 'baselineP95: 20s')
+    .replace(/maxP95: 1s/g, 'maxP95: 30s');
+  if (relaxed === shipped)
+    throw new Error('runbooks/bbws.yaml no longer has the load limits these tests relax');
+  return relaxed;
+}
+
+let relaxedFile: string | undefined;
+
+export function engineTestRunbook(): string {
+  if (!relaxedFile) {
+    relaxedFile = join(tempHome(), 'bbws.yaml');
+    writeFileSync(relaxedFile, relaxedSeedText());
+  }
+  return relaxedFile;
+}
+
 export function runbookWithCountdown(
   countdown: string,
   options: { rollbackErrorRatePct?: number } = {},
 ): string {
-  let text = readFileSync('runbooks/bbws.yaml', 'utf8');
+  let text = relaxedSeedText();
   const sustained = '            sustained: 3\n';
   if (!text.includes(sustained)) throw new Error('the seed runbook no longer sets sustained: 3');
   text = text.replace(sustained, `${sustained}            rollbackCountdown: ${countdown}\n`);

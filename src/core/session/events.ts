@@ -129,6 +129,8 @@ export type SessionEvent =
   | { type: 'phase.started'; at: number; phase: string }
   | { type: 'phase.completed'; at: number; phase: string }
   | { type: 'step.started'; at: number; step: string; attempt: number }
+  /** Steps run again (a go/no-go input measured anew, then the decision): back to pending. */
+  | { type: 'steps.reopened'; at: number; steps: string[]; reason: string; by: string }
   | {
       type: 'step.completed';
       at: number;
@@ -144,6 +146,8 @@ export type SessionEvent =
     }
   | { type: 'step.confirmed'; at: number; step: string; by: string; note?: string }
   | { type: 'dangerous.confirmed'; at: number; step: string; by: string }
+  /** The person decided to move the first traffic (the canary's `start: manual`). */
+  | { type: 'canary.start.confirmed'; at: number; step: string; weight: number; by: string }
   | ({ type: 'approval.recorded'; at: number } & ApprovalEventBody)
   | { type: 'approval.refused'; at: number; step: string; role: string; approver: string; reason: string }
   | { type: 'gate.escalated'; at: number; step: string; text: string }
@@ -293,7 +297,24 @@ export type SessionEvent =
     }
   | { type: 'session.halted'; at: number; reason: string }
   | { type: 'session.completed'; at: number; outcome: SessionOutcome; summary: string }
-  | { type: 'warning'; at: number; message: string };
+  | { type: 'warning'; at: number; message: string }
+  /**
+   * The journal was cut back to its verified prefix: by `conductor repair` after a break in the
+   * chain, or by a resume after a torn last line. What was removed is saved beside the journal.
+   */
+  | ({ type: 'journal.repaired'; at: number } & JournalRepairBody);
+
+export interface JournalRepairBody {
+  reason: 'broken' | 'torn-tail';
+  /** The line (1-based) where the verified prefix ended: the break, or the torn line. */
+  line: number;
+  why?: string;
+  keptEvents: number;
+  removedBytes: number;
+  /** The file the removed bytes were saved to, beside the journal. */
+  savedAs?: string;
+  by: string;
+}
 
 export type SessionEventType = SessionEvent['type'];
 export type EventOf<T extends SessionEventType> = Extract<SessionEvent, { type: T }>;

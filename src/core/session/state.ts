@@ -6,6 +6,7 @@ import type {
   EvidenceRecord,
   GoNoGoRowRecord,
   IdentityCheckReason,
+  JournalRepairBody,
   RollbackTargetRecord,
   RollbackTrigger,
   SampleTargetRecord,
@@ -38,6 +39,8 @@ export interface StepState {
   confirmedBy?: string;
   note?: string;
   dangerousConfirmedBy?: string;
+  /** Who decided to move the canary's first traffic. */
+  startConfirmedBy?: string;
 }
 
 export interface PhaseState {
@@ -211,6 +214,8 @@ export interface SessionState {
     at: number;
     mode?: string;
   }>;
+  /** Each time the journal was cut back to its verified prefix (repair, or a torn tail on resume). */
+  journalRepairs: Array<JournalRepairBody & { at: number }>;
   lastEventAt: number;
   eventCount: number;
 }
@@ -264,6 +269,7 @@ export function initialState(runbook: Runbook, promotion: Promotion): SessionSta
     awsErrors: [],
     warnings: [],
     attachments: [],
+    journalRepairs: [],
     lastEventAt: 0,
     eventCount: 0,
   };
@@ -319,6 +325,17 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
       };
     case 'phase.completed':
       return { ...s, phases: mapPhase(s, event.phase, (p) => ({ ...p, status: 'done', endedAt: event.at })) };
+    case 'steps.reopened': {
+      const reopened = new Set(event.steps);
+      const phases = new Set(s.steps.filter((st) => reopened.has(st.id)).map((st) => st.phaseId));
+      return {
+        ...s,
+        steps: s.steps.map((st) => (reopened.has(st.id) ? { ...st, status: 'pending' } : st)),
+        phases: s.phases.map((p) =>
+          phases.has(p.id) && p.status === 'done' ? { ...p, status: 'current', endedAt: undefined } : p,
+        ),
+      };
+    }
     case 'step.started':
       return {
         ...s,
@@ -357,6 +374,8 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
       };
     case 'dangerous.confirmed':
       return { ...s, steps: mapStep(s, event.step, (st) => ({ ...st, dangerousConfirmedBy: event.by })) };
+    case 'canary.start.confirmed':
+      return { ...s, steps: mapStep(s, event.step, (st) => ({ ...st, startConfirmedBy: event.by })) };
     case 'approval.recorded': {
       const { type: _t, ...approval } = event;
       return { ...s, approvals: [...s.approvals, approval] };
@@ -722,6 +741,10 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
       return { ...s, status: 'completed', outcome: event.outcome, summary: event.summary };
     case 'warning':
       return { ...s, warnings: pushBounded(s.warnings, event.message, 100) };
+    case 'journal.repaired': {
+      const { type: _type, ...repair } = event;
+      return { ...s, journalRepairs: pushBounded(s.journalRepairs, repair, 100) };
+    }
   }
 }
 

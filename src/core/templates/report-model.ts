@@ -25,6 +25,10 @@ export interface ReportChain {
   ok: boolean;
   events: number;
   message: string;
+  /** Where the chain breaks (1-based line) and why. */
+  broken?: { line: number; why: string };
+  /** A torn last line in the file now (a crash mid-write): not part of the chain, ignored. */
+  tornTail?: { line: number; dropped: boolean };
 }
 
 export interface ReleaseReportOptions {
@@ -252,6 +256,8 @@ export interface ReleaseReportData {
   attachments: SessionState['attachments'];
   warnings: string[];
   chain: ReportChain;
+  /** Each time the journal was cut back to its verified prefix (`conductor repair`, or a torn tail on resume). */
+  journalRepairs: SessionState['journalRepairs'];
 }
 
 const SEVERITY: Record<Verdict, number> = {
@@ -409,6 +415,14 @@ function milestonesOf(state: SessionState, roleTitle: (id: string) => string): R
     out.push({ at: r.at, text: `Approval refused (${roleTitle(r.role)}, ${r.approver}): ${r.reason}` });
   for (const e of state.escalations) out.push({ at: e.at, text: `Gate ${e.step} escalated` });
   if (state.gonogo) out.push({ at: state.gonogo.at, text: `Go/no-go: ${state.gonogo.decision}` });
+  for (const r of state.journalRepairs)
+    out.push({
+      at: r.at,
+      text:
+        r.reason === 'broken'
+          ? `Journal repaired by ${r.by}: cut at line ${r.line}, ${r.keptEvents} events kept`
+          : `Torn last line of the journal (line ${r.line}) cut on resume`,
+    });
   for (const stage of state.canary?.stages ?? []) {
     out.push({ at: stage.startedAt, text: `Canary stage ${stage.index + 1} started at ${stage.weight}%` });
     if (stage.completedAt !== undefined)
@@ -627,5 +641,6 @@ export function releaseReportData(
     attachments: state.attachments,
     warnings: state.warnings.map(withoutWebhooks),
     chain: options.chain,
+    journalRepairs: state.journalRepairs,
   };
 }

@@ -503,15 +503,27 @@ function awsAndWarnings(data: ReleaseReportData, tz: number): string[] {
   return lines;
 }
 
-function journal(data: ReleaseReportData): string[] {
+function journal(data: ReleaseReportData, tz: number): string[] {
   const c = data.chain;
-  return [
+  const lines = [
     '## Journal',
     '',
     c.ok
       ? `Hash chain verified: ${c.message}.`
       : `**HASH CHAIN NOT VERIFIED: ${c.message}** Only the ${c.events} events before the break are in this report.`,
   ];
+  if (data.journalRepairs.length) {
+    lines.push('', 'The journal was cut back to its verified part:', '');
+    for (const r of data.journalRepairs)
+      lines.push(
+        `- ${formatZonedTime(r.at, tz)} ${
+          r.reason === 'broken'
+            ? `\`conductor repair\` by ${r.by}: the chain broke at line ${r.line}${r.why ? ` (${r.why})` : ''}`
+            : `resume: torn last line (line ${r.line}) left by a crash`
+        }; ${r.keptEvents} events kept, ${r.removedBytes} bytes removed${r.savedAs ? `, saved as ${r.savedAs}` : ''}.`,
+      );
+  }
+  return lines;
 }
 
 export function renderMarkdown(data: ReleaseReportData, utcOffsetMinutes = 0): string {
@@ -527,7 +539,7 @@ export function renderMarkdown(data: ReleaseReportData, utcOffsetMinutes = 0): s
     identityChecks(data, tz),
     notifications(data, tz),
     awsAndWarnings(data, tz),
-    journal(data),
+    journal(data, tz),
   ];
   return `${sections.map((s) => s.join('\n')).join('\n\n')}\n\n_Times are ${zoneName(tz)}._\n`;
 }

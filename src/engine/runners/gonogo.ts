@@ -1,4 +1,5 @@
 import { decideFor } from '../../core/session/gates.js';
+import { stepsBehindFailingInputs } from '../../core/session/gonogo-inputs.js';
 import type { StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
 
@@ -6,14 +7,33 @@ import type { Conductor } from '../conductor.js';
 export async function runGonogo(c: Conductor, step: StepState): Promise<void> {
   const def = c.definition(step.id);
   if (def.kind !== 'gonogo') return;
-  if (step.status === 'failed' && !c.takeRerun(step.id)) {
-    c.setWaiting({
-      step: step.id,
-      kind: 'gonogo',
-      message: `NO-GO: ${c.state.gonogo?.whatWouldChange.join(' ') ?? ''} Press r to decide again.`,
-    });
-    await c.changed(5_000);
-    return;
+  if (step.status === 'failed') {
+    const sources = stepsBehindFailingInputs(c.state, c.state.gonogo?.rows ?? []);
+    if (!c.takeRerun(step.id)) {
+      const titles = sources.map((id) => c.definition(id).title);
+      c.setWaiting({
+        step: step.id,
+        kind: 'gonogo',
+        message: `NO-GO: ${c.state.gonogo?.whatWouldChange.join(' ') ?? ''} ${
+          titles.length
+            ? `Press r to run ${titles.join(', ')} again and decide again.`
+            : 'Press r to decide again.'
+        }`,
+      });
+      await c.changed(5_000);
+      return;
+    }
+    // The inputs are measured anew (a load test run on a busy machine), then the decision is taken.
+    if (sources.length > 0) {
+      c.dispatch({
+        type: 'steps.reopened',
+        at: c.now(),
+        steps: [...sources, step.id],
+        reason: 'the go/no-go is decided again on inputs measured anew',
+        by: c.options.conductor,
+      });
+      return;
+    }
   }
   c.dispatch({ type: 'step.started', at: c.now(), step: step.id, attempt: step.attempts + 1 });
   const result = decideFor(c.runbook, c.promotion, c.state, def, c.now());

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { gonogoStepOf, judgeLoadStep } from '../../core/evidence/performance.js';
+import { isGuardedStep } from '../../core/gates/danger-guard.js';
 import type { GonogoStep, LoadStep } from '../../core/runbook/schema.js';
 import type { StepState } from '../../core/session/state.js';
 import type { Conductor } from '../conductor.js';
+import { dangerGuardClear, heldByDangerGuard } from '../danger-guard.js';
 import { ensureIdentity } from '../identity.js';
 import type { WorkOutcome } from '../ports.js';
 import { commandRequest, httpRequest, loadRequest } from '../step-requests.js';
@@ -13,6 +15,13 @@ const MAX_LIVE_LINES = 500;
 /** command, http and load steps: run for real, record the evidence; a failure waits for `r`. */
 export async function runWork(c: Conductor, step: StepState): Promise<void> {
   const def = c.definition(step.id);
+  const guarded = isGuardedStep(def);
+  // A step that changes an environment passes the same guard as traffic, before anything else.
+  if (guarded && (await heldByDangerGuard(c, step.id))) return;
+  // The rehearsal autopilot does what a careful conductor does with a load test measured on a
+  // busy machine: it runs it again, twice at most, before leaving the failure to the person.
+  if (step.status === 'failed' && def.kind === 'load' && c.options.autopilot && step.attempts < 3)
+    c.rerun(step.id);
   if (step.status === 'failed' && !c.takeRerun(step.id)) {
     c.setWaiting({
       step: step.id,
@@ -38,6 +47,8 @@ export async function runWork(c: Conductor, step: StepState): Promise<void> {
   // Right before it starts: a dangerous step asks STS again (credentials can be switched underneath).
   const fresh = c.state.steps.find((s) => s.id === step.id) ?? step;
   if (!(await ensureIdentity(c, fresh, { starting: true }))) return;
+  // The last word right before it starts: the window may have closed while STS answered.
+  if (guarded && !dangerGuardClear(c, step.id)) return;
   const attempt = step.attempts + 1;
   c.setWaiting(undefined);
   c.dispatch({ type: 'step.started', at: c.now(), step: step.id, attempt });

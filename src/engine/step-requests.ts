@@ -6,7 +6,12 @@
  * A placeholder without a value never reaches a process or a request: building the request throws
  * an UnresolvedVariableError naming it, before anything starts, and the runner fails the step with it.
  */
-import { interpolate, unresolvedPlaceholders, type Variables } from '../core/runbook/interpolate.js';
+import {
+  interpolate,
+  shellUnsafePlaceholders,
+  unresolvedPlaceholders,
+  type Variables,
+} from '../core/runbook/interpolate.js';
 import type { CommandStep, Environment, HttpStep, LoadStep } from '../core/runbook/schema.js';
 import { unresolvedSentence } from '../core/runbook/variables.js';
 import type { Conductor } from './conductor.js';
@@ -42,6 +47,12 @@ export function commandRequest(
   vars: Variables = c.variables(env),
 ): { step: CommandStep; env: Record<string, string> } {
   requireValues([...def.run, def.cwd, ...Object.values(def.env)], vars, env, 'the command was not started');
+  // Values never become code: in a shell line a value is pasted as text, so it must be plain words.
+  const unsafe = def.shell ? shellUnsafePlaceholders(def.run, vars) : [];
+  if (unsafe.length > 0)
+    throw new Error(
+      `${unsafe.map((name) => `\${${name}}`).join(', ')} holds characters a shell would run (quotes, $, ;, &, |, ...), so this shell command was not started; run it without shell: true (each argument passed as it is), or correct the value.`,
+    );
   return {
     step: {
       ...def,

@@ -64,8 +64,12 @@ afterEach(() => {
   while (open.length) open.pop()?.options.journal.writer.close();
 });
 
-function conductorFor(runbook: Runbook, work: WorkPort): Conductor {
-  const { promotion } = bbwsPromotion();
+function conductorFor(
+  runbook: Runbook,
+  work: WorkPort,
+  fields: { version?: string; ticket?: string } = {},
+): Conductor {
+  const promotion = runbook.promotions.find((p) => p.id === 'sit-to-prod') ?? bbwsPromotion().promotion;
   const store = new SessionStore(mkdtempSync(join(tmpdir(), 'conductor-work-')));
   const c = new Conductor({
     runbook,
@@ -93,7 +97,12 @@ function conductorFor(runbook: Runbook, work: WorkPort): Conductor {
     conductor: '@carol',
   });
   open.push(c);
-  c.create({ version: 'v2026.11.29.1', risk: 'low', ticket: 'CHG-1', runbookText: 'bbws' });
+  c.create({
+    version: fields.version ?? 'v2026.11.29.1',
+    risk: 'low',
+    ticket: fields.ticket ?? 'CHG-1',
+    runbookText: 'bbws',
+  });
   return c;
 }
 
@@ -219,5 +228,46 @@ describe('work runner: a load step against its baseline agrees with the go/no-go
     expect(step.detail).toMatch(
       /^the go\/no-go's performance bound .* cannot be judged: p95 against the baseline not measured/,
     );
+  });
+});
+
+/** The seed runbook with one shell step that pastes the version and the ticket into its line. */
+function withShellStep(stepId: string, line: string): Runbook {
+  const { runbook } = bbwsPromotion();
+  return {
+    ...runbook,
+    promotions: runbook.promotions.map((p) => ({
+      ...p,
+      phases: p.phases.map((phase) => ({
+        ...phase,
+        steps: phase.steps.map((st) =>
+          st.id === stepId && st.kind === 'command' ? { ...st, shell: true, run: [line] } : st,
+        ),
+      })),
+    })),
+  };
+}
+
+describe('work runner: values never become code', () => {
+  const line = 'echo deploying ${version} for ${ticket}';
+  for (const [what, fields] of [
+    ['a version with ; in it', { version: 'v1;touch /tmp/conductor-pwned;echo' }],
+    ['a ticket with $(...) in it', { ticket: '$(touch /tmp/conductor-pwned)' }],
+  ] as const) {
+    it(`refuses a shell step given ${what}, naming the value, and starts nothing`, async () => {
+      const calls: Calls = { command: [], http: [], load: [] };
+      const c = conductorFor(withShellStep('prod-lambdas', line), recordingWork(calls), fields);
+      const step = await run(c, 'prod-lambdas');
+      expect(step.status).toBe('failed');
+      expect(step.detail).toMatch(/holds characters a shell would run .* was not started/);
+      expect(calls.command).toEqual([]);
+    });
+  }
+
+  it('runs the same shell step with plain values pasted in', async () => {
+    const calls: Calls = { command: [], http: [], load: [] };
+    const c = conductorFor(withShellStep('prod-lambdas', line), recordingWork(calls));
+    expect((await run(c, 'prod-lambdas')).status).toBe('passed');
+    expect(calls.command[0]?.[0]).toBe('echo deploying v2026.11.29.1 for CHG-1');
   });
 });

@@ -23,3 +23,21 @@ export function unresolvedPlaceholders(texts: Iterable<string>, vars: Variables)
     for (const name of placeholdersIn(text)) if (vars[name] === undefined) names.add(name);
   return [...names];
 }
+
+/**
+ * What a value may hold to be pasted into a shell line: letters, digits and the punctuation of
+ * versions, tickets, URLs and paths. Anything else (quotes, $, `, ;, &, |, <, >, parentheses,
+ * backslashes, globs, newlines) could run as code, so such a value never reaches a shell.
+ */
+const SHELL_SAFE = /^[A-Za-z0-9 ._:/@%+=,~-]*$/;
+
+/** Names used in `texts` whose values a shell would not take as plain words, each once. */
+export function shellUnsafePlaceholders(texts: Iterable<string>, vars: Variables): string[] {
+  const names = new Set<string>();
+  for (const text of texts)
+    for (const name of placeholdersIn(text)) {
+      const value = vars[name];
+      if (value !== undefined && !SHELL_SAFE.test(String(value))) names.add(name);
+    }
+  return [...names];
+}

@@ -90,7 +90,9 @@ export class SessionStore {
   }
 
   create(now: number): OpenedJournal {
-    const id = newSessionId(now);
+    // Two sessions started in the same second must never share a journal: a taken id is drawn again.
+    let id = newSessionId(now);
+    while (existsSync(join(sessionsDir(this.home), id))) id = newSessionId(now);
     const dir = sessionDir(id, this.home);
     const read: JournalRead = { events: [], lastHash: '0'.repeat(64), warnings: [] };
     return { id, dir, read, writer: JournalWriter.open(join(dir, 'journal.jsonl'), read) };

@@ -253,6 +253,19 @@ describe('journal: an edited journal', () => {
 });
 
 describe('session store', () => {
+  it('never gives two sessions started in the same second one journal', () => {
+    const { store } = newStore();
+    // 800 ids drawn for one second: with 65,536 suffixes, two would collide 99% of the time.
+    const opened = Array.from({ length: 800 }, (_, i) => {
+      const journal = store.create(T0);
+      journal.writer.append({ type: 'warning', at: T0, message: `session ${i}` });
+      journal.writer.close();
+      return journal.id;
+    });
+    expect(new Set(opened).size).toBe(800);
+    for (const id of opened.slice(0, 50)) expect(store.readEvents(id)).toHaveLength(1);
+  }, 60_000);
+
   it('finds sessions on disk that the index does not know', () => {
     const { store, id } = writtenSession();
     expect(store.index()).toEqual([]);

@@ -34,11 +34,17 @@ export function renderNotification(
   vars: Variables,
 ): RenderedNotification {
   const names = [...new Set([...placeholdersIn(template.text), ...placeholdersIn(template.title ?? '')])];
+  const missing = names.filter((name) => vars[name] === undefined);
+  // No literal ${...} reaches a reader: a value nobody gave says so in words.
+  const filled: Variables = {
+    ...vars,
+    ...Object.fromEntries(missing.map((name) => [name, `[${name}: not given]`])),
+  };
   return {
     channel: slackChannelName(channel, template.channel),
-    title: interpolate(template.title ?? template.id, vars),
-    text: interpolate(template.text, vars),
-    missing: names.filter((name) => vars[name] === undefined),
+    title: interpolate(template.title ?? template.id, filled),
+    text: interpolate(template.text, filled),
+    missing,
   };
 }
 

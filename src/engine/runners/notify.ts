@@ -11,6 +11,12 @@ export function sendNotification(c: Conductor, stepId: string, templateId: strin
   }
   const channel = c.runbook.channels.find((ch) => ch.id === (channelId ?? template.channel));
   const rendered = renderNotification(template, channel, c.variables());
+  if (rendered.missing.length > 0)
+    c.dispatch({
+      type: 'warning',
+      at: c.now(),
+      message: `Message ${template.id} went out without ${rendered.missing.map((n) => `\${${n}}`).join(', ')}: nothing in the session gives ${rendered.missing.length > 1 ? 'them' : 'it'} a value.`,
+    });
   c.dispatch({
     type: 'notification.rendered',
     at: c.now(),

@@ -35,10 +35,10 @@ describe('renderNotification', () => {
     });
   });
 
-  it('leaves a value it does not have visible and lists it', () => {
+  it('says in words that a value was not given, never a literal placeholder, and lists it', () => {
     const rendered = renderNotification(promotionRequest, qa, { version: 'v1', testCount: 1, coverage: 90 });
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a runbook placeholder left visible.
-    expect(rendered.text).toContain('approve in JIRA: ${ticket}');
+    expect(rendered.text).toContain('approve in JIRA: [ticket: not given]');
+    expect(rendered.text).not.toContain('${');
     expect(rendered.missing).toEqual(['ticket']);
   });
 

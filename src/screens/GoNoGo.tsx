@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { type Cell, Table } from '../components/Table.js';
 import { decideFor } from '../core/session/gates.js';
+import { stepsBehindFailingInputs } from '../core/session/gonogo-inputs.js';
 import { currentStep, stepDefinition } from '../core/session/selectors.js';
 import { useTheme } from '../terminal/theme.js';
 import type { ScreenProps } from './types.js';
@@ -11,6 +12,16 @@ const VERDICT: Record<string, Cell> = {
   fail: { text: '✗ FAIL', tone: 'danger', bold: true },
   missing: { text: '? missing', tone: 'danger', bold: true },
 };
+
+/** What `r` does here: run again the steps behind the failing inputs (gonogo-inputs.ts), then decide. */
+function rerunHint({ state, promotion }: ScreenProps): string {
+  const titles = stepsBehindFailingInputs(state, state.gonogo?.rows ?? []).map(
+    (id) => stepDefinition(promotion, id)?.title ?? id,
+  );
+  return titles.length > 0
+    ? `r: run ${titles.join(', ')} again and decide again`
+    : 'r: decide again once something above has changed';
+}
 
 /** The matrix, the decision and what would change it: recorded when decided, else a live preview. */
 export function GoNoGo(props: ScreenProps) {
@@ -72,7 +83,7 @@ export function GoNoGo(props: ScreenProps) {
       ) : null}
       {result.decision === 'NO-GO' && step.status === 'failed' ? (
         <Text bold wrap="truncate">
-          r: decide again once something above has changed
+          {rerunHint(props)} · A: abandon the session
         </Text>
       ) : null}
     </Box>

@@ -165,6 +165,7 @@ describe('GoNoGo', () => {
     const frame = stripAnsi(await frameOf(<GoNoGo {...base} state={fold(events)} now={T0 + 2 * HOUR} />));
     expect(frame).toContain('recorded 21:00 UTC');
     expect(frame).toContain('Raise coverage to at least 80%.');
-    expect(frame).toContain('r: decide again');
+    // r names what it runs again: the step whose evidence gave the failing coverage.
+    expect(frame).toMatch(/r: run .+ again and decide again · A: abandon the session/);
   });
 });

@@ -5,7 +5,6 @@ import type {
   EventOf,
   EvidenceRecord,
   GoNoGoRowRecord,
-  IdentityCheckReason,
   JournalRepairBody,
   RollbackTargetRecord,
   RollbackTrigger,
@@ -135,19 +134,7 @@ export interface RollbackState {
 }
 
 /** One STS GetCallerIdentity check, as journaled. */
-export interface IdentityCheckState {
-  at: number;
-  env: string;
-  expected: string;
-  account: string | null;
-  arn?: string;
-  profile?: string;
-  ok: boolean;
-  reason: IdentityCheckReason;
-  phase?: string;
-  step?: string;
-  error?: string;
-}
+export type IdentityCheckState = Omit<EventOf<'identity.checked'>, 'type'>;
 
 /**
  * Whether an environment's identity still stands: `clear` in the phase it was checked for, or

@@ -4,7 +4,9 @@
 // are read on one clock (performance.now()). One abort ends a session: each trial is one app run.
 //
 //   npm run build && node bench/abort.mjs [--trials 50] [--speed 600]
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { spawn } from '@lydell/node-pty';
 import { appEnv, makeHome, PtyApp, REPO, removeHome } from './lib/pty.mjs';
 import { benchRunbook, canaryPercentOf, startBenchSandbox } from './lib/sandbox.mjs';
@@ -47,7 +49,8 @@ async function trial({ speed, runbookFile, home }) {
     }
   });
   // The screen is drained, not parsed: this process stays idle so it stamps arrivals promptly.
-  const app = new PtyApp(bench.appArgs, { home, screen: false });
+  const frameFile = join(home, 'frames.log');
+  const app = new PtyApp(bench.appArgs, { home, screen: false, env: { CONDUCTOR_FRAME_LOG: frameFile } });
   try {
     await until(() => canaryShiftedAt, 120_000, 'the canary to shift traffic', app);
     // Charts with data on screen first, then one poll left hanging.
@@ -65,11 +68,36 @@ async function trial({ speed, runbookFile, home }) {
     pressedAt = performance.now();
     app.pty.write('x');
     await until(() => rollbackAt, 10_000, 'the first rollback request', app);
-    return { latencyMs: rollbackAt - pressedAt, first: rollbackRequest };
+    const frames = await canaryFrames(frameFile, canaryShiftedAt, pressedAt);
+    return { latencyMs: rollbackAt - pressedAt, first: rollbackRequest, frames };
   } finally {
     await app.dispose();
     await sandbox.close();
   }
+}
+
+/**
+ * The screen's frames while the canary ran, before the key (src/terminal/frame-log.ts): the
+ * milliseconds of each Ink output pass, read once the log's last batch is written (it flushes
+ * every 500 ms).
+ */
+async function canaryFrames(file, fromReal, toReal) {
+  await pause(700);
+  const from = performance.timeOrigin + fromReal;
+  const to = performance.timeOrigin + toReal;
+  const frames = { output: [], seconds: (to - from) / 1000 };
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return frames;
+  }
+  for (const line of text.split('\n')) {
+    const [what, ms, at] = line.split(' ');
+    if (!(what in frames) || Number(at) < from || Number(at) > to) continue;
+    frames[what].push(Number(ms));
+  }
+  return frames;
 }
 
 /** Traffic sent back to the stable version: alias on the stable version with no extra weight, or the stage's canary at 0%. */
@@ -90,6 +118,8 @@ function isRollback(request, stableVersion) {
 
 export async function benchAbort({ trials = 50, speed = 600, maxMinutes = 20, log = () => {} } = {}) {
   const latencies = [];
+  const outputs = [];
+  let canarySeconds = 0;
   const firsts = {};
   const failures = [];
   const began = Date.now();
@@ -97,8 +127,10 @@ export async function benchAbort({ trials = 50, speed = 600, maxMinutes = 20, lo
     if (Date.now() - began > maxMinutes * 60_000) break;
     const home = makeHome();
     try {
-      const { latencyMs, first } = await trial({ speed, runbookFile: benchRunbook(home), home });
+      const { latencyMs, first, frames } = await trial({ speed, runbookFile: benchRunbook(home), home });
       latencies.push(latencyMs);
+      outputs.push(...frames.output);
+      canarySeconds += frames.seconds;
       firsts[first] = (firsts[first] ?? 0) + 1;
       log(`abort trial ${i + 1}/${trials}: ${latencyMs.toFixed(1)} ms (${first})`);
     } catch (error) {
@@ -117,6 +149,13 @@ export async function benchAbort({ trials = 50, speed = 600, maxMinutes = 20, lo
     p99Ms: quantile(latencies, 0.99),
     maxMs: max(latencies),
     firstRequest: firsts,
+    // What the screen spent per frame on the canary screen before the key (120x40).
+    frames: {
+      outputs: outputs.length,
+      outputP50Ms: median(outputs),
+      outputP99Ms: quantile(outputs, 0.99),
+      perSecond: canarySeconds > 0 ? Math.round((outputs.length / canarySeconds) * 10) / 10 : undefined,
+    },
     latenciesMs: latencies.map((v) => Math.round(v * 10) / 10),
   };
 }

@@ -2,8 +2,11 @@
 //
 //   node bench/run.js [startup] [abort] [watch] [journal] [aws]   (default: all; or BENCH=abort,aws)
 //     --runs N       startup runs (10)         --trials N   abort trials (50)
+//     --baseline BIN also time another build's home screen (its bin/conductor.js), before/after
 //     --minutes N    watch duration (5)        --abort-minutes N  stop taking abort trials after N min (20)
 //     --json FILE    also write every figure as JSON
+//   node bench/run.js sigkill-storm [--storm-trials 20] [--seed N] [--storm-speed 120]
+//     only when named (about 3 min a trial): SIGKILL the screen or the engine, resume, verify
 //
 // Progress goes to stderr; stdout is the machine line and the table.
 import { spawnSync } from 'node:child_process';
@@ -12,24 +15,29 @@ import { join } from 'node:path';
 import { benchAbort, benchKeyFloor } from './abort.mjs';
 import { benchAwsCalls } from './aws-calls.mjs';
 import { machine } from './lib/machine.mjs';
+import { benchSigkillStorm, stormRows } from './sigkill-storm.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchWatch } from './watch.mjs';
 
 const ALL = ['startup', 'abort', 'watch', 'journal', 'aws'];
+// Run only when named: a storm of 20 trials takes about an hour.
+const NAMED_ONLY = ['sigkill-storm'];
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
 const optionValues = new Set(
-  ['runs', 'trials', 'minutes', 'abort-minutes', 'json'].map((n) => option(n)).filter(Boolean),
+  ['runs', 'baseline', 'trials', 'minutes', 'abort-minutes', 'json', 'storm-trials', 'seed', 'storm-speed']
+    .map((n) => option(n))
+    .filter(Boolean),
 );
 const named = args.filter((a) => !a.startsWith('--') && !optionValues.has(a));
 const fromEnv = (process.env.BENCH ?? '').split(',').filter(Boolean);
 const chosen = named.length ? named : fromEnv.length ? fromEnv : ALL;
-const unknown = chosen.filter((name) => !ALL.includes(name));
+const unknown = chosen.filter((name) => !ALL.includes(name) && !NAMED_ONLY.includes(name));
 if (unknown.length) {
-  console.error(`Unknown bench ${unknown.join(', ')}: use any of ${ALL.join(', ')}.`);
+  console.error(`Unknown bench ${unknown.join(', ')}: use any of ${[...ALL, ...NAMED_ONLY].join(', ')}.`);
   process.exit(2);
 }
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -43,7 +51,7 @@ const row = (bench, figure, measured, target, ok) =>
 
 if (chosen.includes('startup')) {
   log('startup: node -e 0, conductor --version, home screen in a pty ...');
-  const r = await benchStartup({ runs: Number(option('runs', 10)) });
+  const r = await benchStartup({ runs: Number(option('runs', 10)), baseline: option('baseline') });
   results.startup = r;
   row('startup', '`node -e 0` (the unit)', ms(r.nodeMs), `median of ${r.runs}`, undefined);
   row(
@@ -55,11 +63,33 @@ if (chosen.includes('startup')) {
   );
   row(
     'startup',
-    'home screen, first frame',
-    `${r.homeScreenRatio.toFixed(1)}x (${ms(r.homeScreenMs)})`,
+    '`conductor` (no arguments: its help, exit 2)',
+    `${r.noArgsRatio.toFixed(2)}x (${ms(r.noArgsMs)})`,
     'none set',
     undefined,
   );
+  row(
+    'startup',
+    'home screen, first frame',
+    `${r.homeScreenRatio.toFixed(2)}x (${ms(r.homeScreenMs)})`,
+    '<= 4x',
+    r.homeScreenRatio <= 4,
+  );
+  row(
+    'startup',
+    'home screen, first start of a build or runbook (parsed, not cached)',
+    `${r.firstStartRatio.toFixed(2)}x (${ms(r.firstStartMs)})`,
+    'none set',
+    undefined,
+  );
+  if (r.baseline)
+    row(
+      'startup',
+      `home screen, first frame of ${r.baseline}`,
+      `${r.baselineHomeScreenRatio.toFixed(2)}x (${ms(r.baselineHomeScreenMs)})`,
+      'before',
+      undefined,
+    );
 }
 
 if (chosen.includes('abort')) {
@@ -205,6 +235,22 @@ if (chosen.includes('aws')) {
     );
   }
   if (r.retries) row('aws', 'retries in the journal', String(r.retries), 'info', undefined);
+}
+
+if (chosen.includes('sigkill-storm')) {
+  const trials = Number(option('storm-trials', 20));
+  log(
+    `sigkill-storm: ${trials} rehearsals, the screen or the engine SIGKILLed at a random moment, then resumed ...`,
+  );
+  const r = await benchSigkillStorm({
+    trials,
+    seed: option('seed') === undefined ? undefined : Number(option('seed')),
+    speed: Number(option('storm-speed', 120)),
+    log,
+  });
+  results.sigkillStorm = r;
+  for (const [figure, measured, target, ok] of stormRows(r))
+    row('sigkill-storm', figure, measured, target, ok);
 }
 
 const m = results.machine;

@@ -14,6 +14,8 @@ setFlagsFromString('--heap-growing-percent=25');
 // React's development build keeps debugging data for every render: a full-screen app that redraws
 // for hours must run the production build unless a developer asks otherwise.
 process.env.NODE_ENV ??= 'production';
+// The build is bundled and minified (scripts/build.mjs): a stack trace asked for names src/ lines.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
 import('../dist/cli.js').catch((error) => {
   if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli.js')) {
     process.stderr.write('conductor is not built yet: run `npm run build` first.\n');

@@ -9,24 +9,33 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import { Banner } from './components/Banner.js';
+import { Banner, bannerRows } from './components/Banner.js';
 import { ConfirmDialog, type ConfirmDialogProps, detachQuestion } from './components/ConfirmDialog.js';
 import { Frame, mainArea } from './components/Frame.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { KeyBar } from './components/KeyBar.js';
-import { PhaseRail } from './components/PhaseRail.js';
+import { PhaseRail, railWidth } from './components/PhaseRail.js';
 import { StatusBar } from './components/StatusBar.js';
-import { endOfStage } from './core/canary/stage.js';
+import { roleListsSigners } from './core/approvals/signed-roles.js';
+import { answeredByAwsStandin } from './core/session/aws-standin-warning.js';
 import { approvalStatusOf, roleTitles } from './core/session/gates.js';
-import { currentStage, currentStep, environmentOf } from './core/session/selectors.js';
+import { currentStage, currentStep, environmentOf, sessionTime } from './core/session/selectors.js';
 import type { SessionState } from './core/session/state.js';
 import type { SessionView } from './engine/session-view.js';
-import { helpSections, type KeyContext, keyBarItems, matchKey, type Overlay } from './keys.js';
+import {
+  activeBindings,
+  helpSections,
+  type KeyContext,
+  keyBarItems,
+  matchKey,
+  type Overlay,
+} from './keys.js';
 import { Approval, approvalStepOf } from './screens/Approval.js';
+import { pasteToken, signedApprovalInput, TOKEN_FIELD, withTokenField } from './screens/approval-token.js';
 import { Canary } from './screens/Canary.js';
 import { Checklist } from './screens/Checklist.js';
-import { headerEnvironment, railPhases, statusBarProps } from './screens/chrome.js';
+import { headerEnvironment, pollPeriodOf, railPhases, statusBarProps } from './screens/chrome.js';
 import { commandFacts, shellLine } from './screens/command-facts.js';
 import { FormView } from './screens/FormView.js';
 import {
@@ -48,7 +57,13 @@ import { Rollback } from './screens/Rollback.js';
 import { defaultSelection, keyContextFor, phaseSteps } from './screens/route.js';
 import { Summary } from './screens/Summary.js';
 import { canaryPercentOf } from './screens/series.js';
+import {
+  shownStageDecision,
+  stageDecisionForm,
+  withCurrentStageChoices,
+} from './screens/stage-decision-form.js';
 import type { ScreenProps } from './screens/types.js';
+import { REPORT_FILES } from './services/report/report-files.js';
 import {
   isTooSmall,
   type Theme,
@@ -57,6 +72,7 @@ import {
   themeFor,
   useTerminalSize,
 } from './terminal/index.js';
+import { useClockTick } from './terminal/use-clock-tick.js';
 import { useKeypress } from './terminal/use-keypress.js';
 
 export type ExitHow = 'detach' | 'quit';
@@ -73,9 +89,15 @@ export interface AppProps {
   onExit: (how: ExitHow) => void;
   /** Colours by meaning; default from the environment (NO_COLOR turns colour off). */
   theme?: Theme;
+  /** Told the key context of each frame, the one its key bar and help are drawn from (tests read it). */
+  onKeyContext?: (ctx: KeyContext) => void;
 }
 
-type ConfirmPurpose = { type: 'quit' } | { type: 'dangerous'; step: string };
+type ConfirmPurpose =
+  | { type: 'quit' }
+  | { type: 'dangerous'; step: string }
+  /** Stop the command a previous engine left running in this step (the step then runs again). */
+  | { type: 'orphan'; step: string };
 
 interface UiState {
   overlay?: Overlay;
@@ -90,6 +112,8 @@ interface UiState {
   submitting?: boolean;
   /** One line of feedback: what was recorded, or why not. */
   flash?: string;
+  /** Which target the charts follow: an index into the newest sample's targets. */
+  chartTarget?: number;
 }
 
 /** What the hold's reason says when the person closed the dialog without giving one. */
@@ -162,15 +186,6 @@ function useConductorVersion(conductor: SessionView): number {
   return useSyncExternalStore(subscribe, () => version.current);
 }
 
-/** Countdowns move without events: redraw twice a second. */
-function useTicker(ms: number): void {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const timer = setInterval(() => setTick((t) => t + 1), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-}
-
 function osc52(text: string): string {
   return `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
 }
@@ -184,12 +199,15 @@ export function App(props: AppProps) {
   );
 }
 
-function Session({ conductor, rehearsal, onExit }: AppProps) {
+function Session({ conductor, rehearsal, onExit, onKeyContext }: AppProps) {
   const version = useConductorVersion(conductor);
   // The engine appends to liveOutput in place: a memoised pane needs a new array to see new lines.
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is what says the lines changed
   const liveOutput = useMemo(() => conductor.liveOutput.slice(), [conductor, version]);
-  useTicker(500);
+  // Countdowns and the clock move without events: redrawn when the session clock's second turns.
+  const clockSpeed = (rehearsal ?? conductor.state.meta.rehearsal)?.speed ?? 1;
+  const readClock = useCallback(() => conductor.now(), [conductor]);
+  useClockTick(readClock, clockSpeed);
   const size = useTerminalSize();
   const { stdout } = useStdout();
   const [ui, setUiState] = useState<UiState>(INITIAL_UI);
@@ -201,8 +219,16 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   }, []);
 
   const state = conductor.state;
-  const now = conductor.now();
+  const now = sessionTime(state, conductor.now());
   const { runbook, promotion } = conductor;
+
+  const canaryDefinition = () => {
+    const step = conductor.state.canary?.step;
+    return step ? conductor.definition(step) : undefined;
+  };
+  /** An open form as the session stands now: a stage decision's choices are never the ones it opened with. */
+  const liveForm = <F extends FormModel | undefined>(form: F): F =>
+    (form && withCurrentStageChoices(form, conductor.state, canaryDefinition())) as F;
 
   // A dialog whose subject has passed (the rollback started, the decision is gone) closes itself
   // and says why, so nobody types a reason into a question that no longer exists.
@@ -216,8 +242,17 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   }, [passed, setUi]);
   const waiting = conductor.waiting;
   const selected = selectedIndex(ui, state);
-  const ctx = keyContextFor(state, waiting, { overlay: ui.overlay, selected, readOnly: conductor.readOnly });
+  const ctx = keyContextFor(state, waiting, {
+    overlay: ui.overlay,
+    selected,
+    readOnly: conductor.readOnly,
+    form: liveForm(ui.form),
+    outputLines: conductor.liveOutput.length,
+  });
   const screen = ctx.screen;
+  useEffect(() => {
+    onKeyContext?.(ctx);
+  });
 
   const closeOverlay = (u: UiState): UiState => ({
     ...u,
@@ -237,7 +272,10 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     const open = status.roles.filter((r) => r.state !== 'approved').map((r) => titles[r.role] ?? r.role);
     const all = status.roles.map((r) => titles[r.role] ?? r.role);
     const options = open.length > 0 ? open : all;
-    return makeForm({ type: 'approval', step: def.id }, `Record an approval: ${def.title}`, [
+    const signed = status.roles
+      .filter((r) => r.state !== 'approved' && roleListsSigners(runbook, r.role))
+      .map((r) => titles[r.role] ?? r.role);
+    const typed = makeForm({ type: 'approval', step: def.id }, `Record an approval: ${def.title}`, [
       {
         id: 'approver',
         label: 'approver',
@@ -254,6 +292,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
         hint: 'ticket or Slack link',
       },
     ]);
+    return withTokenField(typed, signed);
   };
 
   const decisionForm = (): FormModel | undefined => {
@@ -275,32 +314,9 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
       );
     }
     const stage = currentStage(s);
-    if (stage?.decision) {
-      const halt = stage.decision.action === 'halt';
-      // The choices core/canary offers for these samples; a passed stage starts on "advance".
-      const end = endOfStage(stage.samples.map((x) => x.verdict));
-      const options =
-        end.action === 'advance'
-          ? ['advance', 'extend', 'rollback']
-          : [
-              ...end.choices.map((ch) => (ch === 'hold' ? 'investigate' : ch)),
-              ...(halt ? [] : ['investigate']),
-            ];
-      return makeForm(
-        { type: 'stage-decision', halt, stage: stage.index, decidedAt: stage.decision.at },
-        `Stage ${stage.index + 1} (${stage.weight}%): what now?`,
-        [
-          {
-            id: 'choice',
-            label: 'choice',
-            value: options[0],
-            options: [...new Set(options)],
-          },
-          { id: 'reason', label: 'reason', value: '', hint: 'required to investigate' },
-        ],
-        [stage.decision.reason],
-      );
-    }
+    const canaryDef = canaryDefinition();
+    // The choices are read again from the session on every frame and key (liveForm).
+    if (stage?.decision && canaryDef) return stageDecisionForm(s, stage, canaryDef);
     if (conductor.waiting?.kind === 'traffic-guard') {
       const step = conductor.waiting.step;
       return makeForm(
@@ -334,6 +350,14 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     let done = 'Recorded.';
     switch (form.purpose.type) {
       case 'approval': {
+        if (v[TOKEN_FIELD]) {
+          error = conductor.approveSigned({
+            step: form.purpose.step,
+            ...signedApprovalInput(v[TOKEN_FIELD], process.cwd()),
+          });
+          done = 'Signed approval verified and recorded.';
+          break;
+        }
         const titles = roleTitles(runbook);
         const role = Object.entries(titles).find(([, title]) => title === v.role)?.[0] ?? v.role;
         error = conductor.approve({
@@ -406,7 +430,8 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     if (paste !== undefined) {
       if (current.overlay === 'form' && current.form) {
         const form = current.form;
-        setUi((u) => ({ ...u, form: typeInto(form, paste.replace(/[\r\n]+/g, ' ').trim()) }));
+        const signed = pasteToken(form, paste);
+        setUi((u) => ({ ...u, form: signed ?? typeInto(form, paste.replace(/[\r\n]+/g, ' ').trim()) }));
       }
       return;
     }
@@ -415,6 +440,8 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
       overlay: current.overlay,
       selected: index,
       readOnly: conductor.readOnly,
+      form: liveForm(current.form),
+      outputLines: conductor.liveOutput.length,
     });
     const binding = matchKey(input, key, context);
     // The abort path: nothing (no render, no state update) before the rollback requests leave.
@@ -424,7 +451,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
       return;
     }
     if (current.overlay === 'form' && current.form) {
-      const form = current.form;
+      const form = liveForm(current.form);
       if (binding?.id === 'interrupt') return leave();
       if (binding?.id === 'back') {
         if (form.purpose.type === 'hold-rollback') {
@@ -495,6 +522,11 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
           },
         }));
       }
+      case 'chart-target':
+        return setUi((u) => ({
+          ...u,
+          chartTarget: ((u.chartTarget ?? 0) + 1) % Math.max(1, context.chartTargets ?? 1),
+        }));
       case 'copy': {
         const note = s.notifications[Math.min(current.noteIndex, s.notifications.length - 1)];
         if (!note) return;
@@ -591,17 +623,25 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
       const purpose = current.confirm;
       setUi(closeOverlay);
       if (purpose.type === 'quit') onExit('detach');
+      else if (purpose.type === 'orphan')
+        void Promise.resolve(conductor.stopOrphan(purpose.step)).then((refused) =>
+          setUi((u) => ({
+            ...u,
+            flash: refused ?? 'Stopping the previous engine’s command; the step then runs again.',
+          })),
+        );
       else conductor.confirmDangerous(purpose.step);
       return;
     }
     switch (context.screen) {
       case 'checklist': {
         const w = conductor.waiting;
-        if (w?.kind === 'dangerous' && w.step) {
+        if ((w?.kind === 'dangerous' || w?.kind === 'orphan') && w.step) {
+          const step = w.step;
           setUi((u) => ({
             ...u,
             overlay: 'confirm',
-            confirm: { type: 'dangerous', step: w.step as string },
+            confirm: w.kind === 'orphan' ? { type: 'orphan', step } : { type: 'dangerous', step },
           }));
           return;
         }
@@ -643,10 +683,9 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   const files = useMemo(() => {
     if (state.status !== 'completed') return undefined;
     try {
-      // The engine's socket and lock are how it runs, not what the session produced.
-      return readdirSync(conductor.dir)
-        .filter((f) => f !== 'engine.sock' && f !== 'lock.json')
-        .sort();
+      // The reports the session's end wrote (not its credentials, emulator data or engine files).
+      const present = new Set(readdirSync(conductor.dir));
+      return Object.values(REPORT_FILES).filter((f) => present.has(f));
     } catch {
       return undefined;
     }
@@ -654,18 +693,35 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
 
   if (isTooSmall(size)) return <TooSmall size={size} />;
 
-  // The rail costs 25 columns: below 100 the screens need them more (charts need 120).
+  // The rail costs 25 columns up to 120 (more on a wide terminal): below 100 the screens need them
+  // more (charts need 120).
   const wideEnoughForRail = size.columns >= (screen === 'canary' || screen === 'monitor' ? 120 : 100);
-  const area = mainArea(size.rows, size.columns, wideEnoughForRail);
+  const phases = railPhases(state);
+  // As wide as the longest phase title, up to a share of a wide terminal (24 at 120 columns).
+  const rail = wideEnoughForRail ? railWidth(phases, size.columns) : 0;
+  const area = mainArea(size.rows, size.columns, rail);
   // A halted session says why on every screen (the canary screen says it in its own panel).
   const halted =
     screen !== 'canary' && (state.status === 'halted' || waiting?.kind === 'halted')
       ? ((waiting?.kind === 'halted' ? waiting.message : state.summary) ?? 'the session is halted')
-      : waiting?.kind === 'retrying'
+      : // The rollback screen says its own retries, on the revert's row.
+        waiting?.kind === 'retrying' && screen !== 'rollback'
         ? waiting.message
         : undefined;
-  const flashRows = (ui.flash ? 1 : 0) + (halted ? 1 : 0);
-  const dialog = dialogFor(ui, conductor, area.width);
+  // The halt's reason wraps, never cut: the screen below gives up the rows it takes.
+  const haltedBanner = halted
+    ? waiting?.kind === 'retrying'
+      ? ({ kind: 'warn', text: `AWS: ${halted}` } as const)
+      : ({ kind: 'danger', text: `Halted: ${halted}` } as const)
+    : undefined;
+  const flashRows =
+    (ui.flash ? 1 : 0) + (haltedBanner ? bannerRows(haltedBanner.kind, haltedBanner.text, area.width) : 0);
+  const dialog = dialogFor(
+    ui.form ? { ...ui, form: shownStageDecision(ui.form, state, canaryDefinition()) } : ui,
+    conductor,
+    area.width,
+    activeBindings(ctx).some((b) => b.id === 'abort'),
+  );
   const dialogRows = dialog ? dialog.rows : 0;
   const screenProps: ScreenProps = {
     state,
@@ -675,6 +731,8 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
     waiting,
     width: area.width,
     height: Math.max(3, area.height - flashRows - dialogRows),
+    readOnly: conductor.readOnly,
+    chartTarget: ui.chartTarget,
   };
 
   let main: ReactNode;
@@ -702,12 +760,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
   } else {
     main = (
       <Box flexDirection="column" width={area.width} height={area.height} overflow="hidden">
-        {halted ? (
-          <Banner
-            kind={waiting?.kind === 'retrying' ? 'warn' : 'danger'}
-            text={waiting?.kind === 'retrying' ? `AWS: ${halted}` : `Halted: ${halted}`}
-          />
-        ) : null}
+        {haltedBanner ? <Banner kind={haltedBanner.kind} text={haltedBanner.text} wrap /> : null}
         {ui.flash ? (
           <Text wrap="truncate" bold>
             › {ui.flash}
@@ -740,15 +793,14 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
           environment={headerEnvironment(runbook, promotion, state)}
           sessionId={state.meta.sessionId}
           rehearsal={rehearsal ?? state.meta.rehearsal}
+          autopilot={state.autopilot}
+          awsStandin={answeredByAwsStandin(state.warnings)}
           now={now}
           width={size.columns}
         />
       }
-      rail={
-        wideEnoughForRail ? (
-          <PhaseRail phases={railPhases(state)} width={24} height={area.height} />
-        ) : undefined
-      }
+      rail={wideEnoughForRail ? <PhaseRail phases={phases} width={rail} height={area.height} /> : undefined}
+      railWidth={rail}
       main={main}
       keybar={<KeyBar items={keyBarItems(ctx)} width={size.columns} />}
       status={
@@ -756,6 +808,7 @@ function Session({ conductor, rehearsal, onExit }: AppProps) {
           {...statusBarProps(state, now, {
             lastPollAt: conductor.lastPollAt,
             lastSavedAt: conductor.lastSavedAt,
+            pollPeriodMs: pollPeriodOf(state, promotion),
           })}
         />
       }
@@ -806,13 +859,15 @@ function dialogFor(
   ui: UiState,
   conductor: SessionView,
   width: number,
+  /** The abort key answers here (traffic shifted, no rollback under way): the dialog may offer it. */
+  abortable: boolean,
 ): { element: ReactNode; rows: number } | undefined {
   if (ui.overlay === 'form' && ui.form) {
     const rows = ui.form.fields.length + (ui.form.lines?.length ?? 0) * 2 + (ui.form.error ? 2 : 0) + 4;
-    return { element: <FormView form={ui.form} width={width} />, rows };
+    return { element: <FormView form={ui.form} width={width} abortKey={abortable} />, rows };
   }
   if (ui.overlay === 'confirm' && ui.confirm) {
-    const question = confirmQuestion(ui.confirm, conductor);
+    const question = confirmQuestion(ui.confirm, conductor, abortable);
     const rows =
       4 + question.lines.reduce((n, line) => n + Math.ceil((line.length + 1) / Math.max(10, width - 4)), 0);
     return { element: <ConfirmDialog {...question} width={width} />, rows };
@@ -820,15 +875,35 @@ function dialogFor(
   return undefined;
 }
 
-function confirmQuestion(purpose: ConfirmPurpose, conductor: SessionView): Omit<ConfirmDialogProps, 'width'> {
+function confirmQuestion(
+  purpose: ConfirmPurpose,
+  conductor: SessionView,
+  abortable: boolean,
+): Omit<ConfirmDialogProps, 'width'> {
   const state = conductor.state;
   if (purpose.type === 'quit') {
     const percent = state.lastSplit
       ? canaryPercentOf(state.lastSplit, state.rollbackTarget)
       : state.recordedWeight;
-    return detachQuestion(state.canary?.promoted ? 100 : percent, state.meta.version);
+    const question = detachQuestion(state.canary?.promoted ? 100 : percent, state.meta.version);
+    // A rollback under way has nothing left for x to start: the question does not offer it.
+    return abortable ? question : { ...question, choices: question.choices.filter((c) => c.keys !== 'x') };
   }
   const def = conductor.definition(purpose.step);
+  if (purpose.type === 'orphan') {
+    const orphan = state.steps.find((st) => st.id === purpose.step)?.command?.orphan;
+    return {
+      title: `Stop the command the previous engine left running in ${def.title}?`,
+      lines: [
+        orphan?.detail ?? 'The previous engine’s command is still running.',
+        'It gets SIGTERM, then SIGKILL after 3 s, and the step runs again. A command that changes infrastructure is safer left to finish.',
+      ],
+      choices: [
+        { keys: 'enter', label: 'stop it', danger: true },
+        { keys: 'esc', label: 'keep waiting' },
+      ],
+    };
+  }
   if (def.kind !== 'command') return { title: 'Run this step?', lines: [], choices: [] };
   const facts = commandFacts(conductor.runbook, conductor.promotion, state, def, conductor.now());
   return {

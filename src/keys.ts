@@ -49,6 +49,22 @@ export interface KeyContext {
   readOnly?: boolean;
   /** The session is stopped (halted, NO-GO, a failed step) and will not go on by itself. */
   stuck?: boolean;
+  /** A rollback is under way: abort has nothing left to start. */
+  rollbackRunning?: boolean;
+  /**
+   * How many rows the list the keys act on has: sessions on home, messages in the notifications
+   * overlay, items of the checklist; in a form, the focused field's choices or else the fields.
+   * Undefined where there is no such list.
+   */
+  items?: number;
+  /** Lines of output the running command has printed so far (there is something to scroll). */
+  outputLines?: number;
+  /** How many targets the canary or monitoring charts can follow (tab moves between them). */
+  chartTargets?: number;
+  /** How many fields the open form has (tab moves between them). */
+  fields?: number;
+  /** Home: what `n` offers for the selected session, a promoted version's next edge ("v1.2 SIT -> PROD"). */
+  nextEdge?: string;
 }
 
 /** The subset of Ink's `Key` that the dispatcher reads. */
@@ -71,6 +87,9 @@ export interface KeyBinding {
   keysFor?: (ctx: KeyContext) => string[];
   label: string;
   help: string;
+  /** What the key does in a given context, when that differs from `label`/`help` (a watcher's q). */
+  labelFor?: (ctx: KeyContext) => string;
+  helpFor?: (ctx: KeyContext) => string;
   group: KeyGroup;
   when: (ctx: KeyContext) => boolean;
   danger?: boolean | ((ctx: KeyContext) => boolean);
@@ -81,12 +100,19 @@ export interface KeyBinding {
 const noOverlay = (ctx: KeyContext) => ctx.overlay === undefined;
 const typing = (ctx: KeyContext) => ctx.overlay === 'form';
 const onScreen = (ctx: KeyContext, ...screens: Screen[]) => noOverlay(ctx) && screens.includes(ctx.screen);
+/** At least `n` rows in the list (a context that does not count them has enough). */
+const rows = (ctx: KeyContext, n: number) => ctx.items === undefined || ctx.items >= n;
+// Only where something moves: a list of one row, or a screen without a list, has nothing to move.
 const scrollable = (ctx: KeyContext) =>
   ctx.overlay === 'help' ||
-  ctx.overlay === 'notifications' ||
   ctx.overlay === 'journal' ||
-  ctx.overlay === 'form' ||
-  onScreen(ctx, 'home', 'checklist', 'approval', 'gonogo', 'rollback');
+  ((ctx.overlay === 'form' || ctx.overlay === 'notifications') && rows(ctx, 2)) ||
+  (onScreen(ctx, 'home', 'checklist') && rows(ctx, 2)) ||
+  // A running command's output scrolls, even when it is the only item of its phase, once it has some.
+  (onScreen(ctx, 'checklist') && ctx.running && (ctx.outputLines === undefined || ctx.outputLines > 0));
+
+const DETACH_HELP =
+  'Leave the screen; the session is saved and can be resumed. While traffic is shifted it asks first: detach (the guard keeps watching and may still roll back), abort and roll back, or cancel.';
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   {
@@ -96,14 +122,23 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     label: 'ABORT & ROLL BACK',
     help: 'Send the rollback requests now: traffic back to the stable version and stage deployment recorded before the canary. Works on every screen while traffic is shifted (ctrl+x inside a form).',
     group: 'safety',
-    when: (ctx) => ctx.trafficShifted,
+    when: (ctx) => ctx.trafficShifted && !ctx.rollbackRunning,
     danger: true,
   },
   {
     id: 'detach',
     keys: ['q'],
     label: 'detach',
-    help: 'Leave the screen; the session is saved and can be resumed. While traffic is shifted it asks first: detach (the guard keeps watching and may still roll back), abort and roll back, or cancel.',
+    help: DETACH_HELP,
+    // A watcher never drove: q only closes this screen, at once; the session goes on as it was.
+    // On the home screen no session is attached: q quits.
+    labelFor: (ctx) => (ctx.readOnly ? 'stop watching' : onScreen(ctx, 'home') ? 'quit' : 'detach'),
+    helpFor: (ctx) =>
+      ctx.readOnly
+        ? 'Stop watching: this screen closes at once; the session, its engine and its traffic go on as they were.'
+        : onScreen(ctx, 'home')
+          ? 'Quit: no session is attached here; every session stays as it is.'
+          : DETACH_HELP,
     group: 'safety',
     when: (ctx) => !typing(ctx) && ctx.overlay !== 'confirm',
   },
@@ -111,9 +146,14 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     id: 'interrupt',
     keys: ['ctrl+c'],
     label: 'quit',
-    help: 'Same as q, from anywhere, even inside a form. Never quits silently while traffic is shifted.',
+    help: 'Same as q, from anywhere, even inside a form (a question on screen is answered first). Never quits silently while traffic is shifted.',
+    helpFor: (ctx) =>
+      ctx.readOnly
+        ? 'Same as q: stop watching, from anywhere; the session goes on as it was.'
+        : 'Same as q, from anywhere, even inside a form (a question on screen is answered first). Never quits silently while traffic is shifted.',
     group: 'safety',
-    when: () => true,
+    // A question on screen is answered (enter, esc) before anything else.
+    when: (ctx) => ctx.overlay !== 'confirm',
     inBar: false,
   },
   {
@@ -145,7 +185,10 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     when: (ctx) =>
       ctx.overlay === 'confirm' ||
       ctx.overlay === 'form' ||
-      onScreen(ctx, 'home', 'checklist', 'approval', 'summary') ||
+      (onScreen(ctx, 'home') && rows(ctx, 1)) ||
+      (onScreen(ctx, 'checklist') && (ctx.selectedItem === 'manual' || ctx.decisionPending === true)) ||
+      (onScreen(ctx, 'approval') && ctx.approvalPending === true) ||
+      onScreen(ctx, 'summary') ||
       (onScreen(ctx, 'canary', 'monitor') && ctx.decisionPending === true),
   },
   {
@@ -162,7 +205,15 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     label: 'next field',
     help: 'Move to the next field of the form.',
     group: 'move',
-    when: typing,
+    when: (ctx) => typing(ctx) && (ctx.fields === undefined || ctx.fields >= 2),
+  },
+  {
+    id: 'chart-target',
+    keys: ['tab'],
+    label: 'next chart',
+    help: 'Chart the next target: the API Gateway stage, then each Lambda alias (the table lists them all).',
+    group: 'views',
+    when: (ctx) => onScreen(ctx, 'canary', 'monitor') && (ctx.chartTargets ?? 0) >= 2,
   },
   {
     id: 'start',
@@ -171,6 +222,15 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     help: 'Start a new promotion: runbook, edge, version, change ticket, risk and maintenance window.',
     group: 'screen',
     when: (ctx) => onScreen(ctx, 'home'),
+  },
+  {
+    id: 'next-edge',
+    keys: ['n'],
+    label: 'promote next edge',
+    labelFor: (ctx) => (ctx.nextEdge ? `promote ${ctx.nextEdge}` : 'promote next edge'),
+    help: 'On a promoted session: start the next edge for the same version (DEV -> SIT done, SIT -> PROD next), the start form filled in.',
+    group: 'screen',
+    when: (ctx) => onScreen(ctx, 'home') && ctx.nextEdge !== undefined,
   },
   {
     id: 'mark-done',
@@ -261,7 +321,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     label: 'copy',
     help: 'Copy the selected notification to the clipboard (OSC 52, works over SSH).',
     group: 'views',
-    when: (ctx) => ctx.overlay === 'notifications',
+    when: (ctx) => ctx.overlay === 'notifications' && rows(ctx, 1),
   },
   {
     id: 'journal',
@@ -282,11 +342,11 @@ export function isDanger(binding: KeyBinding, ctx: KeyContext): boolean {
   return typeof binding.danger === 'function' ? binding.danger(ctx) : binding.danger === true;
 }
 
-/** The bindings that answer in this context, in table order. */
 /** What a watcher may do: move, open views, leave. Nothing that asks the engine for anything. */
 const WATCHER_GROUPS: readonly KeyGroup[] = ['move', 'views'];
 const WATCHER_SAFETY = new Set(['detach', 'interrupt']);
 
+/** The bindings that answer in this context, in table order. */
 export function activeBindings(ctx: KeyContext, table: readonly KeyBinding[] = KEY_BINDINGS): KeyBinding[] {
   return table.filter(
     (binding) =>
@@ -358,7 +418,7 @@ export function keyBarItems(ctx: KeyContext, table: readonly KeyBinding[] = KEY_
     .map(({ binding }) => ({
       id: binding.id,
       keys: activeKeys(binding, ctx).map(displayKey).join('/'),
-      label: binding.label,
+      label: binding.labelFor?.(ctx) ?? binding.label,
       danger: isDanger(binding, ctx),
     }));
 }
@@ -385,9 +445,14 @@ const SECTION_TITLES: Record<KeyGroup, string> = {
   views: 'Views',
 };
 
-/** The help overlay: every binding, grouped, with whether it works in this context. */
+/**
+ * The help overlay: every binding, grouped, with whether it works in this context. An available
+ * binding shows the keys it answers to here (n is not notifications on the canary screen); one
+ * that is not shows every key it can ever answer to.
+ */
 export function helpSections(ctx: KeyContext, table: readonly KeyBinding[] = KEY_BINDINGS): HelpSection[] {
   const groups: KeyGroup[] = ['safety', 'screen', 'move', 'views'];
+  const active = new Set(activeBindings(ctx, table));
   return groups
     .map((group) => ({
       title: SECTION_TITLES[group],
@@ -395,10 +460,10 @@ export function helpSections(ctx: KeyContext, table: readonly KeyBinding[] = KEY
         .filter((binding) => binding.group === group)
         .map((binding) => ({
           id: binding.id,
-          keys: binding.keys.map(displayKey).join('/'),
-          label: binding.label,
-          help: binding.help,
-          available: binding.when(ctx),
+          keys: (active.has(binding) ? activeKeys(binding, ctx) : binding.keys).map(displayKey).join('/'),
+          label: binding.labelFor?.(ctx) ?? binding.label,
+          help: binding.helpFor?.(ctx) ?? binding.help,
+          available: active.has(binding),
           danger: isDanger(binding, ctx),
         })),
     }))

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { App, type ExitHow } from './app.js';
 import type { SessionView } from './engine/session-view.js';
-import { Home, type HomeSession, type StartRequest } from './screens/Home.js';
+import { Home, type HomeProps, type HomeSession, type StartRequest } from './screens/Home.js';
 import { ThemeProvider, themeFor, useTerminalSize } from './terminal/index.js';
 
 export interface RootProps {
@@ -10,6 +10,7 @@ export interface RootProps {
   session?: SessionView;
   sessions: readonly HomeSession[];
   edges: readonly string[];
+  nextEdges?: HomeProps['nextEdges'];
   defaults?: Partial<StartRequest>;
   rehearsal?: { scenario: string; speed: number };
   /** Synchronous checks of the form: one sentence when it cannot start. */
@@ -62,6 +63,7 @@ export function Root(props: RootProps) {
           sessions={props.sessions}
           now={Date.now()}
           edges={props.edges}
+          nextEdges={props.nextEdges}
           defaults={props.defaults}
           rehearsal={props.rehearsal}
           width={size.columns}

@@ -1,170 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { render } from 'ink-testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { App, type ExitHow } from '../src/app.js';
-import type { SessionEvent } from '../src/core/session/events.js';
-import { Conductor } from '../src/engine/conductor.js';
-import type { AwsPort, NotifyPort, WorkPort } from '../src/engine/ports.js';
-import { type Clock, systemClock } from '../src/services/clock.js';
-import { SessionStore } from '../src/services/store/session-store.js';
-import { stripAnsi, tick } from './components/render-helpers.js';
-import { HOUR, MIN, passPhasesBefore, promotion, runbook, split, T0 } from './screens/fixtures.js';
+import { describe, expect, it, vi } from 'vitest';
+import { HOUR, passPhasesBefore, promotion, split, T0 } from './screens/fixtures.js';
+import {
+  armedEvent,
+  CTRL_C,
+  ENTER,
+  ESC,
+  gatesPassed,
+  NOW,
+  setup,
+  shiftedEvents,
+  TAB,
+} from './support/app-session.js';
+import { eventually } from './support/eventually.js';
 
 /**
- * Key flows through the App over a real Conductor and a real journal in a temp home. The AWS, work
- * and notify ports are unused by these flows: each throws (and is counted) if it is ever called.
+ * Key flows through the App over a real Conductor and a real journal in a temp home (see
+ * support/app-session.tsx: the AWS, work and notify ports throw, and are counted, if ever called).
  */
-const NOW = T0 + 5 * HOUR;
-const homes: string[] = [];
-const mounted: Array<{ unmount: () => void; conductor: Conductor }> = [];
-
-afterEach(() => {
-  for (const m of mounted.splice(0)) {
-    m.unmount();
-    m.conductor.stop();
-  }
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
-
-function setup(events: SessionEvent[], options: { risk?: 'low' | 'high' } = {}) {
-  const home = mkdtempSync(join(tmpdir(), 'conductor-app-'));
-  homes.push(home);
-  const store = new SessionStore(home);
-  const clock: Clock = { ...systemClock, now: () => NOW };
-  const calls: string[] = [];
-  const unused =
-    (name: string) =>
-    async (..._args: unknown[]): Promise<never> => {
-      calls.push(name);
-      throw new Error(`${name} is not used in this test`);
-    };
-  const aws: AwsPort = {
-    verifyIdentity: unused('verifyIdentity'),
-    readRollbackTarget: unused('readRollbackTarget'),
-    readTrafficSplit: unused('readTrafficSplit'),
-    setCanaryWeight: unused('setCanaryWeight'),
-    promote: unused('promote'),
-    rollback: unused('rollback'),
-    fetchMetrics: unused('fetchMetrics'),
-    describeError: (error) => (error instanceof Error ? error.message : String(error)),
-  };
-  const work: WorkPort = { command: unused('command'), http: unused('http'), load: unused('load') };
-  const notify: NotifyPort = { post: unused('post') };
-  const conductor = new Conductor({
-    runbook,
-    runbookFile: 'runbooks/bbws.yaml',
-    promotion,
-    store,
-    journal: store.create(NOW),
-    clock,
-    // STS answers each environment's own account (identity before touch passes); not in `calls`.
-    aws: (env) => ({
-      ...aws,
-      verifyIdentity: async () => ({
-        account: env.accountId,
-        arn: `arn:aws:sts::${env.accountId}:assumed-role/test`,
-      }),
-    }),
-    work,
-    notify,
-    conductor: '@alex',
-  });
-  conductor.create({
-    version: 'v42',
-    previousVersion: 'v41',
-    risk: options.risk ?? 'low',
-    ticket: 'CHG-1234',
-    runbookText: 'runbook',
-  });
-  for (const event of events) conductor.dispatch(event);
-  const exits: ExitHow[] = [];
-  const app = render(<App conductor={conductor} onExit={(how) => exits.push(how)} />);
-  mounted.push({ unmount: app.unmount, conductor });
-  const frame = () => stripAnsi(app.lastFrame() ?? '');
-  const press = async (...keys: string[]) => {
-    for (const key of keys) {
-      app.stdin.write(key);
-      await tick();
-      await tick();
-    }
-  };
-  const waitFor = async (text: string) => {
-    for (let i = 0; i < 200 && !frame().includes(text); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(frame()).toContain(text);
-  };
-  return { conductor, app, frame, press, waitFor, calls, exits, store };
-}
-
-const ENTER = '\r';
-const TAB = '\t';
-const ESC = '\x1b';
-const CTRL_C = '\x03';
-
-function shiftedEvents(): SessionEvent[] {
-  const at = T0 + 4 * HOUR;
-  return [
-    ...passPhasesBefore('canary'),
-    { type: 'phase.started', at, phase: 'canary' },
-    { type: 'step.started', at, step: 'prod-canary', attempt: 1 },
-    {
-      type: 'rollback-target.recorded',
-      at,
-      target: {
-        apiGateway: {
-          restApiId: 'a1b2c3d4e5',
-          stage: 'prod',
-          deploymentId: 'dep-41',
-          canaryDeploymentId: 'dep-42',
-        },
-        lambdas: [
-          { functionName: 'bbws-prod-auth-lambda', alias: 'prod', stableVersion: '41', canaryVersion: '42' },
-        ],
-      },
-    },
-    { type: 'traffic.shifted', at, weight: 10, split: split(10, at) },
-    { type: 'canary.stage.started', at, step: 'prod-canary', stage: 0, weight: 10, holdMs: 15 * MIN },
-  ];
-}
-
-/** The PROD gates passed: two approvals, GO, and a window open around NOW (the ticket is CHG-1234). */
-function gatesPassed(options: { window?: boolean } = {}): SessionEvent[] {
-  const at = T0 + 2 * HOUR;
-  return [
-    {
-      type: 'approval.recorded',
-      at,
-      step: 'prod-approval',
-      role: 'tech-lead',
-      approver: '@jane.doe',
-      comment: 'Ready for PROD',
-    },
-    {
-      type: 'approval.recorded',
-      at,
-      step: 'prod-approval',
-      role: 'infrastructure-lead',
-      approver: '@john.smith',
-      comment: 'Plan reviewed',
-    },
-    { type: 'gonogo.decided', at, step: 'gonogo-prod', decision: 'GO', rows: [], whatWouldChange: [] },
-    ...(options.window === false
-      ? []
-      : [{ type: 'window.declared', at, start: NOW - HOUR, end: NOW + 3 * HOUR } as SessionEvent]),
-  ];
-}
-
-function armedEvent(): SessionEvent {
-  return {
-    type: 'canary.auto-rollback.armed',
-    at: NOW,
-    step: 'prod-canary',
-    deadline: NOW + 30_000,
-    reason: 'rollback band held for 3 samples in a row',
-  };
-}
-
 describe('App key flows', () => {
   it('records an approval through the form: approver, role, comment, reference', async () => {
     const t = setup(passPhasesBefore('approval'), { risk: 'high' });
@@ -228,7 +80,13 @@ describe('App key flows', () => {
       status: 'failed',
       attempts: 1,
     });
+    // A rerun of a dangerous step is confirmed again: the first confirmation was for run 1 only.
     await t.press('r');
+    await t.waitFor('confirm to run it again (run 2)');
+    expect(t.calls).toEqual(['command']);
+    await t.press(ENTER);
+    await t.waitFor('run it');
+    await t.press(ENTER);
     await t.waitFor('try 2');
     expect(t.calls).toEqual(['command', 'command']);
   });
@@ -293,8 +151,7 @@ describe('App key flows', () => {
       expect.objectContaining({ step: 'prod-canary', weight: 10, by: '@alex' }),
     ]);
     // The decision is what lets the traffic request leave (this test's AWS port refuses it).
-    for (let i = 0; i < 100 && !t.calls.includes('setCanaryWeight'); i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => t.calls.includes('setCanaryWeight'));
     expect(t.calls).toContain('setCanaryWeight');
   });
 
@@ -305,8 +162,8 @@ describe('App key flows', () => {
     await t.waitFor('10% of traffic is on v42. Leave it like that?');
     expect(t.exits).toEqual([]);
     await t.press(ESC);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(t.frame()).not.toContain('Leave it like that?');
+    // A lone ESC is told from the start of a sequence on the next tick, then the frame redraws.
+    expect(await eventually(() => !t.frame().includes('Leave it like that?'))).toBe(true);
     await t.press(CTRL_C);
     await t.waitFor('Leave it like that?');
     expect(t.exits).toEqual([]);
@@ -375,8 +232,7 @@ describe('App key flows', () => {
     await t.waitFor('Journal tail');
     expect(t.frame()).toContain('canary stage 1: 10%');
     await t.press(ESC);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(t.frame()).not.toContain('Journal tail');
+    expect(await eventually(() => !t.frame().includes('Journal tail'))).toBe(true);
     expect(t.exits).toEqual([]);
   });
 
@@ -580,7 +436,8 @@ describe('App key flows', () => {
     await t.press(ENTER);
     await t.waitFor('‹ adopt ›');
     await t.press(ENTER);
-    await t.waitFor('[10%]');
+    // The stage runs at the adopted live weight now: the strip shows 25%, not the planned 10%.
+    await t.waitFor('[25%] → 25% → 50% → 100%');
     expect(t.conductor.state.drift?.resolved).toBe('adopt');
     expect(t.conductor.state.recordedWeight).toBe(25);
     expect(t.calls).toEqual([]);

@@ -18,6 +18,7 @@ describe('conductor CLI', () => {
       'sessions',
       'report',
       'validate',
+      'init',
       'schema',
       'sandbox',
     ]) {

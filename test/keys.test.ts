@@ -160,3 +160,82 @@ describe('the key table', () => {
     expect(keyBarItems(ctx).find((i) => i.id === 'notifications')?.keys).toBe('N');
   });
 });
+
+describe('keys that cannot act are not offered', () => {
+  const canary: KeyContext = { screen: 'canary', trafficShifted: true, running: false, holdActive: true };
+  const entry = (ctx: KeyContext, id: string) =>
+    helpSections(ctx)
+      .flatMap((s) => s.entries)
+      .find((e) => e.id === id);
+
+  it('shows in the help only the keys that answer in this context', () => {
+    expect(entry(canary, 'notifications')).toMatchObject({ available: true, keys: 'N' });
+    expect(entry(canary, 'abort')).toMatchObject({ available: true, keys: 'x' });
+    expect(entry({ ...canary, screen: 'monitor' }, 'notifications')?.keys).toBe('n/N');
+  });
+
+  it("marks a watcher's engine keys unavailable in the help", () => {
+    const watcher = { ...canary, readOnly: true };
+    for (const id of ['abort', 'advance', 'pause', 'extend'])
+      expect(entry(watcher, id)?.available).toBe(false);
+    expect(entry(watcher, 'journal')?.available).toBe(true);
+  });
+
+  it('says what q does for a watcher: it stops watching, it detaches nothing', () => {
+    const watcher = { ...canary, readOnly: true };
+    const q = (ctx: KeyContext) => keyBarItems(ctx).find((item) => item.id === 'detach');
+    expect(q(watcher)).toMatchObject({ keys: 'q', label: 'stop watching' });
+    expect(q(canary)).toMatchObject({ keys: 'q', label: 'detach' });
+    expect(entry(watcher, 'detach')).toMatchObject({ available: true, label: 'stop watching' });
+    expect(entry(watcher, 'detach')?.help).toMatch(/^Stop watching/);
+    expect(entry(watcher, 'detach')?.help).not.toMatch(/asks first|resumed/);
+    expect(entry(watcher, 'interrupt')?.help).toMatch(/stop watching/);
+    expect(entry(canary, 'detach')?.help).toMatch(/asks first/);
+  });
+
+  it('offers no abort while a rollback is under way', () => {
+    const rollingBack: KeyContext = {
+      screen: 'rollback',
+      trafficShifted: true,
+      running: false,
+      rollbackRunning: true,
+    };
+    expect(matchKey('x', noKey, rollingBack)).toBeUndefined();
+    expect(keyBarItems(rollingBack).some((item) => item.id === 'abort')).toBe(false);
+  });
+
+  it('offers no movement where nothing can move', () => {
+    for (const screen of ['approval', 'gonogo', 'rollback'] as const)
+      expect(matchKey('j', noKey, { screen, trafficShifted: false, running: false })).toBeUndefined();
+    const oneField: KeyContext = {
+      screen: 'canary',
+      overlay: 'form',
+      trafficShifted: true,
+      running: false,
+      items: 1,
+      fields: 1,
+    };
+    expect(matchKey('', { ...noKey, tab: true }, oneField)).toBeUndefined();
+    expect(matchKey('', { ...noKey, downArrow: true }, oneField)).toBeUndefined();
+    expect(matchKey('', { ...noKey, downArrow: true }, { ...oneField, items: 3 })?.id).toBe('down');
+    const home: KeyContext = { screen: 'home', trafficShifted: false, running: false, items: 0 };
+    expect(matchKey('\r', { ...noKey, return: true }, home)).toBeUndefined();
+    expect(matchKey('c', noKey, { ...canary, overlay: 'notifications', items: 0 })).toBeUndefined();
+  });
+
+  it('lets enter act on the checklist only on a manual item or a question', () => {
+    const checklist: KeyContext = {
+      screen: 'checklist',
+      trafficShifted: false,
+      running: false,
+      selectedItem: 'command',
+    };
+    expect(matchKey('\r', { ...noKey, return: true }, checklist)).toBeUndefined();
+    expect(matchKey('\r', { ...noKey, return: true }, { ...checklist, decisionPending: true })?.id).toBe(
+      'confirm',
+    );
+    expect(matchKey('\r', { ...noKey, return: true }, { ...checklist, selectedItem: 'manual' })?.id).toBe(
+      'confirm',
+    );
+  });
+});

@@ -60,9 +60,10 @@ export function appEnv(home) {
 export class PtyApp {
   /**
    * `screen: false` drains the output without parsing it: the abort bench keeps the bench
-   * process idle so the sandbox in it stamps requests the moment they arrive.
+   * process idle so the sandbox in it stamps requests the moment they arrive. `bin`: another
+   * build's launcher (bench/startup.mjs --baseline).
    */
-  constructor(args, { home, cols = 120, rows = 40, screen = true, env = {} }) {
+  constructor(args, { home, cols = 120, rows = 40, screen = true, env = {}, bin = BIN }) {
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
     this.screen = screen;
     this.raw = '';
@@ -70,7 +71,7 @@ export class PtyApp {
     this.onScreen = undefined;
     /** performance.now() of the first byte the program wrote, and of every chunk (for frame timing). */
     this.firstOutputAt = undefined;
-    this.pty = spawn(process.execPath, [BIN, ...args], {
+    this.pty = spawn(process.execPath, [bin, ...args], {
       name: 'xterm-256color',
       cols,
       rows,

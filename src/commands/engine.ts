@@ -1,9 +1,14 @@
 import { appendFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Conductor } from '../engine/conductor.js';
 import { type SessionServer, serveSession } from '../engine/host/server.js';
 import { UserError } from '../errors.js';
-import { JournalConflictError } from '../services/store/journal.js';
+import {
+  diskFailureCode,
+  JournalConflictError,
+  JournalWriteError,
+  journalFailureSentence,
+} from '../services/store/journal.js';
 import { engineSocketPath } from '../services/store/paths.js';
 import type { EngineSpec } from '../wiring/engine-process.js';
 import { writeReportsAtEnd } from './session-end.js';
@@ -21,6 +26,18 @@ const LOCK_HEARTBEAT_MS = 1_000;
 
 /** With no screen attached after this long, the engine guards alone (journaled). */
 const FIRST_SCREEN_GRACE_MS = 10_000;
+
+/**
+ * How long an engine that cannot go on still sends a rollback's revert (real time) before it
+ * stops: the revert needs no disk, and it is an emergency.
+ */
+const REVERT_GRACE_MS = 120_000;
+
+/** The sentence of a disk that refused the journal before the engine was serving (a resume). */
+function openFailureSentence(error: JournalWriteError): string {
+  const dir = dirname(error.file);
+  return journalFailureSentence(error, dir, basename(dir));
+}
 
 async function openEngine(spec: EngineSpec): Promise<EngineHandle> {
   switch (spec.kind) {
@@ -82,7 +99,12 @@ export async function engineCommand(specText: string): Promise<number> {
   try {
     handle = await openEngine(JSON.parse(specText) as EngineSpec);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof JournalWriteError
+        ? openFailureSentence(error)
+        : error instanceof Error
+          ? error.message
+          : String(error);
     const exitCode = error instanceof UserError ? error.exitCode : 1;
     process.stdout.write(`error ${JSON.stringify({ message, exitCode })}\n`);
     return exitCode;
@@ -111,14 +133,78 @@ export async function engineCommand(specText: string): Promise<number> {
     setTimeout(() => process.exit(code), 50);
   };
 
+  /**
+   * The engine cannot go on (issue 17, point 8): a full or failing disk, an unexpected error. One
+   * sentence goes to every screen (each shows it and exits 1), to engine.log and to stderr; a
+   * rollback under way is seen through first, since its revert requests need no disk; then the
+   * lock is released and the engine exits 1.
+   */
+  let failing = false;
+  const fail = async (sentence: (also?: string) => string) => {
+    if (failing || finishing) return;
+    failing = true;
+    let also: string | undefined;
+    const revert = conductor.revertInFlight();
+    if (revert) {
+      conductor.setWaiting({
+        kind: 'retrying',
+        message: `${sentence()} The rollback goes on meanwhile: its revert is sent until AWS confirms it.`,
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const landed = await Promise.race([
+        revert.then((done) => done !== undefined),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), REVERT_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      also = landed
+        ? 'the rollback reverted the traffic to the stable version and AWS confirmed it, but that is not in the journal'
+        : 'the rollback sent its revert requests but AWS had not confirmed them: check the traffic split';
+    } else if (conductor.trafficShifted && !conductor.state.rollback) {
+      const weight = conductor.state.canary?.promoted ? 100 : conductor.state.recordedWeight;
+      also = `${weight}% of the traffic stays on ${conductor.state.meta.version} and nothing guards it until the session is resumed`;
+    }
+    const text = sentence(also);
+    log(text);
+    try {
+      process.stderr.write(`conductor: ${text}\n`);
+    } catch {
+      // nobody reads the engine's stderr once it is ready
+    }
+    server?.fatal(text);
+    await finish(1, text);
+  };
+  const sessionId = conductor.state.meta.sessionId;
+  const recorded = () => conductor.options.journal.writer.length;
+  const diskSentence = (code: string) => (also?: string) =>
+    journalFailureSentence({ code, recorded: recorded() }, conductor.dir, sessionId, also);
+  conductor.onJournalFailure((error) => {
+    void fail((also) => journalFailureSentence(error, conductor.dir, sessionId, also));
+  });
+  const unexpected = (error: unknown) => {
+    const code = diskFailureCode(error);
+    if (error instanceof JournalWriteError || conductor.journalFailed) return; // said by onJournalFailure
+    if (code) {
+      void fail(diskSentence(code));
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    void fail(
+      (also) =>
+        `The engine of session ${sessionId} stopped on an unexpected error: ${message.replace(/\.$/, '')}; the journal holds the session up to event ${recorded()}${also ? `; ${also}` : ''}; run \`conductor resume ${sessionId}\` to take it up again.`,
+    );
+  };
+
   process.on('uncaughtException', (error) => {
     log(`unexpected error: ${error.stack ?? error.message}`);
-    void finish(1, 'unexpected error');
+    unexpected(error);
   });
   process.on('unhandledRejection', (error) => {
     log(`unhandled rejection: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     // Another writer on this journal: this engine must not write one more line.
     if (error instanceof JournalConflictError) void finish(1, error.message);
+    else if (error instanceof JournalWriteError || diskFailureCode(error)) unexpected(error);
   });
   // The heartbeat: an engine whose lock was taken or removed stops driving at once.
   const heartbeat = setInterval(() => {
@@ -130,6 +216,11 @@ export async function engineCommand(specText: string): Promise<number> {
   // SIGTERM and SIGINT: persist and stop; traffic stays as it is, and the journal says so.
   const stopOnSignal = (signal: string) => {
     if (finishing) return;
+    // An engine that cannot go on waits for nothing more: the signal ends its revert too.
+    if (failing) {
+      conductor.stop();
+      return;
+    }
     const rollback = conductor.state.rollback;
     if (rollback && rollback.completedAt === undefined) {
       // A rollback is never left half done: the procedure finishes, then the engine stops.

@@ -3,11 +3,38 @@ import type { ExitHow } from '../app.js';
 import type { SessionView } from '../engine/session-view.js';
 import { UserError } from '../errors.js';
 import { Root, type RootProps } from '../root.js';
-import { enterAltScreen, installTerminalRestore, type TerminalRestoreOptions } from '../terminal/index.js';
+import { frameLog } from '../terminal/frame-log.js';
+import {
+  enterAltScreen,
+  installTerminalRestore,
+  type TerminalRestoreOptions,
+  themeSetting,
+} from '../terminal/index.js';
 import type { Parting, RemoteSession } from '../wiring/session-client.js';
 
+/**
+ * What a screen holds: a session view it can leave. A `RemoteSession` (an engine over its socket)
+ * or, for `conductor watch` with no engine to ask, a `JournalSession` following the journal.
+ */
+export type ScreenSession = SessionView &
+  Pick<RemoteSession, 'onParting' | 'disconnect'> & {
+    readonly enginePid?: number;
+    leave(how: 'detach' | 'quit'): Promise<void>;
+  };
+
+/** Whether a person can answer on this terminal: stdin and stdout are both a TTY. */
+export function interactiveTerminal(): boolean {
+  return process.stdin.isTTY === true && process.stdout.isTTY === true;
+}
+
+/**
+ * What every screen command checks before anything starts: a theme that exists, then a terminal a
+ * person can answer on.
+ */
 export function requireTty(): void {
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+  const theme = themeSetting(process.env);
+  if (!theme.ok) throw new UserError(theme.message, 2);
+  if (!interactiveTerminal()) {
     throw new UserError(
       'conductor needs an interactive terminal (stdin and stdout must be a TTY); for scripts use `conductor sessions`, `conductor status ID` and `conductor report ID`.',
       2,
@@ -25,11 +52,14 @@ function log(line: string): void {
 
 /** What the prompt says when the screen leaves a session (the id, and how to come back). */
 export function leavingMessage(
-  session: RemoteSession,
+  session: ScreenSession,
   how: 'detach' | 'quit' | 'signal',
 ): string | undefined {
   const { sessionId } = session.state.meta;
-  if (session.readOnly) return `Stopped watching session ${sessionId}; its engine goes on.`;
+  if (session.readOnly)
+    return session.enginePid === undefined
+      ? `Stopped watching session ${sessionId}.`
+      : `Stopped watching session ${sessionId}; its engine goes on.`;
   if (session.state.status === 'completed') return undefined;
   const rollback = session.state.rollback;
   if (rollback && rollback.completedAt === undefined)
@@ -48,7 +78,7 @@ export async function runInteractive(
   props: Omit<RootProps, 'onExit' | 'onSession' | 'start' | 'resume' | 'session'> & {
     start: (request: Parameters<RootProps['start']>[0]) => Promise<RemoteSession>;
     resume: (id: string) => Promise<RemoteSession>;
-    initial?: RemoteSession;
+    initial?: ScreenSession;
   },
 ): Promise<number> {
   requireTty();
@@ -56,7 +86,7 @@ export async function runInteractive(
   process.stderr.on('error', () => undefined);
   process.on('warning', () => undefined);
 
-  let session: RemoteSession | undefined = props.initial;
+  let session: ScreenSession | undefined = props.initial;
   let ink: ReturnType<typeof render> | undefined;
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => {
@@ -94,6 +124,9 @@ export async function runInteractive(
       log(
         `Another terminal (pid ${parting.by.pid} on ${parting.by.host}) took session ${id} over; its engine keeps driving it.`,
       );
+    else if (parting.kind === 'fatal') log(`conductor: ${parting.message}`);
+    else if (parting.kind === 'closed' && session?.readOnly)
+      log(`Stopped watching session ${id}: ${parting.reason}.`);
     else if (session?.state.status !== 'completed')
       log(
         `The engine of session ${id} stopped (${parting.reason}); \`conductor resume ${id}\` takes the session up from its journal.`,
@@ -117,11 +150,12 @@ export async function runInteractive(
   });
 
   const onSession = (s: SessionView) => {
-    session = s as RemoteSession;
+    session = s as ScreenSession;
     session.onParting(parted);
   };
 
   enterAltScreen(process.stdout);
+  const frames = frameLog();
   ink = render(
     <Root
       {...props}
@@ -131,7 +165,7 @@ export async function runInteractive(
       onSession={onSession}
       onExit={(how: ExitHow) => void leave(how)}
     />,
-    { exitOnCtrlC: false, maxFps: 15, patchConsole: true },
+    { exitOnCtrlC: false, maxFps: 15, patchConsole: true, onRender: frames.onRender },
   );
   if (session) onSession(session);
   const code = await done;

@@ -1,22 +1,26 @@
+import { rehearsalVersion } from '../core/gates/rehearsal-version.js';
 import { rehearsalTicket } from '../core/gates/ticket-example.js';
-import { findPromotion } from '../core/session/selectors.js';
+import { nextEdges } from '../core/runbook/next-edge.js';
+import { choosePromotion } from '../core/runbook/promotion-choice.js';
 import { UserError } from '../errors.js';
 import { findScenario, scenarioNames } from '../sandbox/scenarios.js';
 import type { StartRequest } from '../screens/Home.js';
+import { packagedRunbook } from '../services/package-files.js';
 import { SessionStore } from '../services/store/session-store.js';
-import { attachOrResume, spawnEngine } from '../wiring/engine-process.js';
-import { attachSession, type RemoteSession } from '../wiring/session-client.js';
-import { loadRunbook } from '../wiring/session-runtime.js';
+import { loadRunbook } from '../wiring/runbook-file.js';
+import type { RemoteSession } from '../wiring/session-client.js';
 import { requireTty, runInteractive } from './interactive.js';
-import { sessionRows } from './sessions.js';
+import { screenSessionRows } from './session-rows.js';
 import { sessionFieldsOf, validateStart } from './start-form.js';
 
 export interface RehearseOptions {
   scenario: string;
   speed: string;
   autopilot?: boolean;
-  runbook: string;
-  promotion: string;
+  /** Default: the packaged runbook. */
+  runbook?: string;
+  /** Default: the runbook's only promotion, else the first with a canary step. */
+  promotion?: string;
   home?: string;
   /** Hidden (bench/): use this loopback sandbox instead of starting one. */
   sandboxUrl?: string;
@@ -50,12 +54,11 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
     throw new UserError(
       `Unknown sandbox scenario "${options.scenario}": use one of ${scenarioNames().join(', ')}.`,
     );
-  const loaded = await loadRunbook(options.runbook);
-  const promotion = findPromotion(loaded.runbook, options.promotion);
-  if (!promotion)
-    throw new UserError(
-      `${options.runbook} has no promotion "${options.promotion}": use one of ${loaded.runbook.promotions.map((p) => p.id).join(', ')}.`,
-    );
+  const runbookFile = options.runbook ?? packagedRunbook();
+  const loaded = await loadRunbook(runbookFile);
+  const chosen = choosePromotion(loaded.runbook, runbookFile, options.promotion, 'rehearse');
+  if (!chosen.ok) throw new UserError(chosen.message);
+  const promotion = chosen.promotion;
   // The ticket the autopilot types and the form offers: the runbook's example, or one made to match.
   const example = rehearsalTicket(loaded.runbook, promotion);
   if (options.autopilot && 'problem' in example) throw new UserError(example.problem);
@@ -70,32 +73,42 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
     sandboxUrl: options.sandboxUrl,
   };
 
-  // The session runs in an engine process of its own; this process is only its screen.
+  // The session runs in an engine process of its own; this process is only its screen. What starts
+  // and attaches to it is loaded when a session starts, not before the first frame.
+  const engines = async () => ({
+    ...(await import('../wiring/engine-process.js')),
+    ...(await import('../wiring/session-client.js')),
+  });
   const start = async (request: StartRequest): Promise<RemoteSession> => {
+    const { spawnEngine, attachSession } = await engines();
     const engine = await spawnEngine({ ...base, ...sessionFieldsOf(request, Date.now()) });
     return attachSession(engine.socketPath, 'driver');
   };
 
   const initial = options.autopilot
-    ? await spawnEngine({ ...base, runbookFile: options.runbook, promotionId: options.promotion }).then(
-        (engine) => attachSession(engine.socketPath, 'driver'),
+    ? await engines().then(({ spawnEngine, attachSession }) =>
+        spawnEngine({ ...base, runbookFile, promotionId: promotion.id }).then((engine) =>
+          attachSession(engine.socketPath, 'driver'),
+        ),
       )
     : undefined;
 
   return runInteractive({
     initial,
-    sessions: sessionRows(store),
+    sessions: await screenSessionRows(store),
     edges: loaded.runbook.promotions.map((p) => p.id),
+    nextEdges: nextEdges(loaded.runbook),
     defaults: {
-      runbookFile: options.runbook,
-      edge: options.promotion,
-      version: 'v2026.11.29.1',
+      runbookFile,
+      edge: promotion.id,
+      version: rehearsalVersion(Date.now()),
       ticket: 'ticket' in example ? example.ticket : '',
       risk: 'medium',
     },
     rehearsal: { scenario: options.scenario, speed },
     validate: (request) => validateStart(loaded.runbook, request),
     start,
-    resume: (id) => attachOrResume(store, id, { home: options.home, autopilot: options.autopilot }),
+    resume: async (id) =>
+      (await engines()).attachOrResume(store, id, { home: options.home, autopilot: options.autopilot }),
   });
 }

@@ -1,14 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { formatProblem, parseRunbook } from '../core/runbook/parse.js';
+import type { Promotion } from '../core/runbook/schema.js';
 import { UserError } from '../errors.js';
+import { appRequestsOf } from '../sandbox/app-paths.js';
 import { acceleratedClock, systemClock } from '../services/clock.js';
+import { packagedDoc, packagedRunbook } from '../services/package-files.js';
 
 export interface SandboxCommandOptions {
   port: string;
   scenario: string;
   speed: string;
-  runbook: string;
+  /** Default: the packaged runbook. */
+  runbook?: string;
   promotion?: string;
+}
+
+/** Where the application answers, with the requests the runbook's checks and load tests make of it. */
+export function applicationLine(appUrl: string, promotion: Promotion | undefined): string {
+  const requests = promotion ? appRequestsOf(promotion) : [];
+  return requests.length > 0
+    ? `Application: ${appUrl} (the runbook asks for ${requests.join(', ')})`
+    : `Application: ${appUrl} (the runbook's steps make no request of it)`;
 }
 
 /** `conductor sandbox`: serve the rehearsal sandbox on loopback until Ctrl-C. */
@@ -24,16 +36,17 @@ export async function sandboxCommand(options: SandboxCommandOptions): Promise<nu
   const speed = Number(options.speed);
   if (!(speed > 0)) throw new UserError(`--speed must be a positive number, got "${options.speed}".`);
 
+  const file = options.runbook ?? packagedRunbook();
   let text: string;
   try {
-    text = await readFile(options.runbook, 'utf8');
+    text = await readFile(file, 'utf8');
   } catch {
-    throw new UserError(`Cannot read the runbook ${options.runbook}: give one with --runbook FILE.`);
+    throw new UserError(`Cannot read the runbook ${file}: give one with --runbook FILE.`);
   }
-  const parsed = parseRunbook(text, options.runbook);
+  const parsed = parseRunbook(text, file, packagedDoc('runbook-format.md'));
   if (!parsed.ok) {
     for (const problem of parsed.problems) process.stderr.write(`${formatProblem(problem)}\n`);
-    throw new UserError(`The runbook ${options.runbook} is not valid; fix the problems above.`);
+    throw new UserError(`The runbook ${file} is not valid; fix the problems above.`);
   }
 
   const clock = speed === 1 ? systemClock : acceleratedClock(speed);
@@ -57,8 +70,11 @@ export async function sandboxCommand(options: SandboxCommandOptions): Promise<nu
     [
       `Sandbox listening on ${sandbox.url} (scenario ${options.scenario}: ${scenario.title}; clock x${speed})`,
       `Rehearsing promotion ${world.targets.promotionId} into ${world.targets.environmentId} (account ${world.accountId}, ${world.region}).`,
-      `Application endpoints: ${sandbox.appUrl}/health, /products/list, /auth/login, /orders/create`,
-      `State: ${sandbox.url}/_sandbox/state   Faults: POST ${sandbox.url}/_sandbox/faults`,
+      applicationLine(
+        sandbox.appUrl,
+        parsed.runbook.promotions.find((p) => p.id === world.targets.promotionId),
+      ),
+      `State: ${sandbox.url}/_sandbox/state   Faults: POST ${sandbox.url}/_sandbox/faults   Move traffic: POST ${sandbox.url}/_sandbox/traffic`,
       '',
       'Point any AWS client at it with:',
       `  export AWS_ENDPOINT_URL=${sandbox.url}`,

@@ -1,54 +1,42 @@
-import { readFileSync } from 'node:fs';
-import { parseRunbook } from '../core/runbook/parse.js';
-import type { ApprovalStep } from '../core/runbook/schema.js';
+import type { ApprovalStep, Promotion, Runbook } from '../core/runbook/schema.js';
 import { approvalStatusOf } from '../core/session/gates.js';
+import { choiceFacts } from '../core/session/resume-choice.js';
 import {
   currentStage,
   currentStep,
   describeWeight,
-  findPromotion,
   sessionSummary,
+  stageWeight,
+  trafficShifted,
 } from '../core/session/selectors.js';
 import { foldEvents, type SessionState } from '../core/session/state.js';
-import { UserError } from '../errors.js';
 import { readLockInfo } from '../services/lock.js';
 import { type JournalHealth, journalHealth } from '../services/store/journal.js';
 import { brokenJournalMessage, SessionStore } from '../services/store/session-store.js';
+import { sessionRunbook } from '../wiring/session-runbook.js';
+import { indexRows } from './index-rows.js';
 import { printErr, printOut } from './print.js';
-
-function age(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes}m ago`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours}h ago` : `${Math.round(hours / 24)}d ago`;
-}
 
 /** Fold a session's journal with the runbook it was started from, and say what the journal check found. */
 export function loadSessionState(
   store: SessionStore,
   id: string,
-): { state: SessionState; warnings: string[]; journal: JournalHealth } {
-  const created = store.startOf(id);
+): {
+  state: SessionState;
+  warnings: string[];
+  journal: JournalHealth;
+  runbook: Runbook;
+  promotion: Promotion;
+} {
+  const { runbook, promotion } = sessionRunbook(store, id);
   const read = store.readJournal(id);
   const events = read.events;
-  let text: string;
-  try {
-    text = readFileSync(created.runbookFile, 'utf8');
-  } catch {
-    throw new UserError(
-      `Session ${id} was started from ${created.runbookFile}, which cannot be read any more.`,
-    );
-  }
-  const parsed = parseRunbook(text, created.runbookFile);
-  if (!parsed.ok)
-    throw new UserError(`${created.runbookFile} no longer validates: run \`conductor validate\` on it.`);
-  const promotion = findPromotion(parsed.runbook, created.promotionId);
-  if (!promotion)
-    throw new UserError(`${created.runbookFile} no longer has promotion ${created.promotionId}.`);
   return {
-    state: foldEvents(parsed.runbook, promotion, events),
+    state: foldEvents(runbook, promotion, events),
     warnings: read.warnings,
     journal: journalHealth(read),
+    runbook,
+    promotion,
   };
 }
 
@@ -104,9 +92,7 @@ export function sessionRows(store: SessionStore, now = Date.now()) {
       // an unreadable journal is reported by `conductor status`, not here
     }
   }
-  return [...indexed.values()]
-    .sort((a, b) => b.updatedAt - a.updatedAt)
-    .map((e) => ({ ...e, age: age(now - e.updatedAt) }));
+  return indexRows(indexed.values(), now);
 }
 
 /** The journal check of one listed session; a journal that cannot be read at all is damaged too. */
@@ -119,15 +105,37 @@ function journalOf(store: SessionStore, id: string): ReturnType<typeof journalFi
   }
 }
 
+/**
+ * What makes an unfinished session matter now, as `conductor resume` sees it: traffic shifted, and
+ * the engine (guarding alone, or driven from a screen).
+ */
+function liveOf(store: SessionStore, r: { id: string; status: string }) {
+  let state: SessionState | undefined;
+  if (r.status === 'active' || r.status === 'halted') {
+    try {
+      state = loadSessionState(store, r.id).state;
+    } catch {
+      // an unreadable journal is reported by `conductor status`, not here
+    }
+  }
+  const engine = engineOf(store, state, r.id);
+  const shifted = state ? trafficShifted(state) : false;
+  const facts = state
+    ? choiceFacts({ shifted, guarded: engine !== null, attached: engine?.mode === 'driven' }).map(
+        (fact) => fact.text,
+      )
+    : [];
+  return { engine, shifted, facts };
+}
+
 export async function sessionsCommand(options: { json?: boolean; home?: string }): Promise<number> {
   const store = new SessionStore(options.home);
   const rows = sessionRows(store);
   if (options.json) {
-    const withEngines = rows.map((r) => ({
-      ...r,
-      engine: engineOf(store, undefined, r.id),
-      journal: journalOf(store, r.id),
-    }));
+    const withEngines = rows.map((r) => {
+      const { engine, shifted } = liveOf(store, r);
+      return { ...r, trafficShifted: shifted, engine, journal: journalOf(store, r.id) };
+    });
     printOut(`${JSON.stringify(withEngines, null, 2)}\n`);
     return 0;
   }
@@ -136,7 +144,7 @@ export async function sessionsCommand(options: { json?: boolean; home?: string }
     return 0;
   }
   for (const r of rows) {
-    const engine = engineOf(store, undefined, r.id);
+    const { engine, facts } = liveOf(store, r);
     const journal = journalOf(store, r.id);
     const mark = !journal.ok
       ? `  DAMAGED (${journal.message}; \`conductor repair ${r.id}\`)`
@@ -144,28 +152,24 @@ export async function sessionsCommand(options: { json?: boolean; home?: string }
         ? `  (${journal.message.replace(/^chain verified: \d+ events; /, '')})`
         : '';
     printOut(
-      `${r.id}  ${r.promotionId.padEnd(12)} ${r.version.padEnd(16)} ${r.status.padEnd(11)} ${r.age.padEnd(8)} ${r.currentStep}${r.rehearsal ? '  (rehearsal)' : ''}${engine ? `  [engine pid ${engine.pid} on ${engine.host}]` : ''}${mark}\n`,
+      `${r.id}  ${r.promotionId.padEnd(12)} ${r.version.padEnd(16)} ${r.status.padEnd(11)} ${r.age.padEnd(8)} ${r.currentStep}${r.rehearsal ? '  (rehearsal)' : ''}${facts.length ? `  ${facts.join(', ')}` : ''}${engine ? `  [engine pid ${engine.pid} on ${engine.host}]` : ''}${mark}\n`,
     );
   }
   return 0;
 }
 
-export function statusOf(state: SessionState, now: number) {
+/** What `status` says of a session, from its state and the runbook it was started from (read once). */
+export function statusOf(state: SessionState, now: number, runbook: Runbook, promotion: Promotion) {
   const step = currentStep(state);
   const stage = currentStage(state);
-  const runbookText = readFileSync(state.meta.runbookFile, 'utf8');
-  const parsed = parseRunbook(runbookText, state.meta.runbookFile);
-  const promotion = parsed.ok ? findPromotion(parsed.runbook, state.meta.promotionId) : undefined;
-  const approvalSteps =
-    promotion?.phases.flatMap((p) => p.steps.filter((s): s is ApprovalStep => s.kind === 'approval')) ?? [];
-  const pending =
-    parsed.ok && promotion
-      ? approvalSteps.flatMap((s) =>
-          approvalStatusOf(parsed.runbook, state, s, now)
-            .roles.filter((r) => r.state !== 'approved')
-            .map((r) => ({ step: s.id, role: r.role, state: r.state, why: r.why })),
-        )
-      : [];
+  const approvalSteps = promotion.phases.flatMap((p) =>
+    p.steps.filter((s): s is ApprovalStep => s.kind === 'approval'),
+  );
+  const pending = approvalSteps.flatMap((s) =>
+    approvalStatusOf(runbook, state, s, now)
+      .roles.filter((r) => r.state !== 'approved')
+      .map((r) => ({ step: s.id, role: r.role, state: r.state, why: r.why })),
+  );
   return {
     id: state.meta.sessionId,
     runbook: state.meta.runbookTitle,
@@ -179,7 +183,9 @@ export function statusOf(state: SessionState, now: number) {
       promoted: state.canary?.promoted === true,
       description: describeWeight(state),
     },
-    canaryStage: stage ? { index: stage.index + 1, weight: stage.weight } : null,
+    canaryStage: stage ? { index: stage.index + 1, weight: stageWeight(stage) } : null,
+    /** Who answers the session's questions: the rehearsal autopilot's stand-ins, or a person. */
+    drivenBy: state.autopilot ? 'autopilot' : 'person',
     latestVerdicts: (stage?.samples ?? [])
       .slice(-5)
       .map((s) => ({ at: new Date(s.at).toISOString(), verdict: s.verdict })),
@@ -198,10 +204,10 @@ export function statusOf(state: SessionState, now: number) {
 
 export async function statusCommand(id: string, options: { json?: boolean; home?: string }): Promise<number> {
   const store = new SessionStore(options.home);
-  const { state, journal: health } = loadSessionState(store, id);
+  const { state, journal: health, runbook, promotion } = loadSessionState(store, id);
   const engine = engineOf(store, state, id);
   const journal = journalField(health, state);
-  const status = { ...statusOf(state, Date.now()), engine, journal };
+  const status = { ...statusOf(state, Date.now(), runbook, promotion), engine, journal };
   // A journal that breaks: the state below is only what the lines before the break say.
   const exit = health.ok ? 0 : 1;
   if (options.json) {
@@ -228,6 +234,7 @@ export async function statusCommand(id: string, options: { json?: boolean; home?
     `verdicts:  ${status.latestVerdicts.map((v) => v.verdict).join(' ') || 'none yet'}`,
     `approvals: ${status.pendingApprovals.length ? status.pendingApprovals.map((p) => `${p.role} ${p.state}`).join(', ') : 'none pending'}`,
     `go/no-go:  ${status.gonogo ?? 'not decided'}`,
+    `answers:   ${status.drivenBy === 'autopilot' ? `the rehearsal autopilot${status.status === 'completed' ? '' : ' (`conductor resume --no-autopilot` takes over by hand)'}` : 'a person at the keyboard'}`,
     `engine:    ${
       engine
         ? `pid ${engine.pid} on ${engine.host} since ${engine.since}, ${engine.mode === 'guard' ? 'guarding alone (no screen attached)' : 'a screen attached'}`

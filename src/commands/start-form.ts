@@ -23,13 +23,6 @@ export function validateStart(runbook: Runbook, request: StartRequest, now = Dat
   );
 }
 
-/** A window from now for `hours`, written the way the start form reads it back. */
-export function windowFromNow(now: number, hours: number): string {
-  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16);
-  const start = Math.floor(now / 60_000) * 60_000;
-  return `${iso(start)}Z/${iso(start + hours * 3_600_000)}Z`;
-}
-
 /** What the start form asks of a new session's engine: the promotion and the session's fields. */
 export function sessionFieldsOf(request: StartRequest, now: number) {
   const window = windowOf(request.window, now);

@@ -11,6 +11,8 @@ export interface FrameProps {
   header: ReactNode;
   /** Optional phase rail on the left. */
   rail?: ReactNode;
+  /** The rail's width (see railWidth); RAIL_COLUMNS when not given. */
+  railWidth?: number;
   main: ReactNode;
   keybar: ReactNode;
   status: ReactNode;
@@ -24,15 +26,26 @@ export interface FrameProps {
 export function mainArea(
   rows: number,
   columns: number,
-  withRail: boolean,
+  /** Whether there is a rail (RAIL_COLUMNS wide), or its width; it has a column of margin. */
+  rail: boolean | number,
 ): { width: number; height: number } {
   const height = Math.max(1, rows - 1 - HEADER_ROWS - 2);
-  const width = Math.max(1, columns - (withRail ? RAIL_COLUMNS + 1 : 0));
+  const railColumns = rail === true ? RAIL_COLUMNS : rail === false ? 0 : rail;
+  const width = Math.max(1, columns - (railColumns > 0 ? railColumns + 1 : 0));
   return { width, height };
 }
 
-export function Frame({ rows, columns, header, rail, main, keybar, status }: FrameProps) {
-  const { width, height } = mainArea(rows, columns, rail !== undefined);
+export function Frame({
+  rows,
+  columns,
+  header,
+  rail,
+  railWidth = RAIL_COLUMNS,
+  main,
+  keybar,
+  status,
+}: FrameProps) {
+  const { width, height } = mainArea(rows, columns, rail !== undefined && railWidth);
   return (
     <Box flexDirection="column" height={rows - 1} width={columns} overflow="hidden">
       <Box height={HEADER_ROWS} flexShrink={0} overflow="hidden">
@@ -40,7 +53,7 @@ export function Frame({ rows, columns, header, rail, main, keybar, status }: Fra
       </Box>
       <Box height={height} flexShrink={0} overflow="hidden">
         {rail !== undefined ? (
-          <Box width={RAIL_COLUMNS} marginRight={1} flexShrink={0} overflow="hidden">
+          <Box width={railWidth} marginRight={1} flexShrink={0} overflow="hidden">
             {rail}
           </Box>
         ) : null}

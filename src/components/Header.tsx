@@ -19,6 +19,13 @@ export interface HeaderProps {
   environment: HeaderEnvironment;
   sessionId: string;
   rehearsal?: { scenario: string; speed: number };
+  /** A rehearsal the autopilot drives: its stand-ins answer, so the badge says so. */
+  autopilot?: boolean;
+  /**
+   * A rehearsal whose runbook aws commands get the AWS CLI stand-in's canned answers (the DynamoDB
+   * and S3 emulators are not installed): said beside the badge, not only in the journal view.
+   */
+  awsStandin?: boolean;
   /**
    * The session's clock (epoch ms): a rehearsal's accelerated time, so its "now" is seen beside
    * the window. Shown in UTC, the zone every window is written in.
@@ -32,20 +39,42 @@ export function headerClock(now: number): string {
   return `${new Date(now).toISOString().slice(11, 19)} UTC`;
 }
 
-/** Two fixed rows: what is being promoted where, then where the keys act and as which session. */
+/**
+ * Two fixed rows: what is being promoted where, then where the keys act and as which session. At 80
+ * columns both keep what must not be missed: REHEARSAL on the first, the PROD badge on the second.
+ */
 export const Header = memo(function Header(props: HeaderProps) {
-  const { runbook, version, from, to, environment, sessionId, rehearsal, now, width } = props;
+  const { runbook, version, from, to, environment, sessionId, rehearsal, autopilot, awsStandin, now, width } =
+    props;
   const theme = useTheme();
   return (
     <Box flexDirection="column" height={2} width={width} overflow="hidden">
-      <Text wrap="truncate">
-        <Text bold>{runbook}</Text> {version} · {from} → {to}
-        {rehearsal ? (
-          <Text color={theme.warn} bold inverse={!theme.colors}>
-            {'  '}REHEARSAL {rehearsal.scenario} ×{rehearsal.speed}
+      {/* On a narrow terminal the runbook's title gives way; the version, the edge and REHEARSAL stay. */}
+      <Box width={width} height={1}>
+        <Box flexShrink={1} overflow="hidden">
+          <Text wrap="truncate" bold>
+            {runbook}
           </Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text wrap="truncate">
+            {' '}
+            {version} · {from} → {to}
+          </Text>
+        </Box>
+        {rehearsal ? (
+          <Box flexShrink={0}>
+            <Text wrap="truncate">
+              {'  '}
+              <Text color={theme.warn} bold inverse={!theme.colors}>
+                REHEARSAL {rehearsal.scenario} ×{rehearsal.speed}
+                {autopilot ? ' AUTOPILOT' : ''}
+              </Text>
+              {awsStandin ? <Text color={theme.warn}> aws stand-in</Text> : null}
+            </Text>
+          </Box>
         ) : null}
-      </Text>
+      </Box>
       <Box width={width} height={1}>
         <Box flexGrow={1} flexShrink={1} overflow="hidden">
           <Text wrap="truncate">

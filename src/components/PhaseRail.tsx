@@ -21,6 +21,24 @@ export interface PhaseRailProps {
 
 const SYMBOL: Record<PhaseState, string> = { done: '✓', current: '▶', todo: '·', failed: '✗' };
 
+/** What the rail may take at 120 columns and below: the charts beside it need the rest. */
+export const RAIL_MIN_COLUMNS = 24;
+/** Columns a time takes at least ('28m59s'): a phase that ends does not widen the rail. */
+const TIME_COLUMNS = 6;
+
+/**
+ * The rail's width: the longest phase title with its symbol and time, up to a share of the
+ * terminal. The main panel keeps at least what it has at 120 columns (95) and the rail takes at
+ * most 35% (a 60-character title and its time at 200 columns), and 24 columns at 120.
+ */
+export function railWidth(phases: readonly RailPhase[], columns: number): number {
+  const time = Math.max(TIME_COLUMNS, ...phases.map((phase) => phase.time?.length ?? 0));
+  const longest = Math.max(0, ...phases.map((phase) => [...phase.title].length));
+  const content = 2 + longest + 1 + time;
+  const share = Math.max(RAIL_MIN_COLUMNS, Math.min(Math.floor(columns * 0.35), columns - 96));
+  return Math.min(content, share);
+}
+
 /** The rows to show when the phases do not fit: a window that keeps the current one in view. */
 export function railWindow(phases: RailPhase[], height: number): { start: number; end: number } {
   if (phases.length <= height) return { start: 0, end: phases.length };

@@ -38,7 +38,8 @@ export const StageStrip = memo(function StageStrip({ stages, remainingMs, paused
                 ? theme.muted
                 : theme.info;
         return (
-          <Text key={stage.percent}>
+          // biome-ignore lint/suspicious/noArrayIndexKey: the stages are the runbook's, in order; an adopted weight may equal another's
+          <Text key={index}>
             {index > 0 ? ' → ' : ''}
             <Text color={color} bold={stage.state === 'current'}>
               {label}

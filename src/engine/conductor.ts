@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { stageChoiceRefusal, stageChoices } from '../core/canary/stage-choices.js';
 import type { Variables } from '../core/runbook/interpolate.js';
 import type { Environment, Promotion, Risk, Runbook, Step } from '../core/runbook/schema.js';
-import type { ApprovalEventBody, DriftChoice, SessionEvent, StageChoice } from '../core/session/events.js';
+import type {
+  ApprovalEventBody,
+  DriftChoice,
+  RollbackTrigger,
+  SessionEvent,
+  StageChoice,
+} from '../core/session/events.js';
 import {
   currentStage,
   currentStep,
@@ -16,36 +23,34 @@ import {
 import { foldEvents, reduce, type SessionState, type StepState } from '../core/session/state.js';
 import { sessionVariables } from '../core/session/variables.js';
 import type { Clock } from '../services/clock.js';
+import { JournalWriteError } from '../services/store/journal.js';
 import type { OpenedJournal, SessionStore } from '../services/store/session-store.js';
+import type { EngineContext, EngineOptions } from './context.js';
 import { checkDrift } from './drift.js';
 import { checkIdentity, ensureIdentity } from './identity.js';
-import type { AwsPort, NotifyPort, WorkPort } from './ports.js';
+import { noticeOrphans, runningOrphan } from './orphans.js';
+import type { AwsPort } from './ports.js';
+import { AWS_RETRY, ErrorStreaks, type RetryPolicy, retryDelayMs, waitSeconds } from './retry.js';
 import { type RollbackHandle, startRollback } from './rollback.js';
 import { approveThroughGate } from './runners/approval.js';
 import { runStep } from './runners/index.js';
+import { approveSigned, type SignedApprovalInput } from './signed-approval.js';
+import type { Waiting } from './waiting.js';
+import { waitWatching } from './watch.js';
 
-export interface ConductorOptions {
+// Screens and the socket's client import the type from here, where it was first defined.
+export type { Waiting } from './waiting.js';
+
+/** What the engine's modules read (engine/context.ts), and what only the Conductor itself uses. */
+export interface ConductorOptions extends EngineOptions {
   runbook: Runbook;
-  runbookFile: string;
   promotion: Promotion;
   store: SessionStore;
   journal: OpenedJournal;
   clock: Clock;
   aws: (env: Environment) => AwsPort;
-  work: WorkPort;
-  notify: NotifyPort;
-  /** The person conducting (a handle). */
-  conductor: string;
-  autopilot?: boolean;
-  /**
-   * No metrics exist before this moment (clock ms): a resumed rehearsal's sandbox started here.
-   * Windows start no earlier, and the first judgement waits for whole periods after it.
-   */
-  metricsSince?: number;
   /** Extra values for ${...} (a rehearsal points baseUrl at the sandbox). */
   variables?: (env: Environment) => Variables;
-  /** Environment variables for command steps beyond AWS_PROFILE/AWS_REGION/ENVIRONMENT. */
-  commandEnv?: (env: Environment) => Record<string, string>;
 }
 
 export interface NewSession {
@@ -60,40 +65,30 @@ export interface NewSession {
 
 export type Listener = (state: SessionState) => void;
 
-/** A pending request from the engine to the person: what it waits for. */
-export interface Waiting {
-  step?: string;
-  kind:
-    | 'confirm'
-    | 'dangerous'
-    | 'rerun'
-    | 'approval'
-    | 'gonogo'
-    | 'traffic-guard'
-    /** The canary's first traffic waits for the person's decision (`start: manual`). */
-    | 'canary-start'
-    | 'stage-decision'
-    | 'drift'
-    | 'halted'
-    /** An AWS call failed and is tried again after a wait: said on screen, with the wait. */
-    | 'retrying';
-  message: string;
-}
-
 /**
  * Drives one session through its runbook. Every outcome becomes an event that is appended
  * (fsynced) to the journal before it is folded into state and shown; abort is the one
  * exception: its rollback requests go out first.
  */
-export class Conductor {
+export class Conductor implements EngineContext {
   readonly options: ConductorOptions;
   private state_: SessionState;
   private listeners = new Set<Listener>();
   private eventListeners = new Set<(event: SessionEvent) => void>();
-  private errorStreaks = new Map<string, { message: string; repeats: number }>();
+  private errorStreaks = new ErrorStreaks();
+  /** Retries of the AWS SDK (inside one call) since the last aws.retry line, per operation. */
+  private sdkRetriesUnjournaled = new Map<string, number>();
+  /** Aborted by stop() only (never by an interrupt of the loop): what must run to the end, a revert. */
+  private stopAbort = new AbortController();
+  private journalFailure?: JournalWriteError;
+  private journalFailureListeners = new Set<(error: JournalWriteError) => void>();
+  /** The live split could not be read on resume or attach: read again before going on. */
+  driftCheckDue = false;
   private wakers: Array<() => void> = [];
   private loopAbort = new AbortController();
   private rollbackHandle?: RollbackHandle;
+  /** Events in effect whose write waits for the revert requests to leave (dispatchAfterRequests). */
+  private unwritten: SessionEvent[] = [];
   private stopped = false;
   private running?: Promise<void>;
   mode: 'interactive' | 'guard' = 'interactive';
@@ -143,11 +138,55 @@ export class Conductor {
 
   /** Durable first: written and fsynced, then folded, then shown. */
   dispatch(event: SessionEvent): void {
-    this.options.journal.writer.append(event);
+    // An event of the abort path waiting for its write goes first: the journal keeps the order.
+    this.writeAfterRequests();
+    // A journal the disk refused takes nothing more: an event that cannot be durable is not shown.
+    if (this.journalFailure) throw this.journalFailure;
+    try {
+      this.options.journal.writer.append(event);
+    } catch (error) {
+      if (error instanceof JournalWriteError) this.failJournal(error);
+      throw error;
+    }
     this.lastSavedAt = event.at;
     this.state_ = reduce(this.state_, event);
     this.updateIndex();
     for (const listener of this.eventListeners) listener(event);
+    this.notify();
+  }
+
+  /**
+   * The abort path only: the event takes effect at once (the loop sees the rollback and runs no
+   * step), while its disk write and its announcement wait one turn of the event loop. The revert
+   * requests started just before it reach the wire in the SDK's microtasks; an fsync ahead of them
+   * cost 5 to 30 ms on a busy disk (bench/abort). The rollback is under way in AWS whether or not
+   * the disk takes the record, so showing it before it is durable says nothing untrue.
+   */
+  private dispatchAfterRequests(event: SessionEvent): void {
+    if (this.journalFailure) throw this.journalFailure;
+    this.state_ = reduce(this.state_, event);
+    this.updateIndex();
+    this.unwritten.push(event);
+    if (this.unwritten.length === 1) setImmediate(() => this.writeAfterRequests());
+  }
+
+  /** Writes and announces what dispatchAfterRequests held back (next turn, next dispatch or stop). */
+  private writeAfterRequests(): void {
+    if (this.unwritten.length === 0) return;
+    const events = this.unwritten;
+    this.unwritten = [];
+    for (const event of events) {
+      if (this.journalFailure) return;
+      try {
+        this.options.journal.writer.append(event);
+      } catch (error) {
+        // Off the caller's stack: the failure is the engine's to report (failJournal), not a throw.
+        if (error instanceof JournalWriteError) this.failJournal(error);
+        return;
+      }
+      this.lastSavedAt = event.at;
+      for (const listener of this.eventListeners) listener(event);
+    }
     this.notify();
   }
 
@@ -244,8 +283,21 @@ export class Conductor {
       risk: input.risk,
       ticket: input.ticket,
       window: input.window,
-      rehearsal: input.rehearsal,
+      // The autopilot is the session's: a resume keeps it unless told otherwise (setAutopilot).
+      rehearsal:
+        input.rehearsal && this.options.autopilot ? { ...input.rehearsal, autopilot: true } : input.rehearsal,
     });
+  }
+
+  /**
+   * Who answers for the people of a rehearsal from now on: the autopilot's stand-ins, or a person
+   * (`resume --no-autopilot` takes over by hand). A change is journaled; a real session has none.
+   */
+  setAutopilot(on: boolean, by = this.options.conductor): string | undefined {
+    if (on && !this.state_.meta.rehearsal) return 'The autopilot only drives rehearsals.';
+    this.options.autopilot = on;
+    if (on !== this.state_.autopilot) this.dispatch({ type: 'autopilot.set', at: this.now(), on, by });
+    return undefined;
   }
 
   /** After a restart: record who took over, then compare the live split with the journal. */
@@ -260,8 +312,15 @@ export class Conductor {
       host: hostname(),
       tookOverFrom,
     });
+    // Driven as the journal says, unless this engine was asked for the other mode.
+    if (this.state_.meta.rehearsal)
+      this.setAutopilot(this.options.autopilot ?? this.state_.autopilot, this.options.conductor);
+    // A command the previous engine started and never saw end: found (and journaled) before anything runs.
+    noticeOrphans(this);
     if (this.state_.rollbackTarget && this.state_.status !== 'completed') {
       // Reading the live split is touching the environment: who the credentials are comes first.
+      // STS or the read not answering now does not hold the engine up: the loop asks again.
+      this.driftCheckDue = true;
       const step = currentStep(this.state_);
       if (
         await checkIdentity(
@@ -269,25 +328,24 @@ export class Conductor {
           this.env,
           'resumed',
           step && this.stepEnv(step.id) === this.env ? step : undefined,
+          { wait: false },
         )
       )
         await checkDrift(this);
     }
   }
 
-  /** An AWS call failed: one sentence in the journal; a credentials error makes identity due again. */
   /**
-   * A failing call retried again and again must not flood the journal (nor the screen): the same
-   * error in a row is journaled at its 1st, 2nd, 4th, 8th... time, with the count.
+   * An AWS call failed: one sentence, every failure counted. A call tried again and again must not
+   * flood the journal (nor the screen): the same error in a row is journaled at its 1st, 2nd, 4th,
+   * 8th... time, with the count (engine/retry.ts). A credentials error makes identity due again.
+   * `sentence` replaces the port's description (a poll cut short by its own deadline).
    */
-  recordAwsError(operation: string, error: unknown, env: Environment = this.env): void {
+  recordAwsError(operation: string, error: unknown, env: Environment = this.env, sentence?: string): void {
     const port = this.awsFor(env);
-    const message = port.describeError(error, operation);
-    const key = `${env.id}|${operation}`;
-    const streak = this.errorStreaks.get(key);
-    const repeats = streak && streak.message === message ? streak.repeats + 1 : 1;
-    this.errorStreaks.set(key, { message, repeats });
-    if ((repeats & (repeats - 1)) !== 0) return;
+    const message = sentence ?? port.describeError(error, operation);
+    const { streak, journal } = this.errorStreaks.fail(`${env.id}|${operation}`, message);
+    if (!journal) return;
     this.dispatch({
       type: 'aws.error',
       at: this.now(),
@@ -295,41 +353,107 @@ export class Conductor {
       message,
       env: env.id,
       ...(port.isCredentialsError?.(error) && { credentials: true }),
-      ...(repeats > 1 && { repeats }),
+      ...(streak.repeats > 1 && { repeats: streak.repeats }),
+    });
+  }
+
+  /**
+   * The AWS SDK tried a call again (its own retries, inside one call): journaled like an error,
+   * once per distinct error with the count of retries it stands for, never once per retry.
+   */
+  recordRetry(info: { service: string; operation: string; attempt: number; error: string }): void {
+    const key = `sdk|${info.service}|${info.operation}`;
+    const count = (this.sdkRetriesUnjournaled.get(key) ?? 0) + 1;
+    const { streak, journal } = this.errorStreaks.fail(key, info.error);
+    if (!journal) {
+      this.sdkRetriesUnjournaled.set(key, count);
+      return;
+    }
+    this.sdkRetriesUnjournaled.delete(key);
+    this.dispatch({
+      type: 'aws.retry',
+      at: this.now(),
+      service: info.service,
+      operation: info.operation,
+      attempt: info.attempt,
+      error: info.error,
+      ...(streak.repeats > 1 && { repeats: streak.repeats }),
+      ...(count > 1 && { count }),
     });
   }
 
   /**
    * Wait before trying a failed call again, saying on screen what failed and when the next try is.
-   * Resolves early when something changes (an abort, a person's answer).
+   * Resolves early when something changes (an abort, a person's answer). With traffic shifted the
+   * metrics are polled meanwhile and the rollback band stays armed.
    */
   async backOff(operation: string, step?: string, env: Environment = this.env): Promise<void> {
     const delay = this.retryDelayMs(operation, env);
     const streak = this.errorStreaks.get(`${env.id}|${operation}`);
-    const seconds = Math.max(1, Math.round(delay / this.clock.speed / 1000));
     this.setWaiting({
       step,
       kind: 'retrying',
-      message: `${streak?.message ?? `${operation} failed.`} Trying again in ${seconds} s (attempt ${(streak?.repeats ?? 1) + 1}).`,
+      message: `${streak?.message ?? `${operation} failed.`} Trying again in ${waitSeconds(delay, this.clock.speed)} s (attempt ${(streak?.repeats ?? 1) + 1}).`,
     });
-    await this.changed(delay).catch(() => undefined);
+    await this.waitWatching(delay);
   }
 
   /** The call worked: its error streak is over. */
   recordAwsSuccess(operation: string, env: Environment = this.env): void {
-    this.errorStreaks.delete(`${env.id}|${operation}`);
+    this.errorStreaks.end(`${env.id}|${operation}`);
   }
 
   /**
-   * How long to wait before trying a failed call again: doubling from 5 s to 5 min of session
-   * time, never under a quarter of a real second (an accelerated clock must not spin), jittered so
-   * that retries do not fall in step.
+   * How long to wait before trying a failed call again (engine/retry.ts): doubling from 5 s to
+   * 5 min of session time unless told otherwise, never under a quarter of a real second (an
+   * accelerated clock must not spin), jittered so that retries do not fall in step.
    */
-  retryDelayMs(operation: string, env: Environment = this.env): number {
+  retryDelayMs(operation: string, env: Environment = this.env, policy: RetryPolicy = AWS_RETRY): number {
     const repeats = this.errorStreaks.get(`${env.id}|${operation}`)?.repeats ?? 1;
-    const base = Math.min(5_000 * 2 ** (repeats - 1), 300_000);
-    const floor = 250 * this.clock.speed;
-    return Math.max(base, floor) * (0.8 + Math.random() * 0.4);
+    return retryDelayMs(policy, repeats, this.clock.speed);
+  }
+
+  /**
+   * Wait for a person or a gate (or before a retry): until `ms` of clock time pass or something
+   * changes. While traffic is shifted the metrics are polled meanwhile and the rollback band stays
+   * armed (engine/watch.ts): no wait of the session leaves shifted traffic unwatched.
+   */
+  waitWatching(ms: number): Promise<void> {
+    return waitWatching(this, ms);
+  }
+
+  /** Aborted only when the engine stops (never by an interrupt): a rollback's revert runs under it. */
+  get stopSignal(): AbortSignal {
+    return this.stopAbort.signal;
+  }
+
+  /** The disk refused the journal: the session cannot go on (the engine says so and stops). */
+  onJournalFailure(listener: (error: JournalWriteError) => void): () => void {
+    if (this.journalFailure) listener(this.journalFailure);
+    this.journalFailureListeners.add(listener);
+    return () => this.journalFailureListeners.delete(listener);
+  }
+
+  get journalFailed(): JournalWriteError | undefined {
+    return this.journalFailure;
+  }
+
+  /**
+   * Nothing more can be recorded: the loop stops driving (no step, no poll, no stage), but a
+   * rollback's traffic revert goes on until AWS confirms it (it needs no disk).
+   */
+  private failJournal(error: JournalWriteError): void {
+    if (this.journalFailure) return;
+    this.journalFailure = error;
+    this.stopped = true;
+    this.loopAbort.abort(error);
+    for (const listener of this.journalFailureListeners) listener(error);
+    this.notify();
+  }
+
+  /** The traffic revert of the rollback under way: resolves once it landed (or the engine stopped). */
+  revertInFlight(): Promise<unknown> | undefined {
+    return this.rollbackHandle?.reverted;
   }
 
   // ---- the loop -----------------------------------------------------------------------
@@ -363,12 +487,12 @@ export class Conductor {
           message:
             'The live traffic split differs from the journal: adopt it, re-apply the recorded split, or roll back.',
         });
-        await this.changed(5_000);
+        await this.waitWatching(5_000);
         continue;
       }
       if (state.status === 'halted') {
         this.setWaiting({ kind: 'halted', message: state.summary ?? 'The session is halted.' });
-        await this.changed(5_000);
+        await this.waitWatching(5_000);
         continue;
       }
       const step = currentStep(state);
@@ -378,6 +502,17 @@ export class Conductor {
       }
       // Identity before touch: nothing of a phase (no process, no http, no notice) before its account is proven.
       if (!(await ensureIdentity(this, step))) continue;
+      // The live split could not be read on resume (or attach): read before going on. The canary
+      // and the monitor read it with every poll.
+      if (
+        this.driftCheckDue &&
+        step.kind !== 'canary' &&
+        step.kind !== 'monitor' &&
+        !(await checkDrift(this))
+      ) {
+        await this.backOff('read traffic split', step.id);
+        continue;
+      }
       this.enterPhase(step);
       await runStep(this, step);
       this.leavePhaseIfDone(step);
@@ -410,8 +545,10 @@ export class Conductor {
   }
 
   stop(): void {
+    this.writeAfterRequests();
     this.stopped = true;
     this.loopAbort.abort(new Error('conductor stopped'));
+    this.stopAbort.abort(new Error('conductor stopped'));
     this.notify();
   }
 
@@ -457,6 +594,9 @@ export class Conductor {
       return 'A rollback is running: it finishes first.';
     if (this.trafficShifted)
       return 'Traffic is shifted to the new version: roll back first (x), then abandon.';
+    const orphan = runningOrphan(this)?.command;
+    if (orphan)
+      return `\`${orphan.command}\` from the previous engine still runs (pid ${orphan.pid}): stop it first (enter on its step) or wait for it to end.`;
     this.interruptLoop();
     this.dispatch({
       type: 'session.completed',
@@ -467,8 +607,10 @@ export class Conductor {
     return undefined;
   }
 
+  /** Confirms the dangerous step's next run only (each run of a PROD apply is confirmed). */
   confirmDangerous(stepId: string, by = this.options.conductor): void {
-    this.dispatch({ type: 'dangerous.confirmed', at: this.now(), step: stepId, by });
+    const attempt = (this.state_.steps.find((s) => s.id === stepId)?.attempts ?? 0) + 1;
+    this.dispatch({ type: 'dangerous.confirmed', at: this.now(), step: stepId, by, attempt });
   }
 
   /** The decision to move the canary's first traffic: only while the canary waits for it. */
@@ -498,12 +640,37 @@ export class Conductor {
     return this.rerunRequests.delete(stepId);
   }
 
+  private orphanStops = new Map<string, string>();
+
+  /** Stop the command the previous engine left running in this step; the step then runs again. */
+  stopOrphan(stepId: string, by = this.options.conductor): string | undefined {
+    const step = this.state_.steps.find((s) => s.id === stepId);
+    if (!step?.command?.orphan) return 'No command of this step from the previous engine is running.';
+    this.orphanStops.set(stepId, by);
+    this.notify();
+    return undefined;
+  }
+
+  /** Who asked to stop the previous engine's command of this step, once. */
+  takeOrphanStop(stepId: string): string | undefined {
+    const by = this.orphanStops.get(stepId);
+    this.orphanStops.delete(stepId);
+    return by;
+  }
+
   approve(record: Omit<ApprovalEventBody, 'step'> & { step?: string }): string | undefined {
     const step = record.step ?? currentStep(this.state_)?.id;
     if (!step) return 'There is no approval gate open.';
     const def = this.definition(step);
     if (def.kind !== 'approval') return 'The current step is not an approval gate.';
-    return this.recordApproval(def.id, record);
+    // Only what a person types: `signed` and its fields come from a verified token, never from a client.
+    const { role, approver, comment, reference } = record;
+    return this.recordApproval(def.id, { role, approver, comment, reference });
+  }
+
+  /** Record an approval from a signed token (pasted, or the path of its file). */
+  approveSigned(input: SignedApprovalInput): Promise<string | undefined> {
+    return approveSigned(this, input);
   }
 
   private recordApproval(step: string, record: Omit<ApprovalEventBody, 'step'>): string | undefined {
@@ -574,7 +741,13 @@ export class Conductor {
     const canary = this.state_.canary;
     const stage = currentStage(this.state_);
     if (!canary || !stage?.decision) return 'No decision is pending.';
-    if (choice === 'advance' && stage.decision.action === 'halt') return 'A NO-GO stage never advances.';
+    const def = this.definition(canary.step);
+    // The answers the screen lists, worked out from the samples now: one that stopped being
+    // allowed since the screen drew it (a STALE sample arrived) is refused, not carried out.
+    if (def.kind === 'canary') {
+      const refused = stageChoiceRefusal(stageChoices(this.state_, stage, def), choice);
+      if (refused) return refused;
+    }
     if (choice === 'advance' && this.mode === 'guard') return 'A headless guard never advances a stage.';
     if (choice === 'investigate' && !reason?.trim()) return 'Holding to investigate needs a reason.';
     if (choice === 'rollback') {
@@ -652,12 +825,10 @@ export class Conductor {
 
   /**
    * Abort and roll back. The rollback requests leave before anything else: no render, no
-   * disk write, no await. Then rollback.started is made durable.
+   * disk write, no await. rollback.started takes effect at once and is written at the next turn,
+   * once the requests are on the wire (dispatchAfterRequests).
    */
-  abort(
-    reason = 'the abort key was pressed',
-    trigger: 'conductor' | 'automatic' | 'guard' | 'drift' = 'conductor',
-  ): void {
+  abort(reason = 'the abort key was pressed', trigger: RollbackTrigger = 'conductor'): void {
     if (this.rollbackHandle || (this.state_.rollback && this.state_.rollback.completedAt === undefined))
       return;
     if (this.state_.status === 'completed') return;
@@ -665,7 +836,7 @@ export class Conductor {
     const startedAt = this.now();
     this.rollbackHandle = startRollback(this, target, this.state_.canary?.promoted === true);
     this.interruptLoop();
-    this.dispatch({
+    this.dispatchAfterRequests({
       type: 'rollback.started',
       at: startedAt,
       trigger,

@@ -1,6 +1,6 @@
 import type { TrafficSnapshot } from '../core/session/events.js';
 import type { SessionState } from '../core/session/state.js';
-import type { Conductor } from './conductor.js';
+import type { EngineContext } from './context.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) < 0.5;
 
@@ -60,12 +60,21 @@ export function driftDetails(state: SessionState, live: TrafficSnapshot): string
   return details;
 }
 
-/** On resume: read the live split and compare it with the journal before going on. */
-export async function checkDrift(c: Conductor): Promise<void> {
+/**
+ * On resume (and attach): read the live split and compare it with the journal before going on.
+ * False when it could not be read: the failure is counted (engine/retry.ts) and the loop reads
+ * again after a wait (`driftCheckDue`).
+ */
+export async function checkDrift(c: EngineContext): Promise<boolean> {
   const target = c.state.rollbackTarget;
-  if (!target) return;
+  if (!target) {
+    c.driftCheckDue = false;
+    return true;
+  }
   try {
     const live = await c.awsFor().readTrafficSplit(target, c.signal);
+    c.recordAwsSuccess('read traffic split');
+    c.driftCheckDue = false;
     c.dispatch({ type: 'traffic.read', at: c.now(), split: live });
     const details = driftDetails(c.state, live);
     if (details.length > 0) {
@@ -77,7 +86,10 @@ export async function checkDrift(c: Conductor): Promise<void> {
         details,
       });
     }
+    return true;
   } catch (error) {
-    c.recordAwsError('read traffic split', error);
+    c.driftCheckDue = true;
+    if (!c.signal.aborted) c.recordAwsError('read traffic split', error);
+    return false;
   }
 }

@@ -2,7 +2,9 @@ import { identityChecksDue, identityVerdict, unansweredSentence } from '../core/
 import type { Environment } from '../core/runbook/schema.js';
 import type { IdentityCheckReason } from '../core/session/events.js';
 import type { StepState } from '../core/session/state.js';
-import type { Conductor } from './conductor.js';
+import type { EngineContext } from './context.js';
+
+const STS_CALL = 'sts:GetCallerIdentity';
 
 /**
  * Carries out core/gates/identity.ts: asks STS who each environment's credentials are, journals
@@ -10,7 +12,7 @@ import type { Conductor } from './conductor.js';
  * sentence before anything of that environment runs. Returns false when the step must not run.
  */
 export async function ensureIdentity(
-  c: Conductor,
+  c: EngineContext,
   step: StepState,
   options: { starting?: boolean } = {},
 ): Promise<boolean> {
@@ -20,12 +22,18 @@ export async function ensureIdentity(
   return true;
 }
 
-/** One check of one environment, journaled either way. False: refused (the session halted) or interrupted. */
+/**
+ * One check of one environment, journaled either way. False: refused (the session halted),
+ * interrupted, or STS did not answer for a passing reason (throttling, a dropped connection, a
+ * server fault): that is counted and shown like every retried AWS error (engine/retry.ts), the
+ * wait done here unless `wait` is false, and the check is asked again; it does not halt.
+ */
 export async function checkIdentity(
-  c: Conductor,
+  c: EngineContext,
   env: Environment,
   reason: IdentityCheckReason,
   step?: StepState,
+  options: { wait?: boolean } = {},
 ): Promise<boolean> {
   const aws = c.awsFor(env);
   const signal = c.signal;
@@ -41,12 +49,18 @@ export async function checkIdentity(
     answer = await aws.verifyIdentity(signal);
   } catch (error) {
     if (signal.aborted) return false;
-    const message = aws.describeError(error, 'sts:GetCallerIdentity');
+    if (aws.isRetryable?.(error) && !aws.isCredentialsError?.(error)) {
+      c.recordAwsError(STS_CALL, error, env);
+      if (options.wait !== false) await c.backOff(STS_CALL, step?.id, env);
+      return false;
+    }
+    const message = aws.describeError(error, STS_CALL);
     c.dispatch({ type: 'identity.checked', at: c.now(), ...base, account: null, ok: false, error: message });
     c.dispatch({ type: 'session.halted', at: c.now(), reason: unansweredSentence(env, message) });
     return false;
   }
   if (signal.aborted) return false;
+  c.recordAwsSuccess(STS_CALL, env);
   const verdict = identityVerdict(env, answer);
   c.dispatch({
     type: 'identity.checked',

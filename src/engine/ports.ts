@@ -1,6 +1,8 @@
 import type { CommandStep, EvidenceRule, ExtraMetric, HttpStep, LoadStep } from '../core/runbook/schema.js';
 import type {
+  CommandGroupRecord,
   EvidenceRecord,
+  OrphanState,
   RollbackTargetRecord,
   SeriesRecord,
   TrafficSnapshot,
@@ -48,19 +50,27 @@ export interface AwsPort {
     signal?: AbortSignal,
   ): Promise<TrafficSnapshot>;
   promote(target: RollbackTargetRecord, signal?: AbortSignal): Promise<TrafficSnapshot>;
-  /** Must send its first request in the same tick it is called: it is the abort path. */
+  /**
+   * Must send its first request in the same tick it is called: it is the abort path. With `once`,
+   * one round of requests (each retried by the SDK) and its read-back: a failure is thrown for the
+   * engine to try again on its own schedule (engine/rollback.ts); without it, passing failures are
+   * retried here until the writes land.
+   */
   rollback(
     target: RollbackTargetRecord,
-    options: { promoted: boolean; signal?: AbortSignal },
+    options: { promoted: boolean; signal?: AbortSignal; once?: boolean },
   ): Promise<TrafficSnapshot>;
   fetchMetrics(
     target: RollbackTargetRecord,
     request: MetricsRequest,
     signal?: AbortSignal,
   ): Promise<MetricsResult>;
-  describeError(error: unknown, operation: string): string;
+  /** One sentence for a failed call; without `operation` the failed request's own is named. */
+  describeError(error: unknown, operation?: string): string;
   /** The error says the credentials are missing, invalid or expired (identity is checked again). */
   isCredentialsError?(error: unknown): boolean;
+  /** The error may pass by itself (throttling, a server fault, a timeout, a dropped connection). */
+  isRetryable?(error: unknown): boolean;
 }
 
 export interface WorkOutcome {
@@ -81,8 +91,26 @@ export interface WorkPort {
       logFile: string;
       signal: AbortSignal;
       onLine: (line: string) => void;
+      /** Called as the command's process starts, before its output: the engine journals it. */
+      onStarted?: (group: CommandGroupRecord) => void;
+      /** Put in the command's environment (journaled before the spawn): findGroup looks for it. */
+      marker?: string;
     },
   ): Promise<WorkOutcome>;
+  /**
+   * The command started with `marker` in its environment, if it runs here (its engine died before it
+   * journaled the pid). Absent: a marker cannot be looked for ('unverifiable').
+   */
+  findGroup?(
+    marker: string,
+  ): { state: 'found'; group: CommandGroupRecord } | { state: 'gone' } | { state: 'unverifiable' };
+  /**
+   * A command group journaled by an earlier engine: still running here as the same process, or not.
+   * Reads only. Absent: no group can be checked (each is taken as gone, its outcome unknown).
+   */
+  inspectGroup?(group: CommandGroupRecord): { state: OrphanState; runningForMs?: number };
+  /** Stop such a group (SIGTERM, then SIGKILL): true once nothing of it runs. Only a group proved ours. */
+  stopGroup?(group: CommandGroupRecord): Promise<boolean>;
   http(step: HttpStep, context: { signal: AbortSignal; production: boolean }): Promise<WorkOutcome>;
   load(step: LoadStep, context: { signal: AbortSignal }): Promise<WorkOutcome>;
 }

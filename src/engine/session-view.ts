@@ -1,7 +1,7 @@
 import type { Promotion, Runbook, Step } from '../core/runbook/schema.js';
 import type { ApprovalEventBody, DriftChoice, StageChoice } from '../core/session/events.js';
 import type { SessionState } from '../core/session/state.js';
-import type { Waiting } from './conductor.js';
+import type { Waiting } from './waiting.js';
 
 /** An answer that may come back over a socket: one sentence when refused, undefined when done. */
 export type Refusal = string | undefined | Promise<string | undefined>;
@@ -36,6 +36,8 @@ export interface SessionView {
   confirmCanaryStart(): Refusal;
   rerun(stepId: string): void;
   approve(record: Omit<ApprovalEventBody, 'step'> & { step?: string }): Refusal;
+  /** An approval from a signed token: `token` pasted, or `file` (an absolute path) holding one. */
+  approveSigned(input: { step?: string; token?: string; file?: string }): Refusal;
   recordTicket(ticket: string): void;
   overrideWindow(reason: string): Refusal;
   pauseHold(): void;
@@ -46,6 +48,8 @@ export interface SessionView {
   holdAutoRollback(reason?: string): void;
   resolveDrift(choice: DriftChoice): Promise<void>;
   abandon(reason: string): Refusal;
+  /** Stop the command the previous engine left running in this step (the step then runs again). */
+  stopOrphan(stepId: string): Refusal;
 }
 
 /** The actions a driving screen may ask of the engine, by name (the socket's whitelist). */
@@ -55,6 +59,7 @@ export const SESSION_ACTIONS = [
   'confirmCanaryStart',
   'rerun',
   'approve',
+  'approveSigned',
   'recordTicket',
   'overrideWindow',
   'pauseHold',
@@ -64,5 +69,6 @@ export const SESSION_ACTIONS = [
   'holdAutoRollback',
   'resolveDrift',
   'abandon',
+  'stopOrphan',
 ] as const;
 export type SessionAction = (typeof SESSION_ACTIONS)[number];

@@ -14,7 +14,7 @@ import {
 } from '../core/runbook/interpolate.js';
 import type { CommandStep, Environment, HttpStep, LoadStep } from '../core/runbook/schema.js';
 import { unresolvedSentence } from '../core/runbook/variables.js';
-import type { Conductor } from './conductor.js';
+import type { EngineContext } from './context.js';
 
 /** A step's `${...}` that has no value: its message is the one sentence the step fails with. */
 export class UnresolvedVariableError extends Error {
@@ -41,7 +41,7 @@ function requireValues(
 }
 
 export function commandRequest(
-  c: Conductor,
+  c: EngineContext,
   def: CommandStep,
   env: Environment,
   vars: Variables = c.variables(env),

@@ -21,6 +21,7 @@ export interface AwsProcessOptions {
   clockStart: number;
   wallAt: number;
   emulators?: boolean;
+  emulatorDataDir?: string;
 }
 
 function reply(value: unknown): void {
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     scenario: options.scenario,
     seed: options.seed,
     emulators: options.emulators,
+    emulatorDataDir: options.emulatorDataDir,
   });
   let closing = false;
   const stop = () => {

@@ -14,8 +14,8 @@ export interface EmulatedResources {
   buckets: string[];
 }
 
-/** Names are taken only when every placeholder in them was filled from the runbook. */
-function flagValue(argv: readonly string[], flag: string): string[] {
+/** The values of `flag NAME` and `flag=NAME` in one command's words. */
+export function flagValue(argv: readonly string[], flag: string): string[] {
   const values: string[] = [];
   argv.forEach((arg, i) => {
     if (arg === flag && argv[i + 1]) values.push(argv[i + 1]);
@@ -42,33 +42,48 @@ interface Found {
   buckets: Set<string>;
 }
 
-function namesIn(argv: readonly string[], into: Found): void {
-  const words = argv.length === 1 ? argv[0].split(/\s+/) : argv;
-  const resolved = (name: string) => name && !name.includes('${');
+function namesIn(words: readonly string[], into: Found): void {
   const key = keyAttribute(words);
   for (const table of flagValue(words, '--table-name'))
-    if (resolved(table)) into.tables.set(table, key ?? into.tables.get(table));
-  for (const bucket of flagValue(words, '--bucket')) if (resolved(bucket)) into.buckets.add(bucket);
+    if (resolvedName(table)) into.tables.set(table, key ?? into.tables.get(table));
+  for (const bucket of flagValue(words, '--bucket')) if (resolvedName(bucket)) into.buckets.add(bucket);
   for (const word of words) {
     const bucket = /^s3:\/\/([^/\s]+)/.exec(word)?.[1];
-    if (bucket && resolved(bucket)) into.buckets.add(bucket);
+    if (bucket && resolvedName(bucket)) into.buckets.add(bucket);
   }
 }
 
-export function resourcesNamedBy(runbook: Runbook, promotion: Promotion): EmulatedResources {
-  const found: Found = { tables: new Map(), buckets: new Set() };
+/**
+ * Every command of a promotion (its phases and its rollback) as words, each phase's environment
+ * variables filled in; a shell line is split on blanks.
+ */
+export function promotionCommands(
+  runbook: Runbook,
+  promotion: Promotion,
+): Array<{ environment?: string; words: string[] }> {
+  const commands: Array<{ environment?: string; words: string[] }> = [];
   const visit = (steps: ReadonlyArray<{ kind: string; run?: string[] }>, phase: { environment?: string }) => {
     const env = phaseEnvironment(runbook, promotion, phase);
     const vars = { ...(env ? environmentVariables(env) : {}), ...promotionVariables(runbook, promotion) };
     for (const step of steps)
-      if (step.kind === 'command' && step.run)
-        namesIn(
-          step.run.map((arg) => interpolate(arg, vars)),
-          found,
-        );
+      if (step.kind === 'command' && step.run) {
+        const argv = step.run.map((arg) => interpolate(arg, vars));
+        commands.push({ environment: env?.id, words: argv.length === 1 ? argv[0].split(/\s+/) : argv });
+      }
   };
   for (const phase of promotion.phases) visit(phase.steps, phase);
   visit(promotion.rollback.steps, {});
+  return commands;
+}
+
+/** Names are taken only when every placeholder in them was filled from the runbook. */
+function resolvedName(name: string): boolean {
+  return name !== '' && !name.includes('${');
+}
+
+export function resourcesNamedBy(runbook: Runbook, promotion: Promotion): EmulatedResources {
+  const found: Found = { tables: new Map(), buckets: new Set() };
+  for (const { words } of promotionCommands(runbook, promotion)) namesIn(words, found);
   return {
     tables: [...found.tables]
       .map(([name, key]) => ({ name, key: key ?? 'id' }))

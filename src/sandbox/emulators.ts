@@ -1,15 +1,22 @@
 /**
  * Local emulators for the AWS services the runbook's own commands touch but the sandbox does not
- * speak: DynamoDB (dynalite, in memory) and S3 (s3rver, files in a private temporary folder). An
- * installed AWS CLI reaches them through AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3.
+ * speak: DynamoDB (dynalite) and S3 (s3rver). An installed AWS CLI reaches them through
+ * AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3. Given a data folder (a rehearsal's session
+ * folder) they keep their data there, so a resumed rehearsal sees what its commands wrote; without
+ * one, DynamoDB is in memory and S3 in a private temporary folder removed on close.
  *
  * Each emulator lacks one read the BBWS runbook makes, so its server answers that one itself and
  * hands every other request to the emulator: DynamoDB DescribeContinuousBackups (dynalite has no
  * point-in-time recovery) and S3 GetBucketVersioning (s3rver serves `?versioning` as a listing).
+ *
+ * Both are optional dependencies (some 120 packages and a native addon, for rehearsals only): a
+ * production install (`npm ci --omit=optional`) has neither, and startEmulators then throws
+ * EmulatorsNotInstalled, which the rehearsal reads as "go on with the AWS CLI stand-in".
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { request } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +33,55 @@ export interface Emulators {
   createTable(name: string, key: string): Promise<void>;
   createBucket(name: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Loads each emulator's package by name; tests give loaders that fail as a missing package does. */
+export type EmulatorPackageLoaders = typeof PACKAGES;
+type EmulatorPackages = {
+  [Name in keyof EmulatorPackageLoaders]: Awaited<ReturnType<EmulatorPackageLoaders[Name]>>;
+};
+
+const PACKAGES = {
+  dynalite: async () => (await import('dynalite')).default,
+  s3rver: async () => {
+    const [server, account] = await Promise.all([import('s3rver'), import('s3rver/lib/models/account.js')]);
+    return { S3rver: server.default, Account: account.default };
+  },
+};
+
+/** The emulators' packages are not installed (an install without optional dependencies). */
+export class EmulatorsNotInstalled extends Error {
+  constructor(readonly missing: string[]) {
+    super(
+      // Short, and the remedy early: the journal view shows one line cut at the terminal's width.
+      'DynamoDB and S3 emulators not installed (`npm install --include=optional` adds them)',
+    );
+    this.name = 'EmulatorsNotInstalled';
+  }
+}
+
+/**
+ * Both packages, or EmulatorsNotInstalled naming the missing ones. Only ERR_MODULE_NOT_FOUND (what
+ * Node's import throws for a package that is not there) means "not installed": any other error
+ * (a native addon without a build for this platform, a package that fails to load) is thrown as
+ * it is, so it is reported as the failure it is.
+ */
+export async function loadEmulatorPackages(
+  loaders: EmulatorPackageLoaders = PACKAGES,
+): Promise<EmulatorPackages> {
+  const names = Object.keys(loaders) as Array<keyof EmulatorPackageLoaders>;
+  const settled = await Promise.allSettled(names.map((name) => loaders[name]()));
+  const missing: string[] = [];
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'fulfilled') continue;
+    if ((result.reason as NodeJS.ErrnoException | undefined)?.code !== 'ERR_MODULE_NOT_FOUND')
+      throw result.reason;
+    missing.push(names[i]);
+  }
+  if (missing.length) throw new EmulatorsNotInstalled(missing);
+  return Object.fromEntries(
+    names.map((name, i) => [name, (settled[i] as PromiseFulfilledResult<unknown>).value]),
+  ) as EmulatorPackages;
 }
 
 /** Any value passes dynalite's checks: it wants the shape of a SigV4 request, never verifies it. */
@@ -88,9 +144,38 @@ async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-async function startDynamo() {
-  const { default: dynalite } = await import('dynalite');
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+/**
+ * LevelDB allows one process at a time, and dynalite dies of an unhandled error when its folder is
+ * locked: wait (bounded) for the previous rehearsal's emulator, which may still be closing, to let go.
+ */
+async function waitForDatabase(path: string, limitMs = 10_000): Promise<void> {
+  // dynalite's own copy of `level`, so the probe opens the folder exactly as it will.
+  const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as {
+    Level: new (path: string) => { open(): Promise<void>; close(): Promise<void> };
+  };
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const db = new Level(path);
+    try {
+      await db.open();
+      await db.close();
+      return;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      if (cause !== 'LEVEL_LOCKED' || Date.now() > deadline)
+        throw new Error(`the DynamoDB data in ${path} could not be opened (${cause ?? String(error)})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function startDynamo(dynalite: EmulatorPackages['dynalite'], dataDir?: string) {
+  const path = dataDir ? join(dataDir, 'dynamodb') : undefined;
+  if (path) {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    await waitForDatabase(path);
+  }
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path && { path }) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -146,6 +231,12 @@ async function startDynamo() {
   return {
     url,
     async createTable(name: string, key: string) {
+      // Kept from an earlier run of the same rehearsal: its items are what the commands wrote.
+      const existing = await call('DescribeTable', { TableName: name }).catch(() => undefined);
+      if (existing) {
+        recovery.set(name, 'ENABLED');
+        return;
+      }
       await call('CreateTable', {
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
@@ -179,19 +270,32 @@ async function startDynamo() {
   };
 }
 
-async function startS3(credentials: EmulatorCredentials) {
-  const [{ default: S3rver }, { default: Account }] = await Promise.all([
-    import('s3rver'),
-    import('s3rver/lib/models/account.js'),
-  ]);
+async function startS3(
+  { S3rver, Account }: EmulatorPackages['s3rver'],
+  credentials: EmulatorCredentials,
+  dataDir?: string,
+) {
   // s3rver knows one key pair (S3RVER); a signed request with any other is refused.
   Account.DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
-  const directory = mkdtempSync(join(tmpdir(), 'conductor-s3-'));
-  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, resetOnClose: true });
+  const directory = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'conductor-s3-'));
+  if (dataDir) mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    resetOnClose: dataDir === undefined,
+  });
   await s3.run();
   const server = s3.httpServer;
   const url = urlOf(server);
-  const versioning = new Map<string, 'Enabled' | 'Suspended'>();
+  // What s3rver does not keep itself (it has no versioning) is kept beside its folder.
+  const versioningFile = dataDir ? join(dataDir, 's3-versioning.json') : undefined;
+  const versioning = new Map<string, 'Enabled' | 'Suspended'>(readVersioning(versioningFile));
+  const saveVersioning = () => {
+    if (versioningFile)
+      writeFileSync(versioningFile, JSON.stringify(Object.fromEntries(versioning)), { mode: 0o600 });
+  };
 
   answerFirst(server, (req, res) => {
     const parsed = new URL(req.url ?? '/', url);
@@ -211,6 +315,7 @@ async function startS3(credentials: EmulatorCredentials) {
     if (req.method === 'PUT') {
       void readBody(req).then((body) => {
         versioning.set(bucket, /<Status>\s*Suspended\s*<\/Status>/.test(body) ? 'Suspended' : 'Enabled');
+        saveVersioning();
         xml(200, '');
       });
       return true;
@@ -228,18 +333,36 @@ async function startS3(credentials: EmulatorCredentials) {
       const reply = await send(url, 'PUT', `/${name}`, {});
       if (reply.status !== 200 && !/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(reply.body))
         throw new Error(`S3 CreateBucket ${name} answered ${reply.status}: ${reply.body}`);
-      versioning.set(name, 'Enabled');
+      if (!versioning.has(name)) versioning.set(name, 'Enabled');
+      saveVersioning();
     },
     async close() {
       await closeServer(server);
-      rmSync(directory, { recursive: true, force: true });
+      if (!dataDir) rmSync(directory, { recursive: true, force: true });
     },
   };
 }
 
-export async function startEmulators(credentials: EmulatorCredentials): Promise<Emulators> {
-  const dynamo = await startDynamo();
-  const s3 = await startS3(credentials).catch(async (error: unknown) => {
+function readVersioning(file: string | undefined): Array<[string, 'Enabled' | 'Suspended']> {
+  if (!file) return [];
+  try {
+    return Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, 'Enabled' | 'Suspended'>);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `dataDir`: where the emulators keep their data across runs (a rehearsal's session folder).
+ * Throws EmulatorsNotInstalled when their packages are not installed.
+ */
+export async function startEmulators(
+  credentials: EmulatorCredentials,
+  options: { dataDir?: string; packages?: EmulatorPackageLoaders } = {},
+): Promise<Emulators> {
+  const packages = await loadEmulatorPackages(options.packages);
+  const dynamo = await startDynamo(packages.dynalite, options.dataDir);
+  const s3 = await startS3(packages.s3rver, credentials, options.dataDir).catch(async (error: unknown) => {
     await dynamo.close();
     throw error;
   });

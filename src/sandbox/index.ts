@@ -96,6 +96,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         }
         if (method === 'GET') return { status: 200, body: { faults: faults.list() } };
       }
+      if (method === 'POST' && path === '/_sandbox/traffic') {
+        // {percentTraffic?, aliasWeight?}: someone else moves the traffic behind the conductor's back.
+        const share = (value: unknown, max: number) =>
+          typeof value === 'number' && value >= 0 && value <= max ? value : undefined;
+        const percentTraffic = share(body.percentTraffic, 100);
+        const aliasWeight = share(body.aliasWeight, 1);
+        if (
+          (body.percentTraffic !== undefined && percentTraffic === undefined) ||
+          (body.aliasWeight !== undefined && aliasWeight === undefined)
+        )
+          return {
+            status: 400,
+            body: { message: 'percentTraffic must be 0 to 100 and aliasWeight 0 to 1.' },
+          };
+        world.moveTraffic({ percentTraffic, aliasWeight });
+        return { status: 200, body: world.describe() };
+      }
       return { status: 404, body: { message: `No sandbox admin endpoint ${method} ${path}.` } };
     },
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ServiceError } from './errors.js';
 import { num, obj, str } from './input.js';
 import { randomUuid } from './prng.js';
@@ -36,7 +37,7 @@ function findFunction(world: World, raw: string): LambdaFunction {
 }
 
 function configuration(world: World, fn: LambdaFunction, version?: LambdaVersion) {
-  const latest = fn.versions[fn.versions.length - 1];
+  const latest = fn.latest ?? fn.versions[fn.versions.length - 1];
   const v = version ?? latest;
   return {
     FunctionName: fn.name,
@@ -151,6 +152,68 @@ function updateAlias(world: World, call: RestCall): RestResult {
   return { status: 200, body: aliasOut(fn, alias) };
 }
 
+/** The code a deploy uploads: the sandbox keeps its hash, as Lambda does. */
+function codeSha256(body: Record<string, unknown>): string {
+  const code =
+    str(body.ZipFile) ??
+    `s3://${str(body.S3Bucket) ?? ''}/${str(body.S3Key) ?? ''}@${str(body.S3ObjectVersion) ?? ''}`;
+  return createHash('sha256').update(code).digest('base64');
+}
+
+/** UpdateFunctionCode: $LATEST gets the new code; Publish: true publishes it at once. */
+function updateFunctionCode(world: World, call: RestCall): RestResult {
+  const fn = findFunction(world, call.params.fn);
+  const body = call.body;
+  if (str(body.ZipFile) === undefined && str(body.S3Key) === undefined && str(body.ImageUri) === undefined)
+    throw new ServiceError(
+      'InvalidParameterValueException',
+      'Please provide a source for function code: ZipFile, S3Bucket and S3Key, or ImageUri.',
+      400,
+    );
+  const revisionId = str(body.RevisionId);
+  if (revisionId !== undefined && revisionId !== fn.revisionId)
+    throw new ServiceError(
+      'PreconditionFailedException',
+      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction API to retrieve the latest Revision Id',
+      412,
+    );
+  fn.latest = { version: '$LATEST', description: '', codeSha256: codeSha256(body), lastModified: call.now };
+  fn.revisionId = randomUuid(world.random);
+  if (body.Publish === true) return publishVersion(world, { ...call, body: {} });
+  return { status: 200, body: configuration(world, fn) };
+}
+
+/**
+ * PublishVersion: $LATEST becomes the next numbered version. Publishing code that is already the
+ * newest version's publishes nothing and answers that version, as Lambda does.
+ */
+function publishVersion(world: World, call: RestCall): RestResult {
+  const fn = findFunction(world, call.params.fn);
+  const newest = fn.versions[fn.versions.length - 1];
+  const latest = fn.latest;
+  const expected = str(call.body.CodeSha256);
+  if (expected !== undefined && expected !== (latest ?? newest).codeSha256)
+    throw new ServiceError(
+      'InvalidParameterValueException',
+      'CodeSHA256 does not match the code of $LATEST.',
+      400,
+    );
+  if (!latest || latest.codeSha256 === newest.codeSha256)
+    return { status: 201, body: configuration(world, fn, newest) };
+  const version: LambdaVersion = {
+    version: String(Number(newest.version) + 1),
+    description: str(call.body.Description) ?? '',
+    codeSha256: latest.codeSha256,
+    lastModified: call.now,
+  };
+  fn.versions.push(version);
+  fn.latest = undefined;
+  // The newest published version is the release, as the seeded canary version is.
+  fn.canaryVersion = version.version;
+  fn.revisionId = randomUuid(world.random);
+  return { status: 201, body: configuration(world, fn, version) };
+}
+
 const routes: RestRoute[] = [
   {
     method: 'GET',
@@ -174,6 +237,20 @@ const routes: RestRoute[] = [
       const { items, next } = page(all, call.query);
       return { status: 200, body: { Versions: items, NextMarker: next } };
     },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/2015-03-31\/functions\/([^/]+)\/versions\/?$/,
+    names: ['fn'],
+    operation: 'PublishVersion',
+    handle: publishVersion,
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/2015-03-31\/functions\/([^/]+)\/code\/?$/,
+    names: ['fn'],
+    operation: 'UpdateFunctionCode',
+    handle: updateFunctionCode,
   },
   {
     method: 'GET',

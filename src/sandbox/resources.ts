@@ -1,4 +1,7 @@
 import type { ApiGatewayTarget, CanaryStep, LambdaTarget, Runbook } from '../core/runbook/schema.js';
+import { type AppAnswer, appAnswersOf } from './app-paths.js';
+import type { DeclaredExtraMetric } from './declared-metrics.js';
+import { lambdasNamedBy } from './named-lambdas.js';
 import { type Random, randomUuid } from './prng.js';
 
 /** The AWS control-plane state the sandbox serves: one API Gateway REST API and the canary's Lambdas. */
@@ -24,6 +27,8 @@ export interface LambdaFunction {
   arn: string;
   versions: LambdaVersion[];
   aliases: Map<string, LambdaAlias>;
+  /** $LATEST's code when it was updated after the newest published version (UpdateFunctionCode). */
+  latest?: LambdaVersion;
   stableVersion: string;
   canaryVersion: string;
   memorySize: number;
@@ -74,12 +79,17 @@ export interface CanaryTargets {
   apiGateway?: ApiGatewayTarget;
   lambdas: LambdaTarget[];
   /** Series the runbook's monitor steps watch besides the canary's (e.g. DynamoDB). */
-  extraMetrics: Array<{
-    namespace: string;
-    metric: string;
-    dimensions: Record<string, string>;
-    max?: number;
-  }>;
+  extraMetrics: DeclaredExtraMetric[];
+  /** The canary's judging window: a Sum the monitor judges adds up this many minutes. */
+  windowMs: number;
+  /**
+   * 'canary': the release is already published beside the stable version (the canary moves traffic
+   * to it); 'deploy': a promotion without a canary, whose own commands publish the release and move
+   * the aliases to it (the sandbox starts with the stable version only).
+   */
+  release: 'canary' | 'deploy';
+  /** The application requests the promotion makes, with what its checks expect (app-paths.ts). */
+  appAnswers: Record<string, AppAnswer>;
 }
 
 /** Finds the promotion (given, or the first with a canary step) and its canary step's targets. */
@@ -97,10 +107,6 @@ export function canaryTargetsOf(runbook: Runbook, promotionId?: string): CanaryT
   }
   const steps = promotion.phases.flatMap((phase) => phase.steps);
   const canary = steps.find((s): s is CanaryStep => s.kind === 'canary');
-  if (!canary)
-    throw new Error(
-      `Promotion "${promotion.id}" has no canary step, so there is nothing to rehearse against.`,
-    );
   const environment = runbook.environments.find((e) => e.id === promotion.to);
   if (!environment)
     throw new Error(`Promotion "${promotion.id}" targets unknown environment "${promotion.to}".`);
@@ -110,7 +116,10 @@ export function canaryTargetsOf(runbook: Runbook, promotionId?: string): CanaryT
           namespace: m.namespace,
           metric: m.metric,
           dimensions: m.dimensions,
+          stat: m.stat,
+          unit: m.unit,
           max: m.max,
+          rollbackAbove: m.rollbackAbove,
         }))
       : [],
   );
@@ -119,9 +128,14 @@ export function canaryTargetsOf(runbook: Runbook, promotionId?: string): CanaryT
     environmentId: environment.id,
     accountId: environment.accountId,
     region: environment.region,
-    apiGateway: canary.targets.apiGateway,
-    lambdas: canary.targets.lambdas,
+    apiGateway: canary?.targets.apiGateway,
+    // Without a canary, the Lambdas are those the promotion's commands name, on an alias named
+    // after the environment (as the canary's aliases are): what its deploy commands update.
+    lambdas: canary?.targets.lambdas ?? lambdasNamedBy(runbook, promotion, environment.id),
     extraMetrics,
+    windowMs: canary?.window ?? 300_000,
+    release: canary ? 'canary' : 'deploy',
+    appAnswers: appAnswersOf(promotion),
   };
 }
 
@@ -137,13 +151,14 @@ export function seedLambda(
     target.canaryVersion && /^\d+$/.test(target.canaryVersion) ? target.canaryVersion : '42';
   const stableVersion = String(Math.max(1, Number(canaryVersion) - 1));
   const versions: LambdaVersion[] = [];
-  const count = Number(canaryVersion);
+  // A deploy publishes the release itself: until then the stable version is the newest.
+  const count = targets.release === 'deploy' ? Number(stableVersion) : Number(canaryVersion);
   for (let v = 1; v <= count; v++) {
     versions.push({
       version: String(v),
-      description: v === count ? 'new release (canary)' : `release ${v}`,
+      description: v === count && targets.release === 'canary' ? 'new release (canary)' : `release ${v}`,
       codeSha256: `${Buffer.from(`${target.functionName}:${v}`).toString('base64').slice(0, 43).padEnd(43, 'A')}=`,
-      lastModified: now - (count - v) * DAY - (v === count ? 0 : 3_600_000),
+      lastModified: now - (count - v) * DAY - (v === count && targets.release === 'canary' ? 0 : 3_600_000),
     });
   }
   const alias: LambdaAlias = {

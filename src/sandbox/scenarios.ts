@@ -40,6 +40,14 @@ export interface Scenario {
   wrongAccount?: 'target' | 'all';
   /** The traffic split is changed behind the app's back. */
   drift?: { whenWeightPct: number; afterMs: number; percentTraffic: number; aliasWeight: number };
+  /**
+   * The traffic split was changed while the conductor was away: when a rehearsal is resumed on a
+   * new stand-in for AWS (its engine had stopped), the split the journal recorded is put back, then
+   * this change is made (a part left out stays as recorded), so the resume finds it.
+   */
+  driftWhileAway?: { percentTraffic?: number; aliasWeight?: number };
+  /** The first `requests` requests the application serves (real ones: checks, load tests) behave so. */
+  coldStart?: { requests: number; behaviour: VersionBehaviour };
 }
 
 const MINUTE = 60_000;
@@ -166,6 +174,22 @@ const all: Scenario[] = [
     'Coverage drop',
     'Metrics are healthy, but the test run reports 72% coverage, below the go/no-go bar.',
     { coverage: 72 },
+  ),
+  scenario(
+    'slow-load-once',
+    'Slow first load test',
+    "The application's cache is cold: its first 1000 requests take about 1.2 s each (p95 near 1.4 s, far above a 250 ms baseline), then it answers as usual. The SIT load test fails its first run against the baseline and passes when run again.",
+    {
+      coverage: 87,
+      // A narrow spread: a single health check stays under its 2 s limit, the load test's p95 does not.
+      coldStart: { requests: 1000, behaviour: { ...STABLE, latencyMedianMs: 1200, latencySigma: 0.08 } },
+    },
+  ),
+  scenario(
+    'drift-while-away',
+    'Drift while you were away',
+    'While the conductor is away (its engine stopped, the session is resumed later), someone sets the stage canary to 40% and leaves the Lambda aliases at the recorded weight: the resume finds a mixed split.',
+    { coverage: 87, driftWhileAway: { percentTraffic: 40 } },
   ),
 ];
 

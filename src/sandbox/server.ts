@@ -8,11 +8,12 @@ import { ServiceError, statusOfCode } from './errors.js';
 import type { FaultInjector } from './faults.js';
 import { type Input, obj, parseQueryForm } from './input.js';
 import { matchLambda, type RestCall } from './lambda.js';
+import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX } from './logs.js';
 import { hashSeed, seededRandom } from './prng.js';
 import type { World } from './world.js';
 import { queryError, queryResponse, toJson } from './xml.js';
 
-export type SandboxService = 'cloudwatch' | 'lambda' | 'apigateway' | 'sts' | 'app';
+export type SandboxService = 'cloudwatch' | 'logs' | 'lambda' | 'apigateway' | 'sts' | 'app';
 
 export interface RecordedRequest {
   /** Clock time (epoch ms) the request arrived. */
@@ -58,6 +59,7 @@ const CLOUDWATCH_JSON_SHAPE: Record<string, string> = {
 
 const DEFAULT_FAULT_CODE: Record<SandboxService, string> = {
   cloudwatch: 'Throttling',
+  logs: 'ThrottlingException',
   sts: 'Throttling',
   lambda: 'TooManyRequestsException',
   apigateway: 'TooManyRequestsException',
@@ -76,6 +78,13 @@ function errorReply(
       status: error.status,
       headers: { ...base, 'content-type': 'text/xml' },
       body: queryError(error.code, error.message, error.fault, requestId),
+    };
+  }
+  if (service === 'logs') {
+    return {
+      status: error.status,
+      headers: { ...base, 'content-type': 'application/x-amz-json-1.1' },
+      body: toJson({ __type: error.code, message: error.message }),
     };
   }
   if (protocol === 'json') {
@@ -206,6 +215,29 @@ export function createSandboxServer(parts: ServerParts): http.Server {
         },
       };
     }
+    if (method === 'POST' && target.startsWith(LOGS_TARGET_PREFIX)) {
+      const operation = target.slice(LOGS_TARGET_PREFIX.length);
+      const input = parseJson(body);
+      return {
+        service: 'logs',
+        operation,
+        protocol: 'json',
+        input,
+        run: () => {
+          const handler = LOGS_OPERATIONS[operation];
+          if (!handler)
+            throw new ServiceError(
+              'UnknownOperationException',
+              `The sandbox does not serve Logs ${operation}.`,
+            );
+          return {
+            status: 200,
+            headers: { 'content-type': 'application/x-amz-json-1.1' },
+            body: toJson(handler(world, input)),
+          };
+        },
+      };
+    }
     if (
       method === 'POST' &&
       (path === '/' || path === '') &&
@@ -290,6 +322,16 @@ export function createSandboxServer(parts: ServerParts): http.Server {
       input: { method, path: appPath, query: Object.fromEntries(query), body: input },
       run: () => {
         const route = APP_ROUTES[operation];
+        // Another team's application: a request its runbook makes is answered as its check expects.
+        const declared = world.targets.appAnswers[operation];
+        if (!route && declared)
+          return declared.contains !== undefined
+            ? { status: declared.status, headers: { 'content-type': 'text/plain' }, body: declared.contains }
+            : {
+                status: declared.status,
+                headers: { 'content-type': 'application/json' },
+                body: toJson({ status: 'ok' }),
+              };
         if (!route)
           return {
             status: 404,

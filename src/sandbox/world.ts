@@ -1,6 +1,14 @@
+import { apiGatewaySeries, lambdaSeries, type TargetSeries } from '../core/canary/target-metrics.js';
 import type { Runbook } from '../core/runbook/schema.js';
 import type { Clock } from '../services/clock.js';
 import { environmentOfAccessKey } from './credentials.js';
+import {
+  type DeclaredExtraMetric,
+  excessFailures,
+  extraKindOf,
+  healthyLevel,
+  isAdditive,
+} from './declared-metrics.js';
 import { Bucket, type Dimension, type MinuteData, type SeriesId, seriesKey } from './metrics.js';
 import { hashSeed, type Random, randomUuid, seededRandom, standardNormal } from './prng.js';
 import {
@@ -30,6 +38,9 @@ interface RoutingSnapshot {
 
 /** Series that keep raw samples because they are asked for percentiles. */
 const PERCENTILE_METRICS = new Set(['Duration', 'Latency', 'IntegrationLatency', 'ReplicationLatency']);
+
+/** A declared series with its dimension list built once. */
+type DeclaredSeries = TargetSeries & { dimensionList: Dimension[] };
 
 export interface AppOutcome {
   functionName?: string;
@@ -65,6 +76,8 @@ export class World {
   readonly random: Random;
   readonly requestCounts = new Map<string, number>();
   readonly appCounts = { stable: 0, canary: 0, errors: 0 };
+  /** Requests the application has served (the scenario's cold start counts them). */
+  private appServed = 0;
 
   private routing: RoutingSnapshot[] = [];
   /** Each time the canary weight reached a new high: firstReached() reads it. */
@@ -220,17 +233,26 @@ export class World {
     for (const minute of this.customMinutes.keys()) if (minute < oldest) this.customMinutes.delete(minute);
   }
 
-  private applyDrift(at: number, percentTraffic: number, aliasWeight: number): void {
+  /**
+   * Someone else moves the traffic (a scenario's drift, POST /_sandbox/traffic): the stage canary to
+   * `percentTraffic`, the first Lambda alias to `aliasWeight` on the canary version; a part left
+   * out stays as it is.
+   */
+  moveTraffic(change: { percentTraffic?: number; aliasWeight?: number }, at = this.clock.now()): void {
+    this.applyDrift(at, change.percentTraffic, change.aliasWeight);
+  }
+
+  private applyDrift(at: number, percentTraffic?: number, aliasWeight?: number): void {
     const api = this.targets.apiGateway;
     const stage = api ? this.restApis.get(api.restApiId)?.stages.get(api.stage) : undefined;
-    if (stage?.canarySettings) {
+    if (stage?.canarySettings && percentTraffic !== undefined) {
       stage.canarySettings.percentTraffic = percentTraffic;
       stage.lastUpdatedDate = Math.floor(at / 1000);
     }
     const first = this.targets.lambdas[0];
     const fn = first ? this.functions.get(first.functionName) : undefined;
     const alias = fn?.aliases.get(first.alias);
-    if (fn && alias) {
+    if (fn && alias && aliasWeight !== undefined) {
       alias.functionVersion = fn.stableVersion;
       alias.weights = { [fn.canaryVersion]: aliasWeight };
       alias.revisionId = randomUuid(this.random);
@@ -280,7 +302,9 @@ export class World {
   serveApp(functionName: string | undefined, now = this.clock.now()): AppOutcome {
     const snapshot = this.routing[this.routingIndexAt(now)];
     const { canaryStage, version, isNew } = this.route(snapshot, functionName, this.random());
-    const behaviour = this.behaviourAt(isNew, now);
+    const cold = this.scenario.coldStart;
+    const behaviour = cold && this.appServed < cold.requests ? cold.behaviour : this.behaviourAt(isNew, now);
+    this.appServed++;
     const latencyMs =
       behaviour.latencyMedianMs * Math.exp(behaviour.latencySigma * standardNormal(this.random));
     const failed = this.random() < behaviour.errorProbability;
@@ -306,7 +330,13 @@ export class World {
     return sets;
   }
 
-  private bucketIn(data: MinuteData, namespace: string, metricName: string, dimensions: Dimension[]): Bucket {
+  private bucketIn(
+    data: MinuteData,
+    namespace: string,
+    metricName: string,
+    dimensions: Dimension[],
+    keepValues = PERCENTILE_METRICS.has(metricName),
+  ): Bucket {
     let keys = this.keyCache.get(dimensions);
     if (!keys) {
       keys = new Map();
@@ -319,11 +349,48 @@ export class World {
     }
     let bucket = data.get(key);
     if (!bucket) {
-      bucket = new Bucket(PERCENTILE_METRICS.has(metricName));
+      bucket = new Bucket(keepValues);
       data.set(key, bucket);
       if (!this.catalog.has(key)) this.catalog.set(key, { namespace, metricName, dimensions });
     }
     return bucket;
+  }
+
+  private declaredCache = new Map<string, DeclaredSeries[]>();
+
+  /**
+   * The series a target's `metrics:` block declares for one side (core/canary/target-metrics.ts,
+   * the same the conductor reads), each with its own dimension list, memoized by `name`.
+   */
+  private declaredSeriesFor(name: string, plan: () => TargetSeries[]): DeclaredSeries[] {
+    let series = this.declaredCache.get(name);
+    if (!series) {
+      series = plan()
+        .filter((one) => one.declared)
+        .map((one) => ({
+          ...one,
+          dimensionList: Object.entries(one.dimensions).map(([Name, Value]) => ({ Name, Value })),
+        }));
+      this.declaredCache.set(name, series);
+    }
+    return series;
+  }
+
+  /** One served request as the team's own metrics count it: the same outcome the AWS series show. */
+  private addDeclared(data: MinuteData, series: DeclaredSeries[], failed: boolean, latencyMs: number): void {
+    for (const one of series) {
+      const bucket = this.bucketIn(
+        data,
+        one.namespace,
+        one.metric,
+        one.dimensionList,
+        one.role === 'latency',
+      );
+      if (one.role === 'requests') bucket.add(1);
+      else if (one.role === 'errors') bucket.add(failed ? 1 : 0);
+      else if (one.role === 'errorPct') bucket.add(failed ? 100 : 0);
+      else if (one.role === 'latency') bucket.add(latencyMs);
+    }
   }
 
   /** Simulated traffic of one minute, up to `upTo` (exclusive) when the minute is not over. */
@@ -373,6 +440,12 @@ export class World {
           this.bucketIn(data, 'AWS/Lambda', 'Errors', dims).add(failed ? 1 : 0);
           this.bucketIn(data, 'AWS/Lambda', 'Duration', dims).add(duration);
         }
+        if (!throttled) {
+          const declared = this.declaredSeriesFor(`lambda\u0000${fn}\u0000${version}`, () =>
+            lambdaSeries(target, { side: isNew ? 'canary' : 'baseline', value: version }),
+          );
+          this.addDeclared(data, declared, failed, duration);
+        }
       }
       if (api) {
         const stageDims = this.dimensionsFor(canaryStage ? 'stage:canary' : 'stage:main', () => [
@@ -389,6 +462,15 @@ export class World {
           this.bucketIn(data, 'AWS/ApiGateway', 'Latency', dims).add(duration + 6);
           this.bucketIn(data, 'AWS/ApiGateway', 'IntegrationLatency', dims).add(duration);
         }
+        if (!throttled) {
+          const declared = this.declaredSeriesFor(canaryStage ? 'api:canary' : 'api:main', () =>
+            apiGatewaySeries(api, {
+              side: canaryStage ? 'canary' : 'baseline',
+              value: canaryStage ? api.canaryStage : api.stage,
+            }),
+          );
+          this.addDeclared(data, declared, failed, duration + 6);
+        }
       }
     }
     this.simulateExtraSeries(data, minute, upTo);
@@ -396,33 +478,71 @@ export class World {
     return data;
   }
 
-  /** The runbook's monitor metrics (DynamoDB replication and throttling by default): quiet, healthy. */
+  /**
+   * The runbook's monitor metrics (DynamoDB replication and throttling by default): healthy by
+   * what the runbook declares of them, failures shaped by the scenario (declared-metrics.ts).
+   */
   private simulateExtraSeries(data: MinuteData, minute: number, upTo: number): void {
-    const extras = this.targets.extraMetrics.length
+    const extras: DeclaredExtraMetric[] = this.targets.extraMetrics.length
       ? this.targets.extraMetrics
       : [
           {
             namespace: 'AWS/DynamoDB',
             metric: 'ReplicationLatency',
             dimensions: { TableName: 'products', ReceivingRegion: 'eu-west-1' },
+            unit: 'Milliseconds',
           },
-          { namespace: 'AWS/DynamoDB', metric: 'ThrottledRequests', dimensions: { TableName: 'products' } },
+          {
+            namespace: 'AWS/DynamoDB',
+            metric: 'ThrottledRequests',
+            dimensions: { TableName: 'products' },
+            stat: 'Sum',
+            unit: 'Count',
+          },
         ];
     const start = minute * MINUTE_MS;
+    const windowMinutes = Math.max(1, Math.round(this.targets.windowMs / MINUTE_MS));
+    const requestsPerSecond = this.scenario.requestsPerMinute / 60;
     extras.forEach((extra, index) => {
       const random = seededRandom(hashSeed(this.seed, minute, 'extra', index));
-      const dims = Object.entries(extra.dimensions).map(([Name, Value]) => ({ Name, Value }));
-      const bucket = this.bucketIn(data, extra.namespace, extra.metric, dims);
-      const max = 'max' in extra && typeof extra.max === 'number' && extra.max > 0 ? extra.max : 1000;
+      const dims = this.dimensionsFor(`extra\u0000${index}`, () => [
+        Object.entries(extra.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      ])[0];
+      const bucket = this.bucketIn(data, extra.namespace, extra.metric, dims, true);
+      const kind = extraKindOf(extra);
+      const additive = isAdditive(extra.stat);
+      const level = healthyLevel(extra);
       for (let second = 0; second < 60; second++) {
-        if (start + second * 1000 + 500 >= upTo) break;
+        const at = start + second * 1000 + 500;
+        if (at >= upTo) break;
         const z = standardNormal(random);
-        if (/throttl|error|fault|fail/i.test(extra.metric)) bucket.add(0);
-        else if (/latency|duration|age|lag/i.test(extra.metric))
-          bucket.add(Math.min(max, 100) * 1.2 * Math.exp(0.3 * z));
-        else bucket.add(max * 0.3 * Math.exp(0.2 * z));
+        const draw = random();
+        if (kind === 'level') {
+          // A Sum adds up the window: one sample a minute carries the minute's share of the level.
+          if (!additive) bucket.add(level * Math.exp(0.1 * z));
+          else if (second === 0) bucket.add((level * Math.exp(0.1 * z)) / windowMinutes);
+          continue;
+        }
+        const failures = kind === 'failures' ? this.excessFailuresAt(at, requestsPerSecond) : 0;
+        const count = Math.floor(failures) + (draw < failures - Math.floor(failures) ? 1 : 0);
+        // SampleCount counts reports, so a quiet error metric reports nothing at all.
+        if (extra.stat === 'SampleCount') {
+          if (count > 0) bucket.add(1, count);
+        } else bucket.add(count);
       }
     });
+  }
+
+  /** The failures the canary adds in one second at `at` over the stable version's (0 while healthy). */
+  private excessFailuresAt(at: number, requestsPerSecond: number): number {
+    const share = this.newReleaseShare(this.routing[this.routingIndexAt(at)]);
+    if (share <= 0) return 0;
+    return excessFailures(
+      requestsPerSecond,
+      share,
+      this.behaviourAt(true, at).errorProbability,
+      this.behaviourAt(false, at).errorProbability,
+    );
   }
 
   /** All series of one minute as seen at `asOf` (the current minute holds data up to `asOf`). */

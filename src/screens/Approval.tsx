@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { Banner } from '../components/Banner.js';
 import { formatClock } from '../components/format.js';
 import { type Cell, Table } from '../components/Table.js';
+import { roleListsSigners } from '../core/approvals/signed-roles.js';
 import type { RoleStatus } from '../core/gates/approvals.js';
 import type { ApprovalStep } from '../core/runbook/schema.js';
 import { approvalStatusOf, roleTitles } from '../core/session/gates.js';
@@ -57,21 +58,22 @@ export function Approval(props: ScreenProps) {
   const latestApproval = state.approvals.filter((a) => a.step === def.id).at(-1);
   const refusalIsLatest = refusal && (!latestApproval || refusal.at >= latestApproval.at);
   const escalation = status.escalate?.text ?? state.escalations.filter((e) => e.step === def.id).at(-1)?.text;
+  // Who may approve, which role and why are sentences: they wrap, never cut.
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Text bold wrap="truncate">
+      <Text bold wrap="wrap">
         {def.title}
       </Text>
-      <Text wrap="truncate" dimColor>
+      <Text wrap="wrap" dimColor>
         risk {state.meta.risk} · approvals last {formatClock(def.expiry)}
         {def.separationOfDuties ? ` · the conductor (${state.meta.conductor}) may not approve` : ''}
       </Text>
       <Table
         columns={[
-          { key: 'role', title: 'role', width: 19 },
-          { key: 'state', title: 'state', width: 11 },
-          { key: 'expiry', title: 'expires in', width: 13 },
-          { key: 'who', title: 'approved by, at → until' },
+          { key: 'role', title: 'role', fit: true },
+          { key: 'state', title: 'state', fit: true },
+          { key: 'expiry', title: 'expires in', fit: true },
+          { key: 'who', title: 'approved by, at → until', wrap: true },
         ]}
         rows={status.roles.map((role) => ({
           role: titles[role.role] ?? role.role,
@@ -85,13 +87,28 @@ export function Approval(props: ScreenProps) {
       {status.roles
         .filter((role) => !role.why.startsWith('required by'))
         .map((role) => (
-          <Text key={`why-${role.role}`} wrap="truncate" dimColor>
+          <Text key={`why-${role.role}`} wrap="wrap" dimColor>
             {titles[role.role] ?? role.role}: {role.why}
             {role.approval
               ? ` · "${role.approval.comment}"${role.approval.reference ? ` (${role.approval.reference})` : ''}`
               : ''}
           </Text>
         ))}
+      {status.roles.map((role) => {
+        const title = titles[role.role] ?? role.role;
+        if (role.approval?.signed)
+          return (
+            <Text key={`sig-${role.role}`} wrap="wrap" dimColor>
+              {title}: signed by {role.approval.signer} · key {role.approval.fingerprint}
+            </Text>
+          );
+        if (role.state === 'approved' || !roleListsSigners(runbook, role.role)) return null;
+        return (
+          <Text key={`sig-${role.role}`} wrap="wrap">
+            {title} must sign: conductor approve {state.meta.sessionId} --role {role.role}
+          </Text>
+        );
+      })}
       {status.satisfied ? (
         <Text color={theme.ok} bold wrap="truncate">
           ✓ Every required role has approved.
@@ -111,15 +128,19 @@ export function Approval(props: ScreenProps) {
           ✗ ESCALATE: {escalation}
         </Text>
       ) : null}
-      {refusalIsLatest && refusal ? <Banner kind="warn" text={`Not recorded: ${refusal.reason}`} /> : null}
+      {refusalIsLatest && refusal ? (
+        <Banner kind="warn" text={`Not recorded: ${refusal.reason}`} wrap />
+      ) : null}
       {def.documentation.length > 0 ? (
-        <Text wrap="truncate" dimColor>
+        <Text wrap="wrap" dimColor>
           approvers look for: {def.documentation.join(' · ')}
         </Text>
       ) : null}
       {!status.satisfied ? (
-        <Text bold wrap="truncate">
-          a or enter: record an approval (approver, role, comment, reference)
+        <Text bold wrap="wrap">
+          {status.roles.some((r) => r.state !== 'approved' && roleListsSigners(runbook, r.role))
+            ? 'a or enter: paste a signed token (or type an approval for a role without signers)'
+            : 'a or enter: record an approval (approver, role, comment, reference)'}
         </Text>
       ) : null}
     </Box>

@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { ReactElement } from 'react';
-import { Banner } from '../components/Banner.js';
+import { Banner, bannerRows } from '../components/Banner.js';
 import { CommandLog } from '../components/CommandLog.js';
 import { formatClock } from '../components/format.js';
 import { type Cell, Table } from '../components/Table.js';
+import { wrappedRows } from '../components/wrap.js';
 import { windowWarning } from '../core/gates/window.js';
 import { formatDuration } from '../core/runbook/duration.js';
 import { interpolate } from '../core/runbook/interpolate.js';
@@ -57,7 +58,7 @@ export function Checklist(props: ChecklistProps) {
   const detailWanted = def?.kind === 'command' ? Math.floor(height / 2) + 1 : 6;
   // A window that closes before the canary can end is said before the canary starts.
   const windowNote = windowWarning(state, promotion, props.now);
-  const noteRows = windowNote ? 1 : 0;
+  const noteRows = windowNote ? bannerRows(windowNote.kind, windowNote.text, width) : 0;
   const tableRows = Math.min(items.length, Math.max(3, height - 3 - noteRows - detailWanted));
   const detailHeight = Math.max(3, height - 2 - noteRows - tableRows - (items.length > tableRows ? 1 : 0));
   return (
@@ -68,7 +69,7 @@ export function Checklist(props: ChecklistProps) {
           · {done} of {items.length} done
         </Text>
       </Text>
-      {windowNote ? <Banner kind={windowNote.kind} text={windowNote.text} /> : null}
+      {windowNote ? <Banner kind={windowNote.kind} text={windowNote.text} wrap /> : null}
       <Table
         columns={[
           { key: 'status', title: 'status', width: 10 },
@@ -90,15 +91,19 @@ function ItemDetail(props: ChecklistProps & { item: StepState; def: Step }) {
   const theme = useTheme();
   const isCurrent = currentStep(state)?.id === item.id;
   const lines: ReactElement[] = [];
+  // Rows the lines take beyond one each: what the person is asked to do wraps, never cut.
+  let wrappedExtra = 0;
   const waitingHere = waiting?.step === item.id ? waiting : undefined;
 
   if (def.kind === 'manual') {
-    if (def.description)
+    if (def.description) {
       lines.push(
-        <Text key="desc" wrap="truncate">
+        <Text key="desc" wrap="wrap">
           {def.description}
         </Text>,
       );
+      wrappedExtra += wrappedRows(def.description, width) - 1;
+    }
     if (item.status === 'passed') {
       lines.push(
         <Text key="by" color={theme.ok} wrap="truncate">
@@ -114,7 +119,7 @@ function ItemDetail(props: ChecklistProps & { item: StepState; def: Step }) {
             ? 'space: mark done (with an optional evidence note)'
             : 'space: mark done';
       lines.push(
-        <Text key="ask" bold wrap="truncate">
+        <Text key="ask" bold wrap="wrap">
           {ask}
         </Text>,
       );
@@ -151,6 +156,14 @@ function ItemDetail(props: ChecklistProps & { item: StepState; def: Step }) {
           kind="danger"
           text={`DANGEROUS: this changes ${facts.environment}. Enter to review and run.`}
         />,
+        // A run after the first says which run it is, and why it is asked again.
+        ...(item.attempts > 0
+          ? [
+              <Text key="danger-again" wrap="wrap">
+                {waitingHere.message}
+              </Text>,
+            ]
+          : []),
         <Text key="env" wrap="truncate">
           env{' '}
           {Object.entries(facts.env)
@@ -193,22 +206,34 @@ function ItemDetail(props: ChecklistProps & { item: StepState; def: Step }) {
         running{item.attempts > 1 ? ` (try ${item.attempts})` : ''} · {formatClock(elapsed)}
       </Text>,
     );
+    // The previous engine's command still runs: the step waits for it, and says so.
+    if (item.command?.orphan)
+      lines.push(
+        <Text key="orphan" wrap="wrap" color={theme.warn}>
+          {item.command.orphan.detail}
+          {props.waiting?.kind === 'orphan' && !props.readOnly
+            ? ' enter: stop it instead (the step then runs again).'
+            : ''}
+        </Text>,
+      );
   } else if (item.status === 'passed' || item.status === 'failed') {
     const exit = item.exitCode !== undefined && item.exitCode !== null ? `exit ${item.exitCode}` : undefined;
     const took = item.durationMs !== undefined ? formatDuration(item.durationMs) : undefined;
+    // Why it failed is a reason: said whole.
+    const result = `${item.status === 'failed' ? '✗ failed' : '✓ passed'}${exit ? ` · ${exit}` : ''}${
+      took ? ` · ${took}` : ''
+    }${item.detail ? ` · ${item.detail}` : ''}`;
     lines.push(
       <Text
         key="result"
-        wrap="truncate"
+        wrap="wrap"
         color={item.status === 'failed' ? theme.danger : theme.ok}
         bold={item.status === 'failed'}
       >
-        {item.status === 'failed' ? '✗ failed' : '✓ passed'}
-        {exit ? ` · ${exit}` : ''}
-        {took ? ` · ${took}` : ''}
-        {item.detail ? ` · ${item.detail}` : ''}
+        {result}
       </Text>,
     );
+    wrappedExtra += wrappedRows(result, width) - 1;
   }
   for (const evidence of item.evidence) {
     lines.push(
@@ -226,10 +251,15 @@ function ItemDetail(props: ChecklistProps & { item: StepState; def: Step }) {
   }
   const showLog =
     def.kind === 'command' && (item.status === 'running' || (isCurrent && props.liveOutput.length > 0));
-  const logHeight = Math.max(2, height - 1 - lines.length);
+  const logHeight = Math.max(2, height - 1 - lines.length - wrappedExtra);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Detail title={item.title} width={width} height={Math.min(height, lines.length + 1)} lines={lines} />
+      <Detail
+        title={item.title}
+        width={width}
+        height={Math.min(height, lines.length + 1 + wrappedExtra)}
+        lines={lines}
+      />
       {showLog ? (
         <CommandLog
           lines={props.liveOutput}

@@ -1,9 +1,33 @@
 import { Box, Text } from 'ink';
 import { useTheme } from '../terminal/theme.js';
-import type { FormModel } from './form.js';
+import { type FormModel, formKeyFacts } from './form.js';
 
-/** A form drawn as a bordered box: focused field marked, choices shown as ‹ value ›. */
-export function FormView({ form, width }: { form: FormModel; width: number }) {
+/** The keys line under a form: only the keys that do something in it. */
+export function formKeysLine(form: FormModel, abortKey: boolean): string {
+  const { items, fields } = formKeyFacts(form);
+  const choosing = form.fields[form.focus]?.options !== undefined;
+  return [
+    'enter submit',
+    ...(fields > 1 ? ['tab next field'] : []),
+    ...(items > 1 ? [choosing ? '↑/↓ choose' : '↑/↓ move'] : []),
+    'esc cancel',
+    ...(abortKey ? ['^x abort & roll back'] : []),
+  ].join(' · ');
+}
+
+/**
+ * A form drawn as a bordered box: focused field marked, choices shown as ‹ value ›. `abortKey`:
+ * traffic is shifted, so ctrl+x aborts from inside the form (x is a letter there).
+ */
+export function FormView({
+  form,
+  width,
+  abortKey = false,
+}: {
+  form: FormModel;
+  width: number;
+  abortKey?: boolean;
+}) {
   const theme = useTheme();
   const labelWidth = Math.min(18, Math.max(...form.fields.map((f) => f.label.length)) + 1);
   return (
@@ -37,7 +61,7 @@ export function FormView({ form, width }: { form: FormModel; width: number }) {
         </Text>
       ) : null}
       <Text wrap="truncate" dimColor>
-        enter submit · tab next field · ↑/↓ choose · esc cancel · ^x abort & roll back
+        {formKeysLine(form, abortKey)}
       </Text>
     </Box>
   );

@@ -1,5 +1,7 @@
 import { Box, Text } from 'ink';
 import { type Cell, Table } from '../components/Table.js';
+import { declaredInputs, GONOGO_INPUTS } from '../core/runbook/gonogo-sources.js';
+import type { GonogoStep } from '../core/runbook/schema.js';
 import { decideFor } from '../core/session/gates.js';
 import { stepsBehindFailingInputs } from '../core/session/gonogo-inputs.js';
 import { currentStep, stepDefinition } from '../core/session/selectors.js';
@@ -14,8 +16,8 @@ const VERDICT: Record<string, Cell> = {
 };
 
 /** What `r` does here: run again the steps behind the failing inputs (gonogo-inputs.ts), then decide. */
-function rerunHint({ state, promotion }: ScreenProps): string {
-  const titles = stepsBehindFailingInputs(state, state.gonogo?.rows ?? []).map(
+function rerunHint({ state, promotion }: ScreenProps, gate: GonogoStep): string {
+  const titles = stepsBehindFailingInputs(state, state.gonogo?.rows ?? [], promotion, gate).map(
     (id) => stepDefinition(promotion, id)?.title ?? id,
   );
   return titles.length > 0
@@ -34,6 +36,7 @@ export function GoNoGo(props: ScreenProps) {
   if (!step || def?.kind !== 'gonogo') return <Text>No go/no-go in this promotion.</Text>;
   const recorded = state.gonogo?.step === step.id ? state.gonogo : undefined;
   const result = recorded ?? decideFor(runbook, promotion, state, def, now);
+  const undeclared = GONOGO_INPUTS.filter((input) => !declaredInputs(def).includes(input));
   const color = result.decision === 'NO-GO' ? theme.danger : result.decision === 'GO' ? theme.ok : theme.warn;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -69,6 +72,11 @@ export function GoNoGo(props: ScreenProps) {
         width={width}
         maxRows={6}
       />
+      {undeclared.length > 0 ? (
+        <Text dimColor wrap="truncate">
+          Not an input of this go/no-go (the runbook does not declare it): {undeclared.join(', ')}
+        </Text>
+      ) : null}
       {result.whatWouldChange.length > 0 ? (
         <>
           <Text bold wrap="truncate">
@@ -82,9 +90,14 @@ export function GoNoGo(props: ScreenProps) {
         </>
       ) : null}
       {result.decision === 'NO-GO' && step.status === 'failed' ? (
-        <Text bold wrap="truncate">
-          {rerunHint(props)} · A: abandon the session
-        </Text>
+        <>
+          <Text bold wrap="wrap">
+            {rerunHint(props, def)}
+          </Text>
+          <Text bold wrap="wrap">
+            A: abandon the session (with a reason, journaled and in the report)
+          </Text>
+        </>
       ) : null}
     </Box>
   );

@@ -1,17 +1,19 @@
 import { Box, Text } from 'ink';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatAge } from '../components/format.js';
 import { KeyBar } from '../components/KeyBar.js';
 import { type Cell, Table } from '../components/Table.js';
 import { WINDOW_HINT } from '../core/gates/window.js';
+import type { NextEdge } from '../core/runbook/next-edge.js';
 import type { Risk } from '../core/runbook/schema.js';
-import { keyBarItems, matchKey } from '../keys.js';
+import { type KeyContext, keyBarItems, matchKey } from '../keys.js';
 import { useTheme } from '../terminal/theme.js';
 import { useKeypress } from '../terminal/use-keypress.js';
 import { FormView } from './FormView.js';
 import {
   erase,
   type FormModel,
+  formKeyFacts,
   formValues,
   makeForm,
   missingField,
@@ -30,6 +32,10 @@ export interface HomeSession {
   currentStep: string;
   updatedAt: number;
   rehearsal: boolean;
+  /** What the session promoted, for the next edge's offer (the session index has them). */
+  runbookFile?: string;
+  promotionId?: string;
+  version?: string;
 }
 
 export interface StartRequest {
@@ -53,10 +59,14 @@ export interface HomeProps {
   onQuit: () => void;
   /** The promotions the runbook offers, e.g. ['dev-to-sit', 'sit-to-prod']. */
   edges: readonly string[];
+  /** The edge that follows each promotion (core/runbook/next-edge.ts): offered for a promoted session. */
+  nextEdges?: Readonly<Record<string, NextEdge>>;
   defaults?: Partial<StartRequest>;
   rehearsal?: { scenario: string; speed: number };
   width: number;
   height: number;
+  /** Told the key context of each frame, the one its key bar is drawn from (tests read it). */
+  onKeyContext?: (ctx: KeyContext) => void;
 }
 
 const RISKS: Risk[] = ['low', 'medium', 'high', 'critical'];
@@ -66,7 +76,8 @@ function startForm(edges: readonly string[], defaults: Partial<StartRequest> = {
     {
       id: 'runbookFile',
       label: 'runbook file',
-      value: defaults.runbookFile ?? 'runbooks/bbws.yaml',
+      // The command passes the runbook it loaded (--runbook or the packaged one); a screen assumes no team's file.
+      value: defaults.runbookFile ?? '',
       required: true,
     },
     {
@@ -87,6 +98,18 @@ function startForm(edges: readonly string[], defaults: Partial<StartRequest> = {
   ]);
 }
 
+/** The selected session's version, promoted along its edge, offered the next one of this runbook. */
+function offerFor(
+  session: HomeSession | undefined,
+  edges: readonly string[],
+  nextEdges: HomeProps['nextEdges'],
+): (NextEdge & { version: string; runbookFile?: string }) | undefined {
+  if (session?.status !== 'promoted' || !session.promotionId || !session.version) return undefined;
+  const next = nextEdges?.[session.promotionId];
+  if (!next || !edges.includes(next.edge)) return undefined;
+  return { ...next, version: session.version, runbookFile: session.runbookFile };
+}
+
 const statusCell = (status: string): Cell =>
   status === 'promoted'
     ? { text: status, tone: 'ok' }
@@ -100,7 +123,14 @@ const statusCell = (status: string): Cell =>
 export function Home(props: HomeProps) {
   const { sessions, now, edges, width, height, rehearsal } = props;
   const theme = useTheme();
-  const [selected, setSelected] = useState(0);
+  const [selected, setSelectedState] = useState(0);
+  // Keys that arrive in one chunk (`j` then enter) are handled before the next render: the
+  // selection they act on is kept here, not read from the render that received the chunk.
+  const selectedRef = useRef(0);
+  const setSelected = (next: (s: number) => number) => {
+    selectedRef.current = next(selectedRef.current);
+    setSelectedState(selectedRef.current);
+  };
   const [form, setFormState] = useState<FormModel | undefined>();
   const formRef = useRef(form);
   const setForm = (next: FormModel | undefined) => {
@@ -108,12 +138,23 @@ export function Home(props: HomeProps) {
     setFormState(next);
   };
   const sorted = [...sessions].sort((a, b) => b.updatedAt - a.updatedAt);
-  const ctx = {
-    screen: 'home' as const,
-    overlay: form ? ('form' as const) : undefined,
-    trafficShifted: false,
-    running: false,
+  const offerAt = (index: number) => offerFor(sorted[index], edges, props.nextEdges);
+  const contextFor = (open: FormModel | undefined): KeyContext => {
+    const offer = offerAt(selectedRef.current);
+    return {
+      screen: 'home',
+      overlay: open ? 'form' : undefined,
+      trafficShifted: false,
+      running: false,
+      ...(open ? formKeyFacts(open) : { items: sorted.length }),
+      ...(offer ? { nextEdge: `${offer.version} ${offer.label}` } : {}),
+    };
   };
+  const offer = offerAt(selected);
+  const ctx = contextFor(form);
+  useEffect(() => {
+    props.onKeyContext?.(ctx);
+  });
 
   const submit = (form: FormModel) => {
     const v = formValues(form);
@@ -134,7 +175,7 @@ export function Home(props: HomeProps) {
       if (current) setForm(typeInto(current, paste.replace(/[\r\n]+/g, ' ').trim()));
       return;
     }
-    const binding = matchKey(input, key, { ...ctx, overlay: current ? 'form' : undefined });
+    const binding = matchKey(input, key, contextFor(current));
     if (current) {
       if (binding?.id === 'interrupt') return props.onQuit();
       if (binding?.id === 'back') return setForm(undefined);
@@ -162,11 +203,27 @@ export function Home(props: HomeProps) {
         return setSelected((s) => Math.max(0, s - 1));
       case 'down':
         return setSelected((s) => Math.min(Math.max(0, sorted.length - 1), s + 1));
-      case 'confirm':
-        if (sorted[selected]) props.onResume(sorted[selected].id);
+      case 'confirm': {
+        const chosen = sorted[selectedRef.current];
+        if (chosen) props.onResume(chosen.id);
         return;
+      }
       case 'start':
         return setForm(startForm(edges, props.defaults));
+      case 'next-edge': {
+        // The start form, filled in for the same version on the next edge: the ticket, risk and
+        // window of the next environment are still the conductor's to check before enter.
+        const next = offerAt(selectedRef.current);
+        if (!next) return;
+        return setForm(
+          startForm(edges, {
+            ...props.defaults,
+            ...(next.runbookFile ? { runbookFile: next.runbookFile } : {}),
+            edge: next.edge,
+            version: next.version,
+          }),
+        );
+      }
       case 'detach':
       case 'interrupt':
         return props.onQuit();
@@ -205,10 +262,15 @@ export function Home(props: HomeProps) {
             age: formatAge(Math.max(0, now - s.updatedAt)),
           }))}
           width={width}
-          maxRows={Math.max(2, height - 6 - (form ? form.fields.length + 5 : 0))}
+          maxRows={Math.max(2, height - 6 - (form ? form.fields.length + 5 : offer ? 1 : 0))}
           selected={selected}
         />
       )}
+      {offer && !form ? (
+        <Text wrap="truncate" color={theme.ok}>
+          {offer.version} is promoted: n starts {offer.label} for it.
+        </Text>
+      ) : null}
       {form ? <FormView form={form} width={width} /> : null}
       <Box flexGrow={1} />
       <KeyBar items={keyBarItems(ctx)} width={width} />

@@ -1,23 +1,31 @@
 import { Box, Text } from 'ink';
-import { Banner } from '../components/Banner.js';
+import { Banner, bannerRows } from '../components/Banner.js';
 import { Countdown } from '../components/Countdown.js';
 import { type Cell, type CellTone, Table } from '../components/Table.js';
-import { currentStep, stepDefinition, trafficShifted } from '../core/session/selectors.js';
-import { canaryStepOf } from './Canary.js';
-import { AbortLine, AutoRollbackLine, ChartPair, SampleStrip, TargetTable } from './CanaryPanels.js';
+import { canaryStepOf, currentStep, stepDefinition, trafficShifted } from '../core/session/selectors.js';
+import {
+  AbortLine,
+  AutoRollbackLine,
+  autoRollbackRows,
+  ChartPair,
+  SampleStrip,
+  TargetTable,
+} from './CanaryPanels.js';
+import { chartedTargetId } from './series.js';
 import type { ScreenProps } from './types.js';
 
 /** Extended monitoring after promotion: the canary's charts over the window, plus its extra metrics. */
 export function Monitor(props: ScreenProps) {
   const { state, promotion, now, width, height } = props;
-  const canaryDef = canaryStepOf(props);
+  const canaryDef = canaryStepOf(promotion);
   const monitor = state.canary?.monitor;
   const stepId = monitor?.step ?? currentStep(state)?.id;
   const def = stepId ? stepDefinition(promotion, stepId) : undefined;
   if (!canaryDef || def?.kind !== 'monitor') return <Text>No monitoring step here.</Text>;
   const samples = monitor?.samples ?? [];
   const last = samples.at(-1);
-  const shifted = trafficShifted(state);
+  // A watcher's screen draws no key it cannot press: x is not offered there.
+  const shifted = trafficShifted(state) && !props.readOnly;
   const extraRows = def.extraMetrics.map((metric) => {
     const value = last?.extra?.find((e) => e.id === metric.id)?.value;
     const over: CellTone =
@@ -47,8 +55,8 @@ export function Monitor(props: ScreenProps) {
   const warning = state.warnings.filter((w) => w.startsWith('Monitoring:')).at(-1);
   const fixed =
     1 +
-    (state.canary?.autoRollback ? 1 : 0) +
-    (warning ? 1 : 0) +
+    autoRollbackRows(state, now, width, props.readOnly) +
+    (warning ? bannerRows('warn', warning, width) : 0) +
     1 +
     (1 + targetRows) +
     (1 + extraRows.length) +
@@ -65,10 +73,11 @@ export function Monitor(props: ScreenProps) {
           <Text dimColor>starting</Text>
         )}
       </Text>
-      <AutoRollbackLine state={state} now={now} />
-      {warning ? <Banner kind="warn" text={warning} /> : null}
+      <AutoRollbackLine state={state} now={now} readOnly={props.readOnly} />
+      {warning ? <Banner kind="warn" text={warning} wrap /> : null}
       <ChartPair
         samples={samples}
+        targetId={chartedTargetId(samples, props.chartTarget)}
         bands={canaryDef.bands}
         slots={Math.max(2, Math.ceil(spanMs / def.period))}
         spanMs={spanMs}

@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import { Banner } from '../components/Banner.js';
+import { Banner, bannerRows } from '../components/Banner.js';
 import { type Cell, Table } from '../components/Table.js';
 import { TrafficSplit } from '../components/TrafficSplit.js';
+import { wrappedRows } from '../components/wrap.js';
 import { formatDuration } from '../core/runbook/duration.js';
 import { useTheme } from '../terminal/theme.js';
 import { canaryPercentOf } from './series.js';
@@ -22,12 +23,38 @@ const TRIGGER: Record<string, string> = {
 
 /** Each step of the runbook's rollback procedure with its status and timing, and the read-back. */
 export function Rollback(props: RollbackProps) {
-  const { state, promotion, now, width, height, files } = props;
+  const { state, promotion, now, width, height, files, waiting } = props;
   const theme = useTheme();
   const rollback = state.rollback;
   if (!rollback) return <Text>No rollback in progress.</Text>;
   const done = rollback.completedAt !== undefined;
+  // The reason is never cut: it wraps, and the table below gives up the rows it takes.
+  const why = `why: ${rollback.reason} · ${TRIGGER[rollback.trigger] ?? rollback.trigger} · by ${rollback.by} · ${
+    rollback.completedAt !== undefined
+      ? `took ${formatDuration(rollback.completedAt - rollback.startedAt)}`
+      : `${formatDuration(now - rollback.startedAt)} so far`
+  }`;
+  const whyRows = wrappedRows(why, width);
+  // AWS refused the revert or has not answered: said here, on the rollback itself, with the next try.
+  const retrying =
+    rollback.revertedAt === undefined && waiting?.kind === 'retrying' ? waiting.message : undefined;
   const records = new Map(rollback.steps.map((s) => [s.step, s]));
+  // What the procedure leaves to the person is a task: said whole, once the rollback is done.
+  const tasks = done
+    ? promotion.rollback.steps.filter(
+        (step) => step.kind === 'manual' && records.get(step.id)?.outcome === 'skipped',
+      )
+    : [];
+  const taskRows = tasks.reduce(
+    (sum, task) => sum + wrappedRows(`  ☐ ${task.title}`, width),
+    tasks.length > 0 ? 1 : 0,
+  );
+  // The summary says what happened and why: it wraps too.
+  const summaryKind = rollback.verified ? 'info' : 'warn';
+  const summaryRows = done && rollback.summary ? bannerRows(summaryKind, rollback.summary, width) : 0;
+  // A step waiting for the previous engine's run of its command: why, said whole below the table.
+  const orphanWait = !done && waiting?.kind === 'orphan' ? waiting.message : undefined;
+  const orphanRows = orphanWait ? wrappedRows(orphanWait, width) : 0;
   let runningMarked = false;
   const rows = promotion.rollback.steps.map((step) => {
     const record = records.get(step.id);
@@ -41,6 +68,10 @@ export function Rollback(props: RollbackProps) {
           : { text: '! unverified', tone: 'warn', bold: true };
         detail = `in ${rollback.revertDurationMs ?? 0} ms${record ? ` · ${record.detail}` : ''}`;
         at = `+${formatDuration(rollback.revertedAt - rollback.startedAt)}`;
+      } else if (retrying) {
+        status = { text: '! retrying', tone: 'danger', bold: true };
+        detail = 'AWS has not confirmed the revert yet';
+        runningMarked = true;
       } else {
         status = { text: '▶ sending', bold: true };
         runningMarked = true;
@@ -54,6 +85,11 @@ export function Rollback(props: RollbackProps) {
             : { text: '- skipped', tone: 'muted' };
       detail = record.detail;
       at = `+${formatDuration(record.at - rollback.startedAt)}`;
+    } else if (waiting?.kind === 'orphan' && waiting.step === step.id) {
+      // The previous engine's run of this command still runs: waited for, said here.
+      status = { text: '! waiting', tone: 'warn', bold: true };
+      detail = 'the previous engine’s run still runs';
+      runningMarked = true;
     } else if (!done && !runningMarked && rollback.revertedAt !== undefined) {
       status = { text: '▶ running', bold: true };
       runningMarked = true;
@@ -74,10 +110,7 @@ export function Rollback(props: RollbackProps) {
           </Text>
         ) : null}
       </Text>
-      <Text wrap="truncate">
-        why: {rollback.reason} · {TRIGGER[rollback.trigger] ?? rollback.trigger} · by {rollback.by} ·{' '}
-        {formatDuration((rollback.completedAt ?? now) - rollback.startedAt)} so far
-      </Text>
+      <Text wrap="wrap">{why}</Text>
       {split ? (
         <>
           <Text wrap="truncate" bold>
@@ -99,6 +132,10 @@ export function Rollback(props: RollbackProps) {
             </Text>
           ))}
         </>
+      ) : retrying ? (
+        <Text wrap="wrap" bold color={theme.danger}>
+          {retrying}
+        </Text>
       ) : (
         <Text wrap="truncate">traffic: revert requests sent, waiting for the read-back</Text>
       )}
@@ -111,11 +148,30 @@ export function Rollback(props: RollbackProps) {
         ]}
         rows={rows}
         width={width}
-        maxRows={Math.max(3, height - 8 - (split?.lambdas.length ?? 0))}
+        maxRows={Math.max(
+          3,
+          height -
+            6 -
+            whyRows -
+            summaryRows -
+            taskRows -
+            orphanRows -
+            (split?.lambdas.length ?? 0) -
+            (retrying ? 2 : 0),
+        )}
       />
-      {done && rollback.summary ? (
-        <Banner kind={rollback.verified ? 'info' : 'warn'} text={rollback.summary} />
+      {orphanWait ? (
+        <Text wrap="wrap" bold color={theme.warn}>
+          {orphanWait}
+        </Text>
       ) : null}
+      {done && rollback.summary ? <Banner kind={summaryKind} text={rollback.summary} wrap /> : null}
+      {tasks.length > 0 ? <Text bold>Left to you (the runbook's manual rollback steps):</Text> : null}
+      {tasks.map((task) => (
+        <Text key={task.id} wrap="wrap">
+          {'  '}☐ {task.title}
+        </Text>
+      ))}
       {done && files && files.length > 0 ? (
         <Text wrap="truncate" dimColor>
           report files: {files.join(', ')}

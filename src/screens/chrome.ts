@@ -1,9 +1,10 @@
 import type { HeaderEnvironment } from '../components/Header.js';
 import type { RailPhase } from '../components/PhaseRail.js';
 import type { StatusBarProps } from '../components/StatusBar.js';
+import { metricsStaleAfterMs } from '../core/canary/stage.js';
 import { formatDuration } from '../core/runbook/duration.js';
 import type { Promotion, Runbook } from '../core/runbook/schema.js';
-import { currentStep, environmentOf, stepEnvironment } from '../core/session/selectors.js';
+import { currentStep, environmentOf, stepDefinition, stepEnvironment } from '../core/session/selectors.js';
 import type { SessionState } from '../core/session/state.js';
 import { canaryPercentOf } from './series.js';
 
@@ -59,6 +60,15 @@ export function railPhases(state: SessionState): RailPhase[] {
 export interface StatusFacts {
   lastPollAt?: number;
   lastSavedAt?: number;
+  /** How often the step polling now polls (pollPeriodOf); the poll age turns STALE by it. */
+  pollPeriodMs?: number;
+}
+
+/** The poll period of the step that polls metrics now: the monitoring step once started, else the canary. */
+export function pollPeriodOf(state: SessionState, promotion: Promotion): number | undefined {
+  const stepId = state.canary?.monitor?.step ?? state.canary?.step;
+  const def = stepId ? stepDefinition(promotion, stepId) : undefined;
+  return def?.kind === 'canary' || def?.kind === 'monitor' ? def.period : undefined;
 }
 
 export function statusBarProps(state: SessionState, now: number, facts: StatusFacts): StatusBarProps {
@@ -72,7 +82,9 @@ export function statusBarProps(state: SessionState, now: number, facts: StatusFa
           readAgoMs: Math.max(0, now - split.readAt),
         }
       : undefined,
+    noSplit: !split && !state.steps.some((step) => step.kind === 'canary'),
     lastPollAgoMs: facts.lastPollAt !== undefined ? Math.max(0, now - facts.lastPollAt) : undefined,
+    pollStaleAfterMs: facts.pollPeriodMs !== undefined ? metricsStaleAfterMs(facts.pollPeriodMs) : undefined,
     journalSavedAgoMs: facts.lastSavedAt !== undefined ? Math.max(0, now - facts.lastSavedAt) : undefined,
   };
 }

@@ -101,6 +101,15 @@ export function withError(form: FormModel, error: string): FormModel {
 }
 
 /**
+ * What the keys can move in a form: up/down cycle the focused field's choices, or else move
+ * between the fields; tab moves between the fields. A one-field text form has nothing to move.
+ */
+export function formKeyFacts(form: FormModel): { items: number; fields: number } {
+  const fields = form.fields.length;
+  return { items: form.fields[form.focus]?.options?.length ?? fields, fields };
+}
+
+/**
  * A chunk of typed input. A fast typist or a paste can deliver "LGTM\r" as one chunk, which Ink
  * does not split into keys: the text before the line break is typed and the break submits.
  */

@@ -1,7 +1,8 @@
 import { currentStage, currentStep, trafficShifted } from '../core/session/selectors.js';
-import type { SessionState, StepState } from '../core/session/state.js';
+import type { SampleState, SessionState, StepState } from '../core/session/state.js';
 import type { Waiting } from '../engine/conductor.js';
 import type { KeyContext, Overlay, Screen } from '../keys.js';
+import { type FormModel, formKeyFacts } from './form.js';
 
 /** The screen for where the session is: a rollback wins over everything, then the current step's kind. */
 export function screenFor(state: SessionState): Screen {
@@ -44,9 +45,18 @@ export interface UiFacts {
   selected: number;
   /** A watcher's screen: nothing is asked of the engine. */
   readOnly?: boolean;
+  /** The open form, when the overlay is one. */
+  form?: FormModel;
+  /** Lines of live output of the running command (up/down scroll them). */
+  outputLines?: number;
 }
 
 /** The key context of this frame: what the key table needs to know to answer a key. */
+/** The newest sample on the canary or monitoring screen: what the charts can follow. */
+export function latestSample(state: SessionState): SampleState | undefined {
+  return state.canary?.monitor?.samples.at(-1) ?? currentStage(state)?.samples.at(-1);
+}
+
 export function keyContextFor(state: SessionState, waiting: Waiting | undefined, ui: UiFacts): KeyContext {
   const screen = screenFor(state);
   const current = currentStep(state);
@@ -67,17 +77,36 @@ export function keyContextFor(state: SessionState, waiting: Waiting | undefined,
     selectedItem = 'failed';
   }
   const decisionPending =
-    (screen === 'canary' || screen === 'monitor') &&
-    ((state.drift !== undefined && !state.drift.resolved) ||
-      stage?.decision !== undefined ||
-      waiting?.kind === 'traffic-guard' ||
-      waiting?.kind === 'canary-start');
+    ((screen === 'canary' || screen === 'monitor') &&
+      ((state.drift !== undefined && !state.drift.resolved) ||
+        stage?.decision !== undefined ||
+        waiting?.kind === 'traffic-guard' ||
+        waiting?.kind === 'canary-start')) ||
+    // A dangerous step asks to be confirmed, or the guard holds it (ticket, window override).
+    // A command the previous engine left running: enter offers to stop it.
+    (screen === 'checklist' &&
+      (waiting?.kind === 'dangerous' || waiting?.kind === 'traffic-guard' || waiting?.kind === 'orphan'));
+  const form = ui.overlay === 'form' && ui.form ? formKeyFacts(ui.form) : undefined;
+  const items =
+    ui.overlay === 'notifications'
+      ? state.notifications.length
+      : form
+        ? form.items
+        : screen === 'checklist'
+          ? phaseSteps(state).length
+          : undefined;
   return {
     screen,
     overlay: ui.overlay,
     readOnly: ui.readOnly,
     // After the session completed there is nothing left to abort (the engine refuses it).
     trafficShifted: trafficShifted(state) && state.status !== 'completed',
+    rollbackRunning: state.rollback !== undefined && state.rollback.completedAt === undefined,
+    items,
+    outputLines: ui.outputLines,
+    fields: form?.fields,
+    chartTargets:
+      screen === 'canary' || screen === 'monitor' ? latestSample(state)?.targets.length : undefined,
     running,
     holdActive,
     selectedItem,

@@ -1,6 +1,7 @@
-import type { ChartThreshold } from '../components/MetricChart.js';
+import type { ChartSection, ChartThreshold } from '../components/MetricChart.js';
 import type { Verdict as BadgeVerdict } from '../components/VerdictBadge.js';
-import { rollbackStreak } from '../core/canary/stage.js';
+import { p95Limit } from '../core/canary/judge.js';
+import { rollbackCounts } from '../core/canary/stage.js';
 import type { CanaryStep } from '../core/runbook/schema.js';
 import type {
   RollbackTargetRecord,
@@ -8,13 +9,13 @@ import type {
   TrafficSnapshot,
   Verdict,
 } from '../core/session/events.js';
-import { newReleasePercent } from '../core/session/selectors.js';
-import type { SampleState } from '../core/session/state.js';
+import { newReleasePercent, stageWeight } from '../core/session/selectors.js';
+import type { CanaryState, SampleState } from '../core/session/state.js';
 
 /**
- * Chart series and threshold lines from a stage's samples. The charts follow the first target of
- * each sample (the API Gateway stage when there is one: every request passes through it); the
- * table under the charts lists every target.
+ * Chart series and threshold lines from samples. The charts follow one target (the API Gateway
+ * stage by default: every request passes through it; `tab` picks another); the table under the
+ * charts lists every target.
  */
 export interface StageSeries {
   errorCanary: Array<number | null>;
@@ -27,20 +28,60 @@ export interface StageSeries {
   baselineP95?: number;
 }
 
-export function primaryTarget(sample: SampleState | undefined): SampleTargetRecord | undefined {
-  return sample?.targets[0];
+/** The charted target of a sample: the one asked for, else the first. */
+export function chartedTarget(
+  sample: SampleState | undefined,
+  targetId?: string,
+): SampleTargetRecord | undefined {
+  return sample?.targets.find((t) => t.targetId === targetId) ?? sample?.targets[0];
 }
 
-export function stageSeries(samples: readonly SampleState[], bands: CanaryStep['bands']): StageSeries {
-  const primary = samples.map(primaryTarget);
-  const baselineP95 =
-    [...primary].reverse().find((t) => t?.baseline.p95Ms != null)?.baseline.p95Ms ?? undefined;
+/** The id of the target `tab` has moved the charts to: an index into the newest sample's targets. */
+export function chartedTargetId(
+  samples: readonly (SampleState | null)[],
+  index: number | undefined,
+): string | undefined {
+  const newest = [...samples].reverse().find((s): s is SampleState => s !== null);
+  const targets = newest?.targets ?? [];
+  return targets.length > 0 ? targets[(index ?? 0) % targets.length].targetId : undefined;
+}
+
+/** The targets a chart can follow, in the order of the latest sample. */
+export function chartTargets(samples: readonly SampleState[]): Array<{ id: string; label: string }> {
+  return (samples.at(-1)?.targets ?? []).map((t) => ({ id: t.targetId, label: t.label }));
+}
+
+/**
+ * The p95 the lines are drawn from: the one the verdict used, as journaled with the sample (a
+ * runbook's fixed baseline, the stable version's, or the last good one); for a journal from before
+ * that was recorded, the baseline measured in the same window.
+ */
+function limitsBaseP95(targets: ReadonlyArray<SampleTargetRecord | undefined>): number | undefined {
+  for (let i = targets.length - 1; i >= 0; i--) {
+    const t = targets[i];
+    if (!t) continue;
+    if (t.limitsBaseP95Ms !== undefined) {
+      if (t.limitsBaseP95Ms !== null) return t.limitsBaseP95Ms;
+      continue;
+    }
+    if (t.baseline.p95Ms != null) return t.baseline.p95Ms;
+  }
+  return undefined;
+}
+
+export function stageSeries(
+  samples: readonly (SampleState | null)[],
+  bands: CanaryStep['bands'],
+  targetId?: string,
+): StageSeries {
+  const charted = samples.map((s) => (s ? chartedTarget(s, targetId) : undefined));
+  const baselineP95 = limitsBaseP95(charted);
   const kinds = ['pass', 'nogo', 'rollback'] as const;
   return {
-    errorCanary: primary.map((t) => t?.canary.errorRatePct ?? null),
-    errorBaseline: primary.map((t) => t?.baseline.errorRatePct ?? null),
-    p95Canary: primary.map((t) => t?.canary.p95Ms ?? null),
-    p95Baseline: primary.map((t) => t?.baseline.p95Ms ?? null),
+    errorCanary: charted.map((t) => t?.canary.errorRatePct ?? null),
+    errorBaseline: charted.map((t) => t?.baseline.errorRatePct ?? null),
+    p95Canary: charted.map((t) => t?.canary.p95Ms ?? null),
+    p95Baseline: charted.map((t) => t?.baseline.p95Ms ?? null),
     errorThresholds: kinds.map((kind) => ({
       kind,
       label: kind === 'nogo' ? 'no-go' : kind,
@@ -49,12 +90,53 @@ export function stageSeries(samples: readonly SampleState[], bands: CanaryStep['
     p95Thresholds:
       baselineP95 === undefined
         ? []
-        : kinds.map((kind) => {
-            const value = Math.round(baselineP95 * (1 + bands[kind].p95OverBaselinePct / 100));
-            return { kind, label: kind === 'nogo' ? 'no-go' : kind, value };
-          }),
+        : kinds.map((kind) => ({
+            kind,
+            label: kind === 'nogo' ? 'no-go' : kind,
+            value: Math.round(p95Limit(bands[kind], baselineP95)),
+          })),
     baselineP95,
   };
+}
+
+/** The whole canary on one time axis: the samples of every stage so far, and the stages to come. */
+export interface CanaryTimeline {
+  /** One entry per slot; null where a slot has no sample yet. */
+  samples: Array<SampleState | null>;
+  slots: number;
+  sections: ChartSection[];
+}
+
+/**
+ * Lays the canary's stages end to end. A stage that has ended takes as many slots as it took
+ * samples; the running one its hold (or more, if it ran over); the ones to come their planned hold.
+ * So the history of the earlier stages stays on screen and the running stage fills from the left.
+ */
+export function canaryTimeline(def: CanaryStep, canary: CanaryState | undefined): CanaryTimeline {
+  const started = canary?.stages ?? [];
+  const running = started.at(-1);
+  const slotsOf = (ms: number) => Math.max(1, Math.ceil(ms / def.period));
+  const samples: Array<SampleState | null> = [];
+  const sections: ChartSection[] = [];
+  let slots = 0;
+  def.stages.forEach((planned, index) => {
+    const stage = [...started].reverse().find((s) => s.index === index);
+    const current =
+      stage !== undefined && stage === running && !canary?.promoted && stage.completedAt === undefined;
+    sections.push({ from: slots, label: `${stage ? stageWeight(stage) : planned.weight}%`, current });
+    if (!stage) {
+      slots += slotsOf(planned.hold);
+      return;
+    }
+    const length =
+      stage.completedAt !== undefined
+        ? Math.max(1, stage.samples.length)
+        : Math.max(slotsOf(stage.holdMs + stage.extendedMs), stage.samples.length);
+    if (stage === running) samples.push(...stage.samples);
+    else samples.push(...stage.samples, ...Array(length - stage.samples.length).fill(null));
+    slots += length;
+  });
+  return { samples, slots, sections };
 }
 
 const BADGE: Record<Verdict, BadgeVerdict> = {
@@ -75,11 +157,15 @@ export function sampleBadges(
   samples: readonly SampleState[],
   sustained: number,
 ): Array<{ verdict: BadgeVerdict; breaches?: { count: number; of: number }; at: number }> {
+  const counts = rollbackCounts(
+    samples.map((s) => s.verdict),
+    sustained,
+  );
   return samples.map((sample, index) => {
     const verdict = badgeVerdict(sample.verdict);
-    if (sample.verdict !== 'ROLLBACK') return { verdict, at: sample.at };
-    const streak = rollbackStreak(samples.slice(0, index + 1).map((s) => s.verdict));
-    return { verdict, breaches: { count: streak, of: sustained }, at: sample.at };
+    const count = counts[index];
+    if (count === undefined) return { verdict, at: sample.at };
+    return { verdict, breaches: { count, of: sustained }, at: sample.at };
   });
 }
 

@@ -17,4 +17,8 @@ export interface ScreenProps {
   /** The main panel's size (see mainArea). */
   width: number;
   height: number;
+  /** A watcher's screen (`conductor watch`): it offers no key that asks the engine (x, h, enter). */
+  readOnly?: boolean;
+  /** Which target the charts follow (`tab` moves it): an index into the newest sample's targets. */
+  chartTarget?: number;
 }

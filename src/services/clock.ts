@@ -9,6 +9,25 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** How many clock milliseconds pass per real millisecond. */
   readonly speed: number;
+  /**
+   * Epoch milliseconds in the real world, for facts that are not on this clock (a signed token is
+   * dated and expires by its approver's real clock). Absent: this clock is the real world's.
+   */
+  wallNow?(): number;
+}
+
+/** The real world's time by this clock: its own time when it is the wall clock. */
+export function wallTime(clock: Clock): number {
+  return clock.wallNow ? clock.wallNow() : clock.now();
+}
+
+/**
+ * A real-world moment on this clock: a real hour from now is `speed` hours of a rehearsal's clock
+ * from now. On the wall clock it is the moment itself.
+ */
+export function onClock(clock: Clock, wallMs: number): number {
+  if (!clock.wallNow) return wallMs;
+  return Math.floor(clock.now() + (wallMs - clock.wallNow()) * clock.speed);
 }
 
 function realSleep(realMs: number, signal?: AbortSignal): Promise<void> {
@@ -46,5 +65,6 @@ export function acceleratedClock(speed: number, start = Date.now()): Clock {
     speed,
     now: () => Math.floor(start + (performance.now() - realStart) * speed),
     sleep: (ms, signal) => realSleep(ms / speed, signal),
+    wallNow: () => Date.now(),
   };
 }

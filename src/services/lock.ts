@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 
 /** One conductor per session at a time. The lock file names its holder. */
@@ -19,7 +19,8 @@ export interface HeldLock {
   tookOverFrom?: LockInfo;
   /**
    * The lock file still names this holder (the heartbeat: a holder whose lock another took stops
-   * driving). A lock file removed by hand is written again.
+   * driving). A lock file removed by hand is written again; never once this holder has seen
+   * another's lock in it.
    */
   stillHeld(): boolean;
   release(): void;
@@ -71,36 +72,135 @@ export function readLockInfo(dir: string): (LockInfo & { alive: boolean }) | und
   return { ...info, alive: info.host === hostname() ? holderAlive(info) : true };
 }
 
-function readLock(file: string): LockInfo | undefined {
+function readText(file: string): string | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
 }
 
-function tryCreate(file: string, info: LockInfo): boolean {
+/** The holder a lock file's text names; undefined when it names none (torn, or not a lock). */
+function parseLock(text: string | undefined): LockInfo | undefined {
+  if (text === undefined) return undefined;
   try {
-    writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: 0o600 });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const info = JSON.parse(text) as LockInfo | null;
+    return typeof info?.pid === 'number' && typeof info.host === 'string' ? info : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const readLock = (file: string): LockInfo | undefined => parseLock(readText(file));
 
-/** The same holder: a pid reused by a later conductor is another holder. */
-function sameHolder(current: LockInfo | undefined, holder: LockInfo): boolean {
+/** The same lock: a pid reused by a later conductor is another holder, and so is a lock rewritten by anyone else. */
+function sameLock(current: LockInfo | undefined, holder: LockInfo): boolean {
   return (
     current !== undefined &&
     current.pid === holder.pid &&
     current.host === holder.host &&
-    current.startedAt === holder.startedAt
+    current.startedAt === holder.startedAt &&
+    current.token === holder.token
   );
 }
 
+/** A name beside the lock file that no other process uses. */
+const besides = (file: string, what: string) => `${file}.${what}-${randomBytes(6).toString('hex')}`;
+
+/**
+ * Writes the lock file whole, or not at all (false: a lock file exists). The lock is written in full
+ * under a name of its own, then hard-linked to lock.json, which fails if lock.json exists. So no one
+ * ever reads a lock half written: an unreadable lock is one a crash tore, never a lock another
+ * conductor is still writing (which the unreadable-lock path would otherwise replace).
+ */
+function publish(file: string, text: string): boolean {
+  const draft = besides(file, 'new');
+  try {
+    // Inside the try: a full disk leaves no draft behind.
+    writeFileSync(draft, text, { flag: 'wx', mode: 0o600 });
+    linkSync(draft, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+/**
+ * Removes the lock file only if it is still a lock `replaceable` accepts. Reading the lock and then
+ * removing it by name is not enough: another conductor may take the lock between the two, and the
+ * removal would delete ITS fresh lock, leaving two conductors that each believe they hold the
+ * session. So the file is first moved aside under a name of our own (a rename is atomic: of all the
+ * processes that try, exactly one moves a given lock file), and what was moved is read:
+ * - the lock we meant to replace: deleted ('removed'; lock.json is now free for anyone to create);
+ * - another's lock: put back by a hard link, which fails if a third conductor created a lock in that
+ *   instant; that third one then holds the session and the copy aside is dropped ('kept');
+ * - nothing to move ('gone'): the lock was released, or another process moved it aside first.
+ */
+function removeIfStill(file: string, replaceable: (text: string) => boolean): 'removed' | 'kept' | 'gone' {
+  const aside = besides(file, 'aside');
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
+  }
+  if (replaceable(readFileSync(aside, 'utf8'))) {
+    rmSync(aside, { force: true });
+    return 'removed';
+  }
+  try {
+    linkSync(aside, file);
+  } catch (error) {
+    // Any other failure leaves the lock aside rather than lose it.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  rmSync(aside, { force: true });
+  return 'kept';
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A conductor that finds a lock vanishing under it waits at most this long for it to settle. */
+const SETTLE_MAX_MS = 1_000;
+
+/**
+ * Waits until no lock file is moved aside (removeIfStill) before looking again: a racer that moved
+ * a fresh lock aside to read it puts it back first, even on a machine too busy to run it at once;
+ * one replacing a lock it judged dead has written its own lock, or soon will. A lock moved aside is
+ * seen at once: the rename that hid lock.json named it. Bounded, as a crash can leave one behind.
+ */
+async function settle(file: string): Promise<void> {
+  const aside = `${basename(file)}.aside-`;
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  do await pause(10);
+  while (Date.now() < deadline && readdirSync(dirname(file)).some((name) => name.startsWith(aside)));
+}
+
+/** The refusal when `holder` holds the session (undefined: whoever took it is not known yet). */
+function heldBy(holder: LockInfo | undefined, file: string): UserError {
+  if (!holder)
+    return new UserError(`Another conductor took this session's lock at the same moment; try again.`);
+  if (holder.host !== hostname())
+    return new UserError(
+      `This session is held by conductor pid ${holder.pid} on host ${holder.host}; stop it there, or remove ${file} if that host is gone.`,
+    );
+  return new UserError(
+    `This session is held by conductor pid ${holder.pid} on this host; run \`conductor resume\` to take it over.`,
+  );
+}
+
+/**
+ * Takes the session's lock. A lock is only ever removed through removeIfStill (moved aside, looked
+ * at, then deleted or put back) and only ever created whole and exclusively (publish): of any number
+ * of conductors racing for one session, one ends up holding it and the others are told who does.
+ * The one narrow window left: a conductor arriving just then, whose very first exclusive create
+ * lands in the microseconds a racer has another's fresh lock aside, takes the session; the racer's
+ * put-back then fails, and the holder it meant to put back finds at its next heartbeat (stillHeld)
+ * that the lock names another, and stops.
+ */
 export async function acquireLock(
   dir: string,
   options: { handover?: boolean; waitMs?: number; now?: () => number } = {},
@@ -112,71 +212,102 @@ export async function acquireLock(
     startedAt: (options.now ?? Date.now)(),
     token: randomBytes(8).toString('hex'),
   };
+  const mine = JSON.stringify(me);
+  const isMine = (text: string) => sameLock(parseLock(text), me);
   const warnings: string[] = [];
   let tookOverFrom: LockInfo | undefined;
+  // Once this holder has seen another's lock it never writes one again.
+  let lost = false;
   const held = (): HeldLock => ({
     info: me,
     warnings,
     tookOverFrom,
     stillHeld() {
-      // A lock removed by hand is put back: this holder still drives the session.
-      if (!existsSync(file)) tryCreate(file, me);
-      const current = readLock(file);
-      return current !== undefined && sameHolder(current, me) && current.token === me.token;
+      if (lost) return false;
+      // A lock removed by hand is written again: this holder still drives the session. Exclusively,
+      // so it never replaces a lock another took; if another conductor only moved this lock aside
+      // to read it, whichever of the two puts it back first wins and the lock is this one either way.
+      // Should a taker have deleted it and not yet written its own, this holder's lock wins that
+      // race and the taker is refused: never two holders.
+      if (readText(file) === undefined) publish(file, mine);
+      const current = readText(file);
+      if (current !== undefined && !isMine(current)) lost = true;
+      return current !== undefined && isMine(current);
     },
     release() {
-      const current = readLock(file);
-      if (current && current.pid === me.pid && current.host === me.host && current.token === me.token)
-        rmSync(file, { force: true });
+      // Moved aside and looked at, not read and then removed: a lock another conductor took since
+      // this holder last looked is put back, never deleted.
+      removeIfStill(file, isMine);
     },
   });
-
-  if (tryCreate(file, me)) return held();
-  const holder = readLock(file);
-  if (!holder) {
-    // An unreadable lock (torn write) protects nothing: replace it.
-    warnings.push('The session lock was unreadable; it was replaced.');
-    rmSync(file, { force: true });
-    if (tryCreate(file, me)) return held();
-  } else if (holder.host === me.host && holder.pid === me.pid) {
+  /** lock.json is free (or about to be): ours, or the session goes to whoever created it first. */
+  const claim = (warning?: string): HeldLock => {
+    if (!publish(file, mine)) throw heldBy(readLock(file), file);
+    if (warning) warnings.push(warning);
     return held();
-  } else if (holder.host === me.host && !holderAlive(holder)) {
-    warnings.push(
+  };
+  /** Replaces the lock judged `replaceable`, if it still is that lock once moved aside. */
+  const replace = async (
+    replaceable: (text: string) => boolean,
+    warning: string,
+    ifGone = warning,
+  ): Promise<HeldLock> => {
+    const outcome = removeIfStill(file, replaceable);
+    // Another conductor took the session between our look and our move: it holds the session.
+    if (outcome === 'kept') throw heldBy(readLock(file), file);
+    if (outcome === 'removed') return claim(warning);
+    // Someone else moved it first: a racer replacing the same lock (whose own lock then appears
+    // here), or one that looks at a fresh lock and puts it back. Let that settle, then look again.
+    await settle(file);
+    return claim(ifGone);
+  };
+
+  if (publish(file, mine)) return held();
+  const text = readText(file);
+  // It vanished between the two looks: released, or moved aside by a racer. As above.
+  if (text === undefined) return settle(file).then(() => claim());
+  const holder = parseLock(text);
+  if (!holder) {
+    // An unreadable lock (torn by a crash: see publish) protects nothing: replace it, but only that
+    // same text; a racer that replaced it first holds a lock we must not touch.
+    return replace((t) => t === text, 'The session lock was unreadable; it was replaced.');
+  }
+  if (holder.host === me.host && holder.pid === me.pid) return held();
+  if (holder.host !== me.host) throw heldBy(holder, file);
+  const theHolders = (t: string) => sameLock(parseLock(t), holder);
+  if (!holderAlive(holder)) {
+    // Every racer that finds the same stale lock tries this; exactly one moves it aside.
+    tookOverFrom = holder;
+    return replace(
+      theHolders,
       `Took over a stale lock: conductor pid ${holder.pid} on ${holder.host} is no longer running.`,
     );
-    tookOverFrom = holder;
-    rmSync(file, { force: true });
-    if (tryCreate(file, me)) return held();
-  } else if (holder.host !== me.host) {
-    throw new UserError(
-      `This session is held by conductor pid ${holder.pid} on host ${holder.host}; stop it there, or remove ${file} if that host is gone.`,
-    );
-  } else if (!options.handover) {
-    throw new UserError(
-      `This session is held by conductor pid ${holder.pid} on this host; run \`conductor resume\` to take it over.`,
-    );
-  } else {
-    tookOverFrom = holder;
-    const waitMs = options.waitMs ?? 3_000;
-    try {
-      process.kill(holder.pid, HANDOVER_SIGNAL);
-    } catch {
-      // It exited between the check and the signal: the wait below sees it gone.
-    }
-    const deadline = Date.now() + waitMs;
-    const stillHeld = () => sameHolder(readLock(file), holder);
-    while (Date.now() < deadline && stillHeld() && holderAlive(holder)) await pause(50);
-    if (stillHeld()) {
-      warnings.push(
-        holderAlive(holder)
-          ? `Conductor pid ${holder.pid} did not hand over within ${Math.round(waitMs / 1000)} s; took the session over anyway.`
-          : `Conductor pid ${holder.pid} exited without handing over; took the session over.`,
-      );
-      rmSync(file, { force: true });
-    } else {
-      warnings.push(`Conductor pid ${holder.pid} handed the session over.`);
-    }
-    if (tryCreate(file, me)) return held();
   }
-  throw new UserError(`Another conductor took this session's lock at the same moment; try again.`);
+  if (!options.handover) throw heldBy(holder, file);
+
+  tookOverFrom = holder;
+  const handedOver = `Conductor pid ${holder.pid} handed the session over.`;
+  const waitMs = options.waitMs ?? 3_000;
+  try {
+    process.kill(holder.pid, HANDOVER_SIGNAL);
+  } catch {
+    // It exited between the check and the signal: the wait below sees it gone.
+  }
+  const deadline = Date.now() + waitMs;
+  const stillHeld = () => sameLock(readLock(file), holder);
+  while (Date.now() < deadline && stillHeld() && holderAlive(holder)) await pause(50);
+  if (!stillHeld()) {
+    // Released; or only moved aside a moment by a racer, and then put back before we look again.
+    await settle(file);
+    return claim(handedOver);
+  }
+  // The holder let go of nothing: its lock is replaced, unless it releases it as we move it (then it
+  // did hand over) or the lock we move aside is by then another conductor's.
+  return replace(
+    theHolders,
+    holderAlive(holder)
+      ? `Conductor pid ${holder.pid} did not hand over within ${Math.round(waitMs / 1000)} s; took the session over anyway.`
+      : `Conductor pid ${holder.pid} exited without handing over; took the session over.`,
+    handedOver,
+  );
 }

@@ -1,4 +1,5 @@
-// The two rehearsal emulators ship no types: only what src/sandbox/emulators.ts uses.
+// The two rehearsal emulators ship no types: only what src/sandbox/emulators.ts uses. Declared here,
+// they type-check also in an install without them (they are optional dependencies).
 declare module 'dynalite' {
   import type { Server } from 'node:http';
   export default function dynalite(options?: {

@@ -2,7 +2,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CanaryStep, Environment } from '../core/runbook/schema.js';
 import type { AwsPort } from '../engine/ports.js';
 import { type AwsClients, createAwsClients, type RetryInfo } from '../services/aws/clients.js';
-import { describeAwsError, isCredentialsError } from '../services/aws/errors.js';
+import { describeAwsError, isCredentialsError, isRetryableAwsError } from '../services/aws/errors.js';
 import { callerIdentity } from '../services/aws/identity.js';
 import { fetchMetrics } from '../services/aws/metrics.js';
 import {
@@ -50,7 +50,7 @@ export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: Aws
     readTrafficSplit: (target, signal) => readTrafficSplit(clients, target, signal),
     setCanaryWeight: (target, percent, signal) => setCanaryWeight(clients, target, percent, signal),
     promote: (target, signal) => promote(clients, target, signal),
-    rollback: (target, { promoted, signal }) => rollback(clients, target, { promoted, signal }),
+    rollback: (target, { promoted, signal, once }) => rollback(clients, target, { promoted, signal, once }),
     fetchMetrics: async (target, request, signal) => {
       const snapshot = await fetchMetrics(
         clients.cloudwatch,
@@ -71,5 +71,6 @@ export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: Aws
     describeError: (error, operation) =>
       describeAwsError(error, { operation, envTitle: env.title, profile: env.profile }),
     isCredentialsError,
+    isRetryable: isRetryableAwsError,
   };
 }

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Risk } from '../core/runbook/schema.js';
 import { UserError } from '../errors.js';
 import { readLockInfo } from '../services/lock.js';
-import { engineSocketPath } from '../services/store/paths.js';
+import { diskRoomProblem } from '../services/store/disk-space.js';
+import { conductorHome, engineSocketPath } from '../services/store/paths.js';
 import type { SessionStore } from '../services/store/session-store.js';
 import { attachSession, type RemoteSession } from './session-client.js';
 
@@ -49,6 +51,12 @@ const READY_TIMEOUT_MS = 60_000;
 export function spawnEngine(
   spec: EngineSpec,
 ): Promise<{ sessionId: string; socketPath: string; pid: number }> {
+  // A full disk refuses at once, before an engine starts that could record nothing.
+  const problem = diskRoomProblem(
+    join(spec.home ?? conductorHome(), 'sessions'),
+    spec.kind === 'resume' ? `run \`conductor resume ${spec.sessionId}\` again` : 'start the session again',
+  );
+  if (problem) return Promise.reject(new UserError(problem, 1));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [LAUNCHER, '__engine', JSON.stringify(spec)], {
       detached: true,
@@ -118,7 +126,8 @@ export function runningEngine(store: SessionStore, id: string): string | undefin
 
 /**
  * A screen on session `id`: attached to its running engine, or to a new engine that takes the
- * session up from its journal (`resume`).
+ * session up from its journal (`resume`). `autopilot` true or false takes a rehearsal's autopilot
+ * up or over by hand; undefined keeps the session's (journaled) mode.
  */
 export async function attachOrResume(
   store: SessionStore,
@@ -128,7 +137,7 @@ export async function attachOrResume(
   const running = runningEngine(store, id);
   if (running) {
     try {
-      return await attachSession(running, 'driver');
+      return await attachSession(running, 'driver', { autopilot: options.autopilot });
     } catch {
       // Its socket does not answer: the engine is stuck or gone; a new one takes the lock over.
     }
@@ -139,5 +148,5 @@ export async function attachOrResume(
     sessionId: id,
     autopilot: options.autopilot,
   });
-  return attachSession(engine.socketPath, 'driver');
+  return attachSession(engine.socketPath, 'driver', { autopilot: options.autopilot });
 }

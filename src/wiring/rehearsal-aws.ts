@@ -33,6 +33,8 @@ export interface PlaceOptions {
   clockStart: number;
   /** Start the DynamoDB and S3 emulators (default; not needed when the AWS CLI stand-in answers). */
   emulators?: boolean;
+  /** Where the emulators keep their data: the session folder, so a resumed rehearsal sees it. */
+  emulatorDataDir?: string;
 }
 
 export async function inThisProcess(options: PlaceOptions): Promise<RehearsalAwsHandle> {
@@ -44,6 +46,7 @@ export async function inThisProcess(options: PlaceOptions): Promise<RehearsalAws
     scenario: options.scenario,
     seed: options.seed,
     emulators: options.emulators,
+    emulatorDataDir: options.emulatorDataDir,
   });
   return { endpoints: aws.endpoints, sandbox: aws.sandbox, close: () => aws.close() };
 }
@@ -75,6 +78,7 @@ export async function inChildProcess(options: PlaceOptions): Promise<RehearsalAw
     clockStart: options.clockStart,
     wallAt: options.wallAt,
     emulators: options.emulators,
+    emulatorDataDir: options.emulatorDataDir,
   };
   // A small young generation: the sandbox's garbage is short-lived (bin/conductor.js says why).
   const child = execa(process.execPath, ['--max-semi-space-size=2', entry(), JSON.stringify(args)], {

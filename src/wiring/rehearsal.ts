@@ -1,21 +1,25 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rehearsalPreviousVersion, rehearsalVersion } from '../core/gates/rehearsal-version.js';
 import { startInputsProblem } from '../core/gates/start-inputs.js';
 import { rehearsalTicket } from '../core/gates/ticket-example.js';
 import type { Risk, Runbook } from '../core/runbook/schema.js';
+import { awsStandinWarning } from '../core/session/aws-standin-warning.js';
 import type { Conductor } from '../engine/conductor.js';
 import { UserError } from '../errors.js';
 import { rehearsalCredentialsFor, SANDBOX_CREDENTIALS } from '../sandbox/credentials.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { RehearsalEndpoints } from '../sandbox/rehearsal-aws.js';
 import { findScenario, scenarioNames } from '../sandbox/scenarios.js';
+import { standinNamesOf } from '../sandbox/standin-names.js';
 import { standinEnv } from '../sandbox/standins/index.js';
 import { assertLoopbackEndpoint } from '../services/aws/clients.js';
 import { acceleratedClock, type Clock } from '../services/clock.js';
 import type { HeldLock } from '../services/lock.js';
 import { SessionStore } from '../services/store/session-store.js';
 import { inChildProcess, inThisProcess, type RehearsalAwsHandle, servedAt } from './rehearsal-aws.js';
-import { buildConductor, canaryOf, loadRunbook, openSessionFiles, promotionOf } from './session-runtime.js';
+import { makeCommandFolders } from './rehearsal-checkout.js';
+import { buildConductor, loadRunbook, openSessionFiles, promotionOf } from './session-runtime.js';
 
 export interface RehearsalOptions {
   runbookFile: string;
@@ -95,7 +99,6 @@ async function wire(
   if (!(options.speed > 0)) throw new UserError(`--speed must be a positive number, got ${options.speed}.`);
   const loaded = await loadRunbook(options.runbookFile);
   const promotion = promotionOf(loaded.runbook, options.promotionId, options.runbookFile);
-  if (!canaryOf(promotion)) throw new UserError(`Promotion ${promotion.id} has no canary step to rehearse.`);
   if (!findScenario(options.scenario))
     throw new UserError(
       `Unknown sandbox scenario "${options.scenario}": use one of ${scenarioNames().join(', ')}.`,
@@ -115,11 +118,28 @@ async function wire(
     wallAt,
     emulators: options.awsStandin !== true,
   };
-  const aws: RehearsalAwsHandle = external
-    ? servedAt(external.sandboxUrl)
-    : options.aws === 'child'
-      ? await inChildProcess(place)
-      : await inThisProcess(place);
+  // The session's files first: the emulators keep their data in its folder, so a resumed rehearsal
+  // sees what its commands wrote (and, under the lock, the previous engine's emulators have let go).
+  const store = new SessionStore(options.home);
+  const { journal, lock: held, workDir } = await openSessionFiles(store, options.sessionId, clock.now());
+  makeCommandFolders(workDir, promotion);
+  let aws: RehearsalAwsHandle;
+  try {
+    const at = { ...place, emulatorDataDir: join(journal.dir, 'emulators') };
+    aws = external
+      ? servedAt(external.sandboxUrl)
+      : options.aws === 'child'
+        ? await inChildProcess(at)
+        : await inThisProcess(at);
+  } catch (error) {
+    held.release();
+    // A new session that never started leaves nothing behind.
+    if (!options.sessionId) {
+      journal.writer.close();
+      rmSync(journal.dir, { recursive: true, force: true });
+    }
+    throw error;
+  }
   // Whatever fails from here must not leave the stand-in for AWS running.
   try {
     const { sandboxUrl, appUrl, dynamodbUrl, s3Url } = aws.endpoints;
@@ -127,8 +147,6 @@ async function wire(
     assertLoopbackEndpoint(sandboxUrl);
     if (dynamodbUrl) assertLoopbackEndpoint(dynamodbUrl);
     if (s3Url) assertLoopbackEndpoint(s3Url);
-    const store = new SessionStore(options.home);
-    const { journal, lock: held, workDir } = await openSessionFiles(store, options.sessionId, clock.now());
     // Stand-ins first on PATH (terraform, pytest, npm, jira). An installed AWS CLI runs for real
     // against the sandbox and the emulators; the AWS CLI stand-in answers only when there is no
     // AWS CLI, or no emulators for its DynamoDB and S3 calls.
@@ -136,6 +154,7 @@ async function wire(
       scenario: options.scenario,
       clockSpeed: options.speed,
       forceAwsStandin: options.awsStandin === true || dynamodbUrl === undefined || s3Url === undefined,
+      names: standinNamesOf(loaded.runbook, promotion),
     });
     const awsFiles = writeRehearsalAwsConfig(journal.dir, loaded.runbook);
     const conductor = buildConductor({
@@ -214,17 +233,18 @@ export async function startRehearsal(
     if ('problem' in example) throw new UserError(example.problem);
     ticket = example.ticket;
   }
-  const fields = { version: options.version ?? 'v2026.11.29.1', ticket, window: options.window };
-  const problem = startInputsProblem(loaded.runbook, promotion, fields, options.clockStart ?? Date.now());
+  const today = options.clockStart ?? Date.now();
+  const fields = { version: options.version ?? rehearsalVersion(today), ticket, window: options.window };
+  const problem = startInputsProblem(loaded.runbook, promotion, fields, today);
   if (problem) throw new UserError(problem);
 
   const rehearsal = await wire(options, external);
   const now = rehearsal.clock.now();
   rehearsal.conductor.create({
     ...fields,
-    previousVersion: 'v2026.11.15.2',
+    previousVersion: rehearsalPreviousVersion(now),
     risk: options.risk ?? 'medium',
-    window: fields.window ?? { start: now - 60_000, end: now + 4 * 3_600_000 },
+    window: fields.window ?? rehearsalWindow(now, options.speed),
     rehearsal: { scenario: options.scenario, speed: options.speed },
     runbookText: loaded.text,
   });
@@ -232,15 +252,44 @@ export async function startRehearsal(
   return rehearsal;
 }
 
-/** Said in the journal (and so on the screen), not hidden: the rehearsal then answers `aws` with its stand-in. */
+/**
+ * A rehearsal's maintenance window when none is given: 4 clock hours, or 30 real minutes at the
+ * rehearsal's speed when that is longer. Real commands and load tests take real seconds, which the
+ * accelerated clock multiplies (10 s of smoke test is 20 clock minutes at x120): on a slow or busy
+ * machine a 4-hour window would close under a healthy rehearsal for reasons no release has.
+ */
+export function rehearsalWindow(now: number, speed: number): { start: number; end: number } {
+  return { start: now - 60_000, end: now + Math.max(4 * 3_600_000, 30 * 60_000 * speed) };
+}
+
+/**
+ * Said in the journal (and so on the screen), not hidden: the rehearsal then answers `aws` with its
+ * stand-in, and what that leaves out is said with it.
+ */
 function warnWithoutEmulators(rehearsal: RehearsalSession): void {
   const problem = rehearsal.endpoints.emulatorProblem;
   if (!problem) return;
   rehearsal.conductor.dispatch({
     type: 'warning',
     at: rehearsal.clock.now(),
-    message: `Rehearsal: ${problem}; the AWS CLI stand-in answers the runbook's aws commands instead.`,
+    message: awsStandinWarning(problem),
   });
+}
+
+/** The sandbox's admin endpoint moves the traffic as someone else would (never through the engine's port). */
+async function moveTrafficBehindTheBack(
+  sandboxUrl: string,
+  change: { percentTraffic?: number; aliasWeight?: number },
+): Promise<void> {
+  assertLoopbackEndpoint(sandboxUrl);
+  await fetch(`${sandboxUrl}/_sandbox/traffic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(change),
+    signal: AbortSignal.timeout(10_000),
+  })
+    .then((response) => response.body?.cancel())
+    .catch(() => undefined);
 }
 
 /**
@@ -276,8 +325,12 @@ export async function resumeRehearsal(
   if (target && state.status !== 'completed') {
     const port = conductor.awsFor();
     if (state.canary?.promoted && !state.rollback) await port.promote(target).catch(() => undefined);
-    else if (state.recordedWeight > 0 && !state.rollback?.revertedAt)
+    else if (state.recordedWeight > 0 && !state.rollback?.revertedAt) {
       await port.setCanaryWeight(target, state.recordedWeight).catch(() => undefined);
+      // What the scenario says someone changed while the conductor was away (a drift to find).
+      const away = findScenario(created.rehearsal.scenario)?.driftWhileAway;
+      if (away) await moveTrafficBehindTheBack(rehearsal.endpoints.sandboxUrl, away);
+    }
   }
   await conductor.resumed(rehearsal.lock.tookOverFrom, rehearsal.lock.warnings);
   warnWithoutEmulators(rehearsal);

@@ -23,7 +23,9 @@ type Welcome = Extract<EngineMessage, { t: 'welcome' }>;
 /** Why the engine let this screen go (another screen took the seat, the engine stopped). */
 export type Parting =
   | { kind: 'replaced'; by: { pid: number; host: string } }
-  | { kind: 'closed'; reason: string };
+  | { kind: 'closed'; reason: string }
+  /** The engine cannot go on: `message` is its one sentence (what happened, the way back). */
+  | { kind: 'fatal'; message: string };
 
 /**
  * A screen's view of a session driven by an engine process: it folds the engine's events with the
@@ -84,6 +86,9 @@ export class RemoteSession implements SessionView {
         break;
       case 'bye':
         this.part({ kind: 'closed', reason: message.reason });
+        break;
+      case 'fatal':
+        this.part({ kind: 'fatal', message: message.message });
         break;
       default:
         break;
@@ -180,8 +185,14 @@ export class RemoteSession implements SessionView {
   rerun(stepId: string): void {
     void this.call('rerun', stepId);
   }
+  stopOrphan(stepId: string) {
+    return this.call('stopOrphan', stepId);
+  }
   approve(record: Omit<ApprovalEventBody, 'step'> & { step?: string }) {
     return this.call('approve', record);
+  }
+  approveSigned(input: { step?: string; token?: string; file?: string }) {
+    return this.call('approveSigned', input);
   }
   recordTicket(ticket: string): void {
     void this.call('recordTicket', ticket);
@@ -232,7 +243,8 @@ export class RemoteSession implements SessionView {
 export function attachSession(
   socketPath: string,
   role: ClientRole,
-  options: { timeoutMs?: number } = {},
+  /** `autopilot`: a driver that takes the autopilot up (true) or over by hand (false); absent keeps it. */
+  options: { timeoutMs?: number; autopilot?: boolean } = {},
 ): Promise<RemoteSession> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
@@ -276,7 +288,14 @@ export function attachSession(
     });
     socket.on('connect', () => {
       socket.write(
-        encode({ t: 'hello', role, pid: process.pid, host: hostname(), user: userInfo().username }),
+        encode({
+          t: 'hello',
+          role,
+          pid: process.pid,
+          host: hostname(),
+          user: userInfo().username,
+          ...(role === 'driver' && options.autopilot !== undefined ? { autopilot: options.autopilot } : {}),
+        }),
       );
     });
   });

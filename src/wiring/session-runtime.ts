@@ -1,9 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Variables } from '../core/runbook/interpolate.js';
-import { formatProblem, parseRunbook } from '../core/runbook/parse.js';
 import type { CanaryStep, Environment, Promotion, Runbook } from '../core/runbook/schema.js';
 import { findPromotion } from '../core/session/selectors.js';
 import { Conductor } from '../engine/conductor.js';
@@ -14,27 +12,10 @@ import { acquireLock, type HeldLock } from '../services/lock.js';
 import { slackNotifier } from '../services/notify/notifier.js';
 import type { OpenedJournal, SessionStore } from '../services/store/session-store.js';
 import { createAwsPort } from './aws-port.js';
+import type { LoadedRunbook } from './runbook-file.js';
 import { createWorkPort } from './work-port.js';
 
-export interface LoadedRunbook {
-  file: string;
-  text: string;
-  runbook: Runbook;
-}
-
-/** Read and validate a runbook; problems become one UserError (exit 2) listing file:line:col. */
-export async function loadRunbook(file: string): Promise<LoadedRunbook> {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new UserError(`${file}: no such runbook file.`);
-  }
-  const parsed = parseRunbook(text, file);
-  if (!parsed.ok) throw new UserError(parsed.problems.map(formatProblem).join('\n'));
-  return { file: path, text, runbook: parsed.runbook };
-}
+export { type LoadedRunbook, loadRunbook } from './runbook-file.js';
 
 export function promotionOf(runbook: Runbook, id: string, file: string): Promotion {
   const promotion = findPromotion(runbook, id);
@@ -105,15 +86,15 @@ export function buildConductor(options: RuntimeOptions): Conductor {
         endpoint: options.endpoint,
         credentials:
           typeof options.credentials === 'function' ? options.credentials(env) : options.credentials,
-        onRetry: (info) =>
-          conductor?.dispatch({
-            type: 'aws.retry',
-            at: clock.now(),
-            service: info.service,
-            operation: info.operation,
-            attempt: info.attempt,
-            error: info.error,
-          }),
+        // Journaled once per distinct error with its count, never once per retry (engine/retry.ts).
+        // Inside the SDK's retry loop: a journal that cannot take it must not fail the call too.
+        onRetry: (info) => {
+          try {
+            conductor?.recordRetry(info);
+          } catch {
+            // the engine says the journal failed (commands/engine.ts)
+          }
+        },
       });
       ports.set(env.id, port);
     }

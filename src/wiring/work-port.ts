@@ -1,5 +1,11 @@
 import type { WorkPort } from '../engine/ports.js';
 import { runCommandStep } from '../services/commands/command-step.js';
+import {
+  findGroupByMarker,
+  inspectGroup,
+  RUN_MARKER_VARIABLE,
+  stopGroup,
+} from '../services/commands/process-group.js';
 import { runHttpStep } from '../services/http-check.js';
 import { runLoadStep } from '../services/load.js';
 
@@ -18,13 +24,21 @@ export function createWorkPort(options: WorkPortOptions): WorkPort {
     command(step, context) {
       const path = options.path ?? process.env.PATH ?? '';
       return runCommandStep(step, {
-        env: { ...context.env, PATH: path },
+        env: {
+          ...context.env,
+          PATH: path,
+          ...(context.marker !== undefined && { [RUN_MARKER_VARIABLE]: context.marker }),
+        },
         logFile: context.logFile,
         signal: context.signal,
         onLine: (line) => context.onLine(line),
+        onStart: context.onStarted,
         baseDir: options.cwd,
       });
     },
+    inspectGroup: (group) => inspectGroup(group),
+    findGroup: (marker) => findGroupByMarker(marker),
+    stopGroup: (group) => stopGroup(group),
     async http(step, context) {
       const skipTls = options.rehearsal === true;
       const outcome = await runHttpStep(skipTls ? { ...step, tlsValid: false } : step, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickSession, type ResumeCandidate } from '../../src/commands/resume.js';
+import { candidateLine, pickSession, type ResumeCandidate } from '../../src/commands/resume.js';
 
 const candidate = (id: string, facts: Partial<ResumeCandidate> = {}): ResumeCandidate => ({
   id,
@@ -35,6 +35,27 @@ describe('conductor resume without an id', () => {
     expect(picked).toEqual({
       ambiguous: [expect.objectContaining({ id: 'one' }), expect.objectContaining({ id: 'two' })],
     });
+  });
+
+  it('lists the ones that matter most urgent first: traffic nobody guards, traffic under a guard, a guard alone', () => {
+    const picked = pickSession([
+      candidate('guard-only', { guarded: true, updatedAt: 9 }),
+      candidate('older-canary', { shifted: true, guarded: true, updatedAt: 1 }),
+      candidate('newer-canary', { shifted: true, guarded: true, updatedAt: 5 }),
+      candidate('unguarded', { shifted: true }),
+    ]);
+    expect(picked && 'ambiguous' in picked && picked.ambiguous.map((c) => c.id)).toEqual([
+      'unguarded',
+      'newer-canary',
+      'older-canary',
+      'guard-only',
+    ]);
+    expect(candidateLine(candidate('u', { shifted: true }))).toBe(
+      'u  session u  (active, traffic shifted, no engine guarding)',
+    );
+    expect(candidateLine(candidate('g', { shifted: true, guarded: true, attached: true }))).toBe(
+      'g  session g  (active, traffic shifted, screen attached)',
+    );
   });
 
   it('otherwise the most recent unfinished one; nothing when there is none', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { layoutChart } from '../../src/components/chart/plot.js';
+import { axisLabel, layoutChart } from '../../src/components/chart/plot.js';
 import { resampleSeries } from '../../src/components/chart/resample.js';
 import { MetricChart } from '../../src/components/MetricChart.js';
 import { PLAIN_THEME, ThemeProvider } from '../../src/terminal/theme.js';
@@ -89,7 +89,7 @@ describe('MetricChart', () => {
     const frame = await frameOf(<ThemeProvider theme={PLAIN_THEME}>{chart(60, 12)}</ThemeProvider>);
     expect(frame).not.toMatch(/\x1b\[(3\d|9\d)m/);
     expect(frame).toContain('┄');
-    expect(frame).toContain('·');
+    expect(frame).toContain('═');
     expect(frame).toContain('╭');
   });
 
@@ -121,5 +121,121 @@ describe('MetricChart', () => {
     );
     expect(empty.split('\n')).toHaveLength(9);
     expect(empty).toContain('waiting for the first samples');
+  });
+});
+
+describe('the y range fits the data and the limits near it', () => {
+  const rowsOf = (layout: ReturnType<typeof layoutChart>) =>
+    layout.rows.map((row) => row.map((segment) => segment.text).join(''));
+  const canaryRows = (layout: ReturnType<typeof layoutChart>) =>
+    layout.rows.flatMap((row, index) => (row.some((segment) => segment.layer === 'canary') ? [index] : []));
+
+  it('draws a 0.1% canary above the floor and a 5% rollback limit as a marker at the top edge', () => {
+    const low = [0.05, 0.08, 0.1, 0.12, 0.1, 0.09];
+    const layout = layoutChart({ unit: '%', width: 60, rows: 10, canary: low, baseline: low, thresholds });
+    const text = rowsOf(layout);
+    // The canary's line spans rows well above the floor (the last row is the 0 line).
+    expect(Math.min(...canaryRows(layout))).toBeLessThan(5);
+    // The limits are named at the top edge, the highest first, none cut.
+    expect(text[0]).toContain('↑ rollback 5.0%');
+    expect(text[1]).toContain('↑ no-go 2.0%');
+    expect(text[2]).toContain('↑ pass 1.0%');
+    // No dashed limit line crosses the plot: the limits are not the scale.
+    expect(
+      layout.rows.flat().some((segment) => segment.layer === 'rollback' && segment.text.includes('┄')),
+    ).toBe(false);
+    // The scale tops out near the data, not at the rollback limit.
+    expect(text[0]).toMatch(/^0\.1\d%/);
+  });
+
+  it('keeps a limit the data is approaching on the scale, as a line', () => {
+    const rising = [0.3, 0.5, 0.7, 0.8];
+    const text = rowsOf(
+      layoutChart({ unit: '%', width: 60, rows: 10, canary: rising, baseline: [], thresholds }),
+    );
+    const pass = text.findIndex((line) => line.includes('pass 1.0%'));
+    expect(pass).toBeGreaterThan(0);
+    expect(text[pass]).toContain('┄');
+    expect(text.join('\n')).toContain('↑ rollback 5.0%');
+  });
+
+  it('with no errors at all shows the lowest limit so the floor reads as zero', () => {
+    const zero = [0, 0, 0];
+    const text = rowsOf(
+      layoutChart({ unit: '%', width: 60, rows: 8, canary: zero, baseline: zero, thresholds }),
+    );
+    expect(text.join('\n')).toMatch(/pass 1\.0%/);
+    expect(text.at(-1)).toMatch(/^0\.0%/);
+  });
+
+  it('never lets two labels share a row: close limits on a short chart both stay whole', () => {
+    const close = [
+      { label: 'pass', value: 203, kind: 'pass' as const },
+      { label: 'no-go', value: 210, kind: 'nogo' as const },
+      { label: 'rollback', value: 230, kind: 'rollback' as const },
+    ];
+    for (const width of [38, 60]) {
+      const text = rowsOf(
+        layoutChart({ unit: 'ms', width, rows: 5, canary: [180, 190], baseline: [185], thresholds: close }),
+      ).join('\n');
+      expect(text).toContain('pass 203ms');
+      expect(text).toContain('no-go 210ms');
+      expect(text).toContain('rollback 230ms');
+    }
+  });
+});
+
+describe('the whole canary on one time axis', () => {
+  it('marks the stage boundaries and names the stages, the running one marked', async () => {
+    const history = [0.2, 0.3, 0.2, 0.4, 0.3, 0.2, 0.5];
+    const sections = [
+      { from: 0, label: '10%', current: false },
+      { from: 3, label: '25%', current: false },
+      { from: 6, label: '50%', current: true },
+      { from: 9, label: '100%', current: false },
+    ];
+    const layout = layoutChart({
+      unit: '%',
+      width: 70,
+      rows: 8,
+      canary: history,
+      baseline: history,
+      thresholds,
+      slots: 12,
+      sections,
+    });
+    expect(layout.sections.map((s) => s.column)).toEqual(
+      [...layout.sections.map((s) => s.column)].sort((a, b) => a - b),
+    );
+    const boundaries = layout.rows.flat().filter((segment) => segment.layer === 'boundary');
+    expect(boundaries.length).toBeGreaterThan(0);
+    const frame = stripAnsi(
+      await frameOf(
+        <MetricChart
+          title="error rate (%)"
+          unit="%"
+          width={70}
+          height={11}
+          canary={history}
+          baseline={history}
+          thresholds={thresholds}
+          slots={12}
+          sections={sections}
+        />,
+      ),
+    );
+    const axis = frame.split('\n').at(-1) ?? '';
+    expect(axis).toMatch(/10%\s+25%\s+▸50%\s+100%/);
+  });
+});
+
+describe('axis labels', () => {
+  it('print the floor as 0, never -0.00% (a value a hair below zero from floating point)', () => {
+    expect(axisLabel(-0.0001, '%', 2)).toBe('0.00%');
+    expect(axisLabel(-1e-12, '%', 3)).toBe('0.000%');
+    expect(axisLabel(-0.4, 'ms', 0)).toBe('0ms');
+    // A real negative value (none in these charts, but never hidden) keeps its sign.
+    expect(axisLabel(-0.02, '%', 2)).toBe('-0.02%');
+    expect(axisLabel(0.055, '%', 3)).toBe('0.055%');
   });
 });

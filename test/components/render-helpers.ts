@@ -21,6 +21,7 @@ const FOREGROUND: Record<string, string> = {
   '32': 'green',
   '33': 'yellow',
   '34': 'blue',
+  '35': 'magenta',
   '36': 'cyan',
   '90': 'gray',
   '39': 'default',

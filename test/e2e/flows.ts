@@ -6,6 +6,7 @@ import {
   killEngines,
   makeHome,
   removeHome,
+  type Shown,
   type StartOptions,
   startConductor,
   type TerminalSession,
@@ -100,16 +101,18 @@ export interface CanaryStageWait {
   holding?: boolean;
   /** The rehearsal goes through the checklist, approvals and go/no-go first: 2 minutes unless told. */
   timeoutMs?: number;
+  /** More the same frame must show (the split line, the key bar): they may be drawn a frame later. */
+  also?: Shown[];
 }
 
 /**
  * Waits until the canary stage strip ("10% ✓ → [25%] → 50% → 100%   hold 07:42 left") shows
- * `weight`% as the current stage; returns the screen at that moment.
+ * `weight`% as the current stage (and whatever `also` names); returns the screen at that moment.
  */
 export function waitForCanaryStage(
   app: TerminalSession,
   weight: number,
-  { holding = false, timeoutMs = 120_000 }: CanaryStageWait = {},
+  { holding = false, timeoutMs = 120_000, also = [] }: CanaryStageWait = {},
 ): Promise<string> {
-  return app.waitForText(new RegExp(`\\[${weight}%\\]${holding ? '[^\\n]*hold' : ''}`), timeoutMs);
+  return app.waitForText([new RegExp(`\\[${weight}%\\]${holding ? '[^\\n]*hold' : ''}`), ...also], timeoutMs);
 }

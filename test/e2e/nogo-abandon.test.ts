@@ -8,9 +8,19 @@ describe('a NO-GO has a way forward', () => {
   it('r runs the failing input again and decides again; A abandons with a reason', async () => {
     const { home } = e2e;
     const app = e2e.startRehearsal({ scenario: 'coverage-drop', autopilot: true, speed: 120 });
-    const nogo = await app.waitForText(/r: run .* again and decide again/, 120_000);
+    // The decision, its way forward and the key bar's A (drawn once the engine waits on the NO-GO).
+    const nogo = await app.waitFor(
+      () => {
+        const screen = app.screenText();
+        return /r: run .* again and decide again/.test(screen) && /A abandon/.test(screen)
+          ? screen
+          : undefined;
+      },
+      120_000,
+      'the NO-GO with its rerun hint and the abandon key',
+    );
     expect(nogo).toMatch(/NO-GO/);
-    expect(nogo).toMatch(/A abandon/);
+    expect(nogo).toMatch(/A: abandon the session/);
     await app.press('r');
     await app.waitFor(
       () => (eventsOf(home, 'gonogo.decided').length >= 2 ? true : undefined),

@@ -30,6 +30,8 @@ export function conductorEnv(home: string, extra: Record<string, string> = {}): 
   return {
     ...env,
     CI: 'false',
+    // is-in-ci (Ink's) reads this one too: under it Ink draws nothing until the program exits.
+    CONTINUOUS_INTEGRATION: 'false',
     TERM: 'xterm-256color',
     CONDUCTOR_HOME: home,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -119,6 +121,12 @@ export function keyBytes(name: string): string {
   return KEY_BYTES[name] ?? name;
 }
 
+/** What a screen may be asked to show: a piece of text, or a pattern. */
+export type Shown = string | RegExp;
+
+/** How long the pty must stay silent after an exit before its output counts as all there. */
+const OUTPUT_SETTLED_MS = 200;
+
 export interface ExitStatus {
   exitCode: number;
   signal?: number;
@@ -129,6 +137,10 @@ export interface StartOptions {
   cols?: number;
   rows?: number;
   env?: Record<string, string>;
+  /** Another conductor binary (an installed package's); default the checkout's bin/conductor.js. */
+  bin?: string;
+  /** The working directory; default the repository. */
+  cwd?: string;
 }
 
 /**
@@ -143,21 +155,32 @@ export class TerminalSession {
   /** Everything the program wrote, for a failure message. */
   private raw = '';
   private hungUp = false;
+  /** The last whole frame the terminal showed (see keepWholeFrame); what every read of the screen sees. */
+  private frame: { lines: string[]; alternate: boolean };
+  /** Chunks of output handed to the terminal and not yet parsed by it. */
+  private unparsed = 0;
+  private lastDataAt = 0;
 
   constructor(args: string[], options: StartOptions) {
     const cols = options.cols ?? 120;
     const rows = options.rows ?? 40;
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
-    this.pty = spawn(process.execPath, [BIN, ...args], {
+    this.pty = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       name: 'xterm-256color',
       cols,
       rows,
-      cwd: REPO,
+      cwd: options.cwd ?? REPO,
       env: conductorEnv(options.home, options.env),
     });
+    this.frame = this.readFrame();
     this.pty.onData((data) => {
       this.raw = (this.raw + data).slice(-200_000);
-      this.term.write(data);
+      this.lastDataAt = Date.now();
+      this.unparsed++;
+      this.term.write(data, () => {
+        this.unparsed--;
+        this.keepWholeFrame();
+      });
     });
     this.exited = new Promise((done) => {
       this.pty.onExit(({ exitCode, signal }) => {
@@ -176,14 +199,37 @@ export class TerminalSession {
     return this.exitStatus;
   }
 
-  /** The visible screen, one string per row, trailing blanks trimmed. */
-  screenLines(): string[] {
+  /**
+   * Keeps the screen as it stands once a chunk of output is parsed, unless that chunk ended inside a
+   * frame: Ink brackets each frame in a synchronized update (DEC mode 2026), and a frame can arrive
+   * in several chunks and be parsed in several slices. A read between them would see the top of the
+   * new frame over the bottom of the old one, which no terminal ever shows a person.
+   */
+  private keepWholeFrame(): void {
+    if (!this.term.modes.synchronizedOutputMode) this.frame = this.readFrame();
+  }
+
+  private readFrame(): { lines: string[]; alternate: boolean } {
     const buffer = this.term.buffer.active;
     const lines: string[] = [];
     for (let row = 0; row < this.term.rows; row++) {
       lines.push(buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '');
     }
-    return lines;
+    return { lines, alternate: buffer.type === 'alternate' };
+  }
+
+  /**
+   * The frame a person sees. A program killed half-way through a frame never ends its synchronized
+   * update: once it has exited and all it wrote is parsed, what it drew is what stays on the screen.
+   */
+  private shownFrame(): { lines: string[]; alternate: boolean } {
+    if (this.exitStatus && this.unparsed === 0) this.frame = this.readFrame();
+    return this.frame;
+  }
+
+  /** The visible screen (the last whole frame), one string per row, trailing blanks trimmed. */
+  screenLines(): string[] {
+    return [...this.shownFrame().lines];
   }
 
   screenText(): string {
@@ -198,28 +244,35 @@ export class TerminalSession {
 
   /** Whether the alternate screen is up (a full-screen app is showing). */
   get onAltScreen(): boolean {
-    return this.term.buffer.active.type === 'alternate';
+    return this.shownFrame().alternate;
   }
 
-  /** Polls the screen until it shows `what`; returns the screen at that moment. */
-  async waitForText(what: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  /**
+   * Polls the screen until one frame shows `what` (every one of them, when given several); returns
+   * that frame. Things drawn from different state (a banner and the key bar, a panel and the
+   * status line) may reach the screen a frame apart: wait for all of them here rather than assert
+   * the second on the frame that showed the first.
+   */
+  async waitForText(what: Shown | Shown[], timeoutMs = 20_000): Promise<string> {
     return this.waitForScreen(what, true, timeoutMs);
   }
 
-  /** Polls the screen until it no longer shows `what`. */
-  async waitForNoText(what: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  /** Polls the screen until one frame shows none of `what`; returns that frame. */
+  async waitForNoText(what: Shown | Shown[], timeoutMs = 20_000): Promise<string> {
     return this.waitForScreen(what, false, timeoutMs);
   }
 
-  private async waitForScreen(what: string | RegExp, shown: boolean, timeoutMs: number): Promise<string> {
+  private async waitForScreen(what: Shown | Shown[], shown: boolean, timeoutMs: number): Promise<string> {
+    const all = Array.isArray(what) ? what : [what];
+    const shows = (screen: string, one: Shown) =>
+      typeof one === 'string' ? screen.includes(one) : one.test(screen);
     return this.waitFor(
       () => {
         const screen = this.screenText();
-        const shows = typeof what === 'string' ? screen.includes(what) : what.test(screen);
-        return shows === shown ? screen : undefined;
+        return all.every((one) => shows(screen, one) === shown) ? screen : undefined;
       },
       timeoutMs,
-      `the screen to ${shown ? 'show' : 'stop showing'} ${String(what)}`,
+      `the screen to ${shown ? 'show' : 'stop showing'} ${all.map(String).join(shown ? ' and ' : ' or ')}`,
     );
   }
 
@@ -278,6 +331,7 @@ export class TerminalSession {
   resize(cols: number, rows: number): void {
     this.pty.resize(cols, rows);
     this.term.resize(cols, rows);
+    if (this.unparsed === 0) this.keepWholeFrame();
   }
 
   /** Sends a signal to the program, the terminal staying open. */
@@ -306,13 +360,23 @@ export class TerminalSession {
     }
   }
 
-  /** Waits for the program to end, failing with the screen when it does not. */
+  /**
+   * Waits for the program to end, failing with the screen when it does not. The exit can be reported
+   * before the terminal has parsed the last of the output (leaving the alternate screen, a closing
+   * sentence): it also waits until all of it is on the screen and the pty has gone quiet.
+   */
   async waitForExit(timeoutMs = 20_000): Promise<ExitStatus> {
     if (this.hungUp) {
       await this.waitFor(() => !this.isAlive() || undefined, timeoutMs, 'the program to exit');
       return this.exitStatus ?? { exitCode: 0 };
     }
-    return this.waitFor(() => this.exitStatus, timeoutMs, 'the program to exit');
+    const status = await this.waitFor(() => this.exitStatus, timeoutMs, 'the program to exit');
+    await this.waitFor(
+      () => this.unparsed === 0 && Date.now() - this.lastDataAt >= OUTPUT_SETTLED_MS,
+      timeoutMs,
+      'the output of the program to reach the screen after it exited',
+    );
+    return status;
   }
 
   /** Ends the program if a test left it running (cleanup only). */

@@ -28,6 +28,8 @@ describe('one GetMetricData call per poll', () => {
     expect(samples.length).toBeGreaterThan(20);
     expect(samples[samples.length - 1].targets).toHaveLength(4);
     expect(mismatches).toEqual([]);
-    expect(r.conductor.awsCalls.metrics).toBe(samples.length);
+    // The conductor counts the calls that answered: a poll that outlived its period on a busy
+    // machine (a STALE sample) was asked once too, but gave nothing to count.
+    expect(r.conductor.awsCalls.metrics).toBe(samples.filter((s) => s.verdict !== 'STALE').length);
   }, 60_000);
 });

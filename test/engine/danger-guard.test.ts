@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canaryWeightAtSandbox, journalOf, rehearse, tempHome, until } from './helpers.js';
+import { canaryWeightAtSandbox, journalOf, rehearse, relaxedSeedText, tempHome, until } from './helpers.js';
 
 const HOUR = 3_600_000;
 
@@ -82,7 +82,7 @@ describe('every dangerous step is gated like traffic; the canary starts on a dec
   }, 120_000);
 
   it('with start: automatic in the runbook, the first traffic moves once the guard allows, unasked', async () => {
-    const text = readFileSync('runbooks/bbws.yaml', 'utf8');
+    const text = relaxedSeedText();
     const advance = '            advance: confirm\n';
     expect(text).toContain(advance);
     const runbookFile = join(tempHome(), 'bbws.yaml');

@@ -1,30 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { webhookServer } from '../support/webhook-server.js';
 import { eventsOf, runningRehearsal, until } from './helpers.js';
 
 // A stand-in for Slack on loopback: every message a rehearsal would have posted arrives here.
-const received: Array<{ path?: string; text: string }> = [];
-let base = '';
-const server = http.createServer((request, response) => {
-  let body = '';
-  request.on('data', (chunk) => {
-    body += chunk;
-  });
-  request.on('end', () => {
-    received.push({ path: request.url, text: (JSON.parse(body) as { text: string }).text });
-    response.writeHead(200);
-    response.end('ok');
-  });
-});
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services`;
-});
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const hook = webhookServer();
+const { received } = hook;
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -32,12 +12,11 @@ afterEach(() => {
     if (saved[name] === undefined) delete process.env[name];
     else process.env[name] = saved[name];
   }
-  received.length = 0;
 });
 
 describe('a rehearsal and the Slack webhooks', () => {
   it('posts nothing with a webhook variable set: messages are rendered and journaled only', async () => {
-    process.env.CONDUCTOR_SLACK_WEBHOOK = `${base}/T0/B0/rehearsal-must-not-post`;
+    process.env.CONDUCTOR_SLACK_WEBHOOK = `${hook.base}/T0/B0/rehearsal-must-not-post`;
     delete process.env.CONDUCTOR_REHEARSAL_WEBHOOKS;
     const r = await runningRehearsal({ scenario: 'healthy', advanceBelow: 100 });
     await until(r, () => eventsOf(r, 'notification.rendered').length >= 2, 'two rendered messages');
@@ -48,7 +27,7 @@ describe('a rehearsal and the Slack webhooks', () => {
   }, 60_000);
 
   it('with CONDUCTOR_REHEARSAL_WEBHOOKS=1 posts, every message marked [REHEARSAL]', async () => {
-    process.env.CONDUCTOR_SLACK_WEBHOOK = `${base}/T0/B0/asked-for`;
+    process.env.CONDUCTOR_SLACK_WEBHOOK = `${hook.base}/T0/B0/asked-for`;
     process.env.CONDUCTOR_REHEARSAL_WEBHOOKS = '1';
     const r = await runningRehearsal({ scenario: 'healthy', advanceBelow: 100 });
     await until(
@@ -57,10 +36,10 @@ describe('a rehearsal and the Slack webhooks', () => {
       'two posted messages',
     );
     expect(received.length).toBeGreaterThanOrEqual(2);
-    for (const message of received) expect(message.text.startsWith('[REHEARSAL] ')).toBe(true);
+    for (const message of received) expect(message.body.text.startsWith('[REHEARSAL] ')).toBe(true);
     // The journal keeps the text as rendered; only what leaves for Slack carries the mark.
     const rendered = new Set(eventsOf(r, 'notification.rendered').map((e) => e.text));
     for (const message of received)
-      expect(rendered.has(message.text.slice('[REHEARSAL] '.length))).toBe(true);
+      expect(rendered.has(message.body.text.slice('[REHEARSAL] '.length))).toBe(true);
   }, 60_000);
 });

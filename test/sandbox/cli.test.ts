@@ -38,6 +38,9 @@ describe('conductor sandbox', () => {
     const url = `http://127.0.0.1:${port}`;
     expect(out).toContain(`export AWS_ENDPOINT_URL=${url}`);
     expect(out).toContain('export AWS_ACCESS_KEY_ID=rehearsal');
+    // The banner names what the given runbook asks of the application: this one's steps ask nothing.
+    expect(out).toContain(`Application: ${url}/app (the runbook's steps make no request of it)`);
+    expect(out).not.toMatch(/products|bbws/i);
 
     const clients = sdkClients(url);
     const alias = await clients.lambda.send(
@@ -61,7 +64,7 @@ describe('conductor sandbox', () => {
     });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(
-      'conductor: Unknown scenario "meteor": use one of healthy, error-spike, latency-regression, latency-blip, slow-burn, throttled, cloudwatch-outage, low-traffic, drift, wrong-account, coverage-drop.',
+      'conductor: Unknown scenario "meteor": use one of healthy, error-spike, latency-regression, latency-blip, slow-burn, throttled, cloudwatch-outage, low-traffic, drift, wrong-account, coverage-drop, slow-load-once, drift-while-away.',
     );
   });
 

@@ -108,11 +108,21 @@ describe('Canary', () => {
       step: 'prod-canary',
       stage: 1,
       action: 'ask',
-      reason: '1 of 2 samples were outside the pass band (WATCH). Extend, advance, or roll back.',
+      reason: '1 of 2 samples were outside the pass band (WATCH).',
     });
     const frame = stripAnsi(await frameOf(<Canary {...base} state={fold(events)} now={STAGE + 15 * MIN} />));
     expect(frame).toContain('Stage 2 (25%) needs a decision: 1 of 2 samples were outside the pass band');
-    expect(frame).toContain('enter: decide (extend / advance / roll back / investigate)');
+    // The latest sample is the WATCH one: the choices are those allowed now, and say why not advance.
+    expect(frame).toContain(
+      'enter: decide (extend / roll back / investigate); advance is not offered: the latest sample is WATCH',
+    );
+    // A pass since: advance is offered again, with nothing withheld.
+    events.push(sample(STAGE + 16 * MIN, 1, { verdict: 'PASS', errPct: 0.2, p95: 205 }));
+    const cleared = stripAnsi(
+      await frameOf(<Canary {...base} state={fold(events)} now={STAGE + 16 * MIN} />),
+    );
+    expect(cleared).toContain('enter: decide (extend / advance / roll back / investigate)');
+    expect(cleared).not.toContain('advance is not offered');
   });
 
   it('shows a drift between the journal and AWS with both values and the three choices', async () => {
@@ -183,5 +193,43 @@ describe('Monitor', () => {
     expect(frame).toMatch(/DynamoDB throttled requests\s+0 Count/);
     expect(frame).toContain('! WATCH');
     expect(colorOf(raw, 'x ABORT & ROLL BACK')).toBe('red');
+  });
+});
+
+describe('Canary charts', () => {
+  it('keeps the earlier stages on one time axis with the running stage marked', async () => {
+    const fixture = canaryEvents(STAGE);
+    const ended = fixture.findIndex((e) => e.type === 'canary.stage.completed');
+    const firstStage = [2, 3, 4, 5, 6, 7, 8].map((m) =>
+      sample(STAGE - 16 * MIN + m * MIN, 0, { verdict: 'PASS', errPct: 0.1, p95: 195 }),
+    );
+    const events = [
+      ...fixture.slice(0, ended),
+      ...firstStage,
+      ...fixture.slice(ended),
+      sample(STAGE + MIN, 1, { verdict: 'PASS', errPct: 0.3, p95: 205 }),
+    ];
+    const frame = stripAnsi(
+      await frameOf(<Canary {...base} width={120} height={30} state={fold(events)} now={STAGE + 2 * MIN} />),
+    );
+    // Stage 1 (10%) ended; stage 2 (25%) runs: both named on the axis, the running one marked.
+    expect(frame).toMatch(/10%\s+▸25%\s+50%\s+100%/);
+    expect(frame).toContain('┊');
+  });
+
+  it('draws the p95 lines the verdict used, not ones recomputed from the measured baseline', async () => {
+    // A runbook with a fixed baseline of 200 ms while the stable version measures 400 ms: the judge
+    // limits are from 200 ms, and so must be the lines.
+    const journaled = (at: number, p95: number): SessionEvent => {
+      const event = sample(at, 1, { verdict: 'NO-GO', errPct: 0.1, p95, baseP95: 400 });
+      if (event.type !== 'canary.sample') throw new Error('a sample');
+      return { ...event, targets: event.targets.map((t) => ({ ...t, limitsBaseP95Ms: 200 })) };
+    };
+    const events = [...canaryEvents(STAGE), journaled(STAGE + MIN, 250), journaled(STAGE + 2 * MIN, 260)];
+    const frame = stripAnsi(
+      await frameOf(<Canary {...base} width={120} height={30} state={fold(events)} now={STAGE + 3 * MIN} />),
+    );
+    expect(frame).toContain('p95 (ms) · lines vs baseline 200ms');
+    expect(frame).not.toContain('lines vs baseline 400ms');
   });
 });

@@ -83,6 +83,31 @@ describe('Rollback', () => {
     expect(frame).toContain('ROLLED BACK v42');
     expect(frame).toContain('Rolled back v42 on PROD; traffic reverted in 840 ms.');
     expect(frame).toContain('report files: journal.jsonl, report.md');
+    expect(frame).toContain('took 9s');
+    expect(frame).not.toContain('so far');
+  });
+
+  it('lists the tasks the runbook leaves to the person in full, never cut, once it is done', async () => {
+    const events = rollbackEvents();
+    const cleanup = promotion.rollback.steps.find((s) => s.id === 'cleanup-later');
+    events.push(
+      {
+        type: 'rollback.step',
+        at: ABORT + 8_000,
+        step: 'cleanup-later',
+        outcome: 'skipped',
+        detail: `left to the conductor: ${cleanup?.title}`,
+      },
+      { type: 'rollback.completed', at: ABORT + 9_000, verified: true, summary: 'Rolled back v42 on PROD.' },
+      { type: 'session.completed', at: ABORT + 9_000, outcome: 'rolled-back', summary: 'Rolled back.' },
+    );
+    const frame = stripAnsi(
+      await frameOf(<Rollback {...base} width={80} height={24} state={fold(events)} now={ABORT + 10_000} />),
+    );
+    expect(frame).toContain('Left to you');
+    // The task's words are all there, wrapped if need be, though the table's detail column cuts them.
+    const flat = frame.replace(/\s+/g, ' ');
+    expect(flat).toContain(`☐ ${cleanup?.title}`.replace(/\s+/g, ' '));
   });
 });
 
@@ -157,6 +182,28 @@ describe('Home', () => {
     expect(frame).toContain('48h ago');
   });
 
+  it('acts on the row a key just moved to, when the move and enter arrive in one chunk', async () => {
+    const onResume = vi.fn();
+    const app = render(
+      <Home
+        sessions={sessions}
+        now={T0}
+        edges={['sit-to-prod']}
+        onResume={onResume}
+        onStart={() => undefined}
+        onQuit={() => undefined}
+        width={100}
+        height={24}
+      />,
+    );
+    await tick();
+    const second = [...sessions].sort((a, b) => b.updatedAt - a.updatedAt)[1];
+    app.stdin.write('j\r');
+    await tick();
+    expect(onResume).toHaveBeenCalledTimes(1);
+    expect(onResume).toHaveBeenCalledWith(second.id);
+  });
+
   it('resumes the selected session with enter, and starts a promotion from the form', async () => {
     const onResume = vi.fn();
     const onStart = vi.fn((_: StartRequest) => undefined);
@@ -165,6 +212,7 @@ describe('Home', () => {
         sessions={sessions}
         now={T0}
         edges={['dev-to-sit', 'sit-to-prod']}
+        defaults={{ runbookFile: 'runbooks/shop.yaml' }}
         onResume={onResume}
         onStart={onStart}
         onQuit={() => undefined}
@@ -196,13 +244,45 @@ describe('Home', () => {
     app.stdin.write('\r');
     await tick();
     expect(onStart).toHaveBeenCalledWith({
-      runbookFile: 'runbooks/bbws.yaml',
+      runbookFile: 'runbooks/shop.yaml',
       edge: 'sit-to-prod',
       version: 'v43',
       ticket: 'CHG-7',
       risk: 'medium',
       window: '',
     });
+    app.unmount();
+  });
+
+  it('assumes no runbook file when the command gave none: the form asks for one', async () => {
+    const onStart = vi.fn((_: StartRequest) => undefined);
+    const app = render(
+      <Home
+        sessions={[]}
+        now={T0}
+        edges={['sit-to-prod']}
+        onResume={() => undefined}
+        onStart={onStart}
+        onQuit={() => undefined}
+        width={100}
+        height={24}
+      />,
+    );
+    await tick();
+    app.stdin.write('s');
+    await tick();
+    app.stdin.write('\t'); // edge
+    await tick();
+    app.stdin.write('\t'); // version
+    await tick();
+    app.stdin.write('v43');
+    await tick();
+    app.stdin.write('\r');
+    await tick();
+    const frame = stripAnsi(app.lastFrame() ?? '');
+    expect(frame).not.toMatch(/bbws/i);
+    expect(frame).toContain('runbook file is required.');
+    expect(onStart).not.toHaveBeenCalled();
     app.unmount();
   });
 });

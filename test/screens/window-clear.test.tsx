@@ -70,7 +70,7 @@ describe('the start form: the window hint says what is accepted', () => {
         sessions={[]}
         now={T0}
         edges={['sit-to-prod']}
-        defaults={{ version: 'v43', ticket: 'CHG-2041' }}
+        defaults={{ version: 'v43', ticket: 'CHG-2041', runbookFile: 'runbooks/bbws.yaml' }}
         onResume={() => undefined}
         onStart={(request) => {
           requests.push(request.window);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,6 +75,29 @@ describe('session lock', () => {
     const lock = await acquireLock(dir);
     expect(lock.warnings).toEqual(['The session lock was unreadable; it was replaced.']);
     expect(lockOf(dir).pid).toBe(process.pid);
+  });
+
+  it('replaces a lock that names no holder as unreadable', async () => {
+    for (const text of ['null', '{}', '{"pid": "12", "host": 3}']) {
+      const dir = sessionDir();
+      writeFileSync(join(dir, 'lock.json'), text);
+      const lock = await acquireLock(dir);
+      expect(lock.warnings).toEqual(['The session lock was unreadable; it was replaced.']);
+      expect(lockOf(dir).token).toBe(lock.info.token);
+    }
+  });
+
+  it('writes the lock whole, readable by its owner only, and leaves no other file behind', async () => {
+    const dir = sessionDir();
+    const pid = await deadPid();
+    writeFileSync(join(dir, 'lock.json'), JSON.stringify({ pid, host: hostname(), startedAt: 1 }));
+    const lock = await acquireLock(dir);
+    expect(readdirSync(dir)).toEqual(['lock.json']);
+    expect(statSync(join(dir, 'lock.json')).mode & 0o777).toBe(0o600);
+    expect(lockOf(dir)).toEqual(lock.info);
+    expect(lock.stillHeld()).toBe(true);
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('refuses a live lock without handover, naming the holding pid, and leaves it alone', async () => {
@@ -169,5 +192,10 @@ describe('session lock', () => {
     // Releasing never removes a lock that is not ours.
     lock.release();
     expect(existsSync(join(dir, 'lock.json'))).toBe(true);
+    expect(readdirSync(dir)).toEqual(['lock.json']);
+    // Once it has seen another's lock it never writes its own again, even when the file goes.
+    rmSync(join(dir, 'lock.json'));
+    expect(lock.stillHeld()).toBe(false);
+    expect(existsSync(join(dir, 'lock.json'))).toBe(false);
   });
 });

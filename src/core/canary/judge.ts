@@ -1,4 +1,5 @@
 import type { CanaryBand, CanaryStep } from '../runbook/schema.js';
+import { metricWords } from './target-metrics.js';
 import type { SeriesStats, Verdict } from './verdict.js';
 import { verdictRank, worstVerdict } from './verdict.js';
 
@@ -76,10 +77,15 @@ function ms(value: number): string {
   return `${Math.round(value)} ms`;
 }
 
+/** A band's p95 limit over a baseline p95: the one formula the verdict and the charts use. */
+export function p95Limit(band: Pick<CanaryBand, 'p95OverBaselinePct'>, baselineP95Ms: number): number {
+  return (baselineP95Ms * (100 + band.p95OverBaselinePct)) / 100;
+}
+
 function bandLimits(band: CanaryBand, baselineP95Ms: number | null): BandLimits {
   return {
     errorRatePct: band.errorRatePct,
-    p95Ms: baselineP95Ms === null ? null : (baselineP95Ms * (100 + band.p95OverBaselinePct)) / 100,
+    p95Ms: baselineP95Ms === null ? null : p95Limit(band, baselineP95Ms),
     maxThrottles: band.maxThrottles,
   };
 }
@@ -125,8 +131,22 @@ function edgeFor(
   return pick(band);
 }
 
+/** The target's declared metrics, found by the sample's target id ('apigateway' or the function name). */
+function declaredMetrics(step: CanaryStep, targetId: string) {
+  if (targetId === 'apigateway') return step.targets.apiGateway?.metrics;
+  return step.targets.lambdas.find((target) => target.functionName === targetId)?.metrics;
+}
+
 export function judgeTarget(step: CanaryStep, sample: TargetSample): TargetJudgement {
   const { canary } = sample;
+  const declared = declaredMetrics(step, sample.targetId);
+  const words = metricWords(declared);
+  // A team's own error metric is shown beside the stable version's figure: the same metric,
+  // the same dimensions but the version, is what makes the comparison mean something.
+  const baselineRate =
+    declared?.errors && sample.baseline.errorRatePct !== null
+      ? ` (baseline ${pct(sample.baseline.errorRatePct)})`
+      : '';
   const baseP95 = baselineP95(step, sample.baseline);
   const limits: TargetLimits = {
     pass: bandLimits(step.bands.pass, baseP95),
@@ -161,16 +181,16 @@ export function judgeTarget(step: CanaryStep, sample: TargetSample): TargetJudge
       verdict: errorVerdict,
       reason:
         errorVerdict === 'PASS'
-          ? `Error rate ${pct(errorRate)} within the pass limit of ${pct(errorEdge)}.`
-          : `Error rate ${pct(errorRate)} above the ${BAND_NAME[errorVerdict]} limit of ${pct(errorEdge)}.`,
+          ? `${words.errors} ${pct(errorRate)}${baselineRate} within the pass limit of ${pct(errorEdge)}.`
+          : `${words.errors} ${pct(errorRate)}${baselineRate} above the ${BAND_NAME[errorVerdict]} limit of ${pct(errorEdge)}.`,
     });
 
     if (canary.p95Ms === null) {
-      findings.push({ verdict: 'INSUFFICIENT', reason: 'The canary reported no p95 latency.' });
+      findings.push({ verdict: 'INSUFFICIENT', reason: `The canary reported no ${words.latency} latency.` });
     } else if (baseP95 === null) {
       findings.push({
         verdict: 'INSUFFICIENT',
-        reason: `p95 ${ms(canary.p95Ms)} cannot be judged: the stable version had fewer than ${step.minRequests} requests to compare with.`,
+        reason: `${words.latency} ${ms(canary.p95Ms)} cannot be judged: the stable version had fewer than ${step.minRequests} requests to compare with.`,
       });
     } else {
       const p95 = canary.p95Ms;
@@ -187,8 +207,8 @@ export function judgeTarget(step: CanaryStep, sample: TargetSample): TargetJudge
         verdict: p95Verdict,
         reason:
           p95Verdict === 'PASS'
-            ? `p95 ${relation} within the pass limit of +${pct(band.p95OverBaselinePct)}.`
-            : `p95 ${relation} above the ${BAND_NAME[p95Verdict]} limit of +${pct(band.p95OverBaselinePct)}.`,
+            ? `${words.latency} ${relation} within the pass limit of +${pct(band.p95OverBaselinePct)}.`
+            : `${words.latency} ${relation} above the ${BAND_NAME[p95Verdict]} limit of +${pct(band.p95OverBaselinePct)}.`,
       });
     }
   }

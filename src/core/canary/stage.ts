@@ -1,10 +1,9 @@
-import { formatDuration } from '../runbook/duration.js';
 import type { CanaryStep } from '../runbook/schema.js';
 import type { Verdict } from './verdict.js';
 
 /**
- * The state of one canary stage over its samples (issue #5): rollback streak, stale metrics, the hold
- * timer, and what to do when the hold is over.
+ * The state of one canary stage over its samples (issue #5): rollback streak, stale metrics, and
+ * what to do when the hold is over. The hold timer itself is stageElapsed (session/selectors.ts).
  *
  * Decisions taken where the seed and issue are silent:
  * - Rollback streak: counts the ROLLBACK samples at the end of the list. STALE and INSUFFICIENT
@@ -14,18 +13,9 @@ import type { Verdict } from './verdict.js';
  *   again at the next sample that is not STALE; the first stale poll alone does not stop it, so the
  *   timer never jumps backwards on screen.
  * - End of stage, worst first: any NO-GO or ROLLBACK sample -> halt; any STALE or INSUFFICIENT
- *   -> ask (extend or roll back; never an automatic pass, and "advance" is not offered: the
- *   conductor's own advance-now key, with its reason, remains the only way past unknown data);
- *   any WATCH -> ask (extend, advance, roll back); all PASS -> advance. No sample at all -> ask.
+ *   -> ask (never an automatic pass); any WATCH -> ask; all PASS -> advance. No sample at all ->
+ *   ask. What a person may answer is listed by stageChoices (stage-choices.ts), the one list.
  */
-
-export type StageChoice = 'extend' | 'advance' | 'rollback' | 'hold';
-
-export interface StageSample {
-  /** Epoch ms when the sample was judged. */
-  at: number;
-  verdict: Verdict;
-}
 
 /** Samples at the end of the list in the rollback band, for "ROLLBACK n/N". */
 export function rollbackStreak(verdicts: readonly Verdict[]): number {
@@ -37,6 +27,30 @@ export function rollbackStreak(verdicts: readonly Verdict[]): number {
     else break;
   }
   return streak;
+}
+
+/**
+ * What "ROLLBACK n/N" shows for each sample: its place in the streak toward the sustained limit,
+ * undefined outside the rollback band. The count stops at the limit: past it the number means
+ * nothing a person can act on (the automatic rollback is armed, held or not allowed, and the
+ * banner says which), and the run of badges already shows how long the band has held.
+ */
+export function rollbackCounts(verdicts: readonly Verdict[], sustained: number): Array<number | undefined> {
+  let streak = 0;
+  return verdicts.map((verdict) => {
+    if (verdict === 'ROLLBACK') streak++;
+    else if (endsRollbackBreach(verdict)) streak = 0;
+    return verdict === 'ROLLBACK' ? Math.min(streak, sustained) : undefined;
+  });
+}
+
+/**
+ * A sample that ends a breach of the rollback band: one that judged the canary inside the band.
+ * A poll that could not judge (STALE, INSUFFICIENT) neither continues nor ends it, as in
+ * rollbackStreak: an armed countdown, and a person's hold on it, stay.
+ */
+export function endsRollbackBreach(verdict: Verdict): boolean {
+  return verdict !== 'ROLLBACK' && verdict !== 'STALE' && verdict !== 'INSUFFICIENT';
 }
 
 /** STALE samples at the end of the list. */
@@ -51,9 +65,19 @@ export function shouldAutoRollback(step: CanaryStep, verdicts: readonly Verdict[
   return step.autoRollback && rollbackStreak(verdicts) >= step.sustained;
 }
 
-/** Two stale polls in a row: the screen says metrics are stale and the stage timer holds. */
+/** Stale polls in a row after which metrics are stale: the screen says so and the stage timer holds. */
+export const STALE_POLLS = 2;
+
 export function metricsStale(verdicts: readonly Verdict[]): boolean {
-  return staleStreak(verdicts) >= 2;
+  return staleStreak(verdicts) >= STALE_POLLS;
+}
+
+/**
+ * How old the last poll may get before metrics are stale, by the same count: as many poll periods
+ * as metricsStale counts stale polls. A runbook that polls every 5 minutes is not stale at 3.
+ */
+export function metricsStaleAfterMs(periodMs: number): number {
+  return STALE_POLLS * periodMs;
 }
 
 /**
@@ -71,22 +95,10 @@ export function realTimeRemaining(deadline: number, now: number, speed = 1): num
   return Math.max(0, (deadline - now) / (speed > 0 ? speed : 1));
 }
 
-/** The countdown before an automatic rollback, during which the conductor may hold (real ms left). */
-export function rollbackCountdown(
-  step: CanaryStep,
-  armedAt: number,
-  now: number,
-  speed = 1,
-): { remainingMs: number; due: boolean } {
-  const remainingMs = realTimeRemaining(realTimeDeadline(armedAt, step.rollbackCountdown, speed), now, speed);
-  return { remainingMs, due: remainingMs === 0 };
-}
-
 export interface StageEnd {
   action: 'advance' | 'ask' | 'halt';
+  /** What the samples decided, in one sentence; the answers allowed are listed by the screen. */
   reason: string;
-  /** What the conductor may choose when the action is 'ask' or 'halt'. */
-  choices: StageChoice[];
 }
 
 function count(verdicts: readonly Verdict[], ...of: Verdict[]): number {
@@ -102,15 +114,13 @@ export function endOfStage(verdicts: readonly Verdict[]): StageEnd {
     return {
       action: 'ask',
       reason: 'No sample was judged in this stage; it cannot count as a pass.',
-      choices: ['extend', 'rollback'],
     };
   }
   const breaches = count(verdicts, 'NO-GO', 'ROLLBACK');
   if (breaches > 0) {
     return {
       action: 'halt',
-      reason: `${breaches} of ${n} samples breached the no-go limits; the stage does not advance. Roll back, or hold to investigate (with a reason).`,
-      choices: ['rollback', 'hold'],
+      reason: `${breaches} of ${n} samples breached the no-go limits; the stage does not advance.`,
     };
   }
   const unknown = count(verdicts, 'STALE', 'INSUFFICIENT');
@@ -123,7 +133,6 @@ export function endOfStage(verdicts: readonly Verdict[]): StageEnd {
     return {
       action: 'advance',
       reason: `The last ${RECOVERED_AFTER} samples passed (${unknown} earlier sample(s) could not be judged).`,
-      choices: [],
     };
   }
   if (unknown > 0) {
@@ -134,114 +143,14 @@ export function endOfStage(verdicts: readonly Verdict[]): StageEnd {
     ];
     return {
       action: 'ask',
-      reason: `${unknown} of ${n} samples could not be judged (${parts.filter(Boolean).join(', ')}); unknown data never counts as a pass. Extend the stage or roll back.`,
-      choices: ['extend', 'rollback'],
+      reason: `${unknown} of ${n} samples could not be judged (${parts.filter(Boolean).join(', ')}); unknown data never counts as a pass.`,
     };
   }
   if (watch > 0) {
     return {
       action: 'ask',
-      reason: `${watch} of ${n} samples were outside the pass band (WATCH). Extend, advance, or roll back.`,
-      choices: ['extend', 'advance', 'rollback'],
+      reason: `${watch} of ${n} samples were outside the pass band (WATCH).`,
     };
   }
-  return { action: 'advance', reason: `All ${n} samples passed.`, choices: [] };
-}
-
-export interface StageProgressInput {
-  step: CanaryStep;
-  /** This stage's hold, including any extensions granted. */
-  holdMs: number;
-  startedAt: number;
-  now: number;
-  samples: readonly StageSample[];
-  /** Times the conductor paused the hold timer; `to` undefined while still paused. */
-  pauses?: ReadonlyArray<{ from: number; to?: number }>;
-}
-
-export interface StageProgress {
-  verdicts: Verdict[];
-  rollbackStreak: number;
-  staleStreak: number;
-  metricsStale: boolean;
-  autoRollback: boolean;
-  /** Hold time that has counted so far (excludes pauses and stale stretches). */
-  heldMs: number;
-  holdMs: number;
-  remainingMs: number;
-  /** False while paused or while metrics are stale. */
-  timerRunning: boolean;
-  holdComplete: boolean;
-  /** One line for the screen, e.g. "7m30s of 15m held; timer held: metrics stale". */
-  summary: string;
-}
-
-type Interval = { from: number; to: number };
-
-/** Stretches when the timer stood still because the metrics were stale (from the 2nd stale poll on). */
-function staleIntervals(samples: readonly StageSample[], now: number): Interval[] {
-  const intervals: Interval[] = [];
-  let run = 0;
-  let frozenFrom: number | undefined;
-  for (const sample of samples) {
-    if (sample.verdict === 'STALE') {
-      run++;
-      if (run === 2) frozenFrom = sample.at;
-    } else {
-      if (frozenFrom !== undefined) intervals.push({ from: frozenFrom, to: sample.at });
-      run = 0;
-      frozenFrom = undefined;
-    }
-  }
-  if (frozenFrom !== undefined) intervals.push({ from: frozenFrom, to: now });
-  return intervals;
-}
-
-/** Total length of the union of intervals, clipped to [from, to]. */
-function coveredMs(intervals: Interval[], from: number, to: number): number {
-  const clipped = intervals
-    .map((i) => ({ from: Math.max(i.from, from), to: Math.min(i.to, to) }))
-    .filter((i) => i.to > i.from)
-    .sort((a, b) => a.from - b.from);
-  let total = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const interval of clipped) {
-    const start = Math.max(interval.from, end);
-    if (interval.to > start) total += interval.to - start;
-    end = Math.max(end, interval.to);
-  }
-  return total;
-}
-
-export function stageProgress(input: StageProgressInput): StageProgress {
-  const { step, holdMs, startedAt, now, samples } = input;
-  const verdicts = samples.map((s) => s.verdict);
-  const pauses = (input.pauses ?? []).map((p) => ({ from: p.from, to: p.to ?? now }));
-  const frozen = [...pauses, ...staleIntervals(samples, now)];
-  const elapsed = Math.max(0, now - startedAt);
-  const heldMs = Math.min(holdMs, Math.max(0, elapsed - coveredMs(frozen, startedAt, now)));
-  const stale = metricsStale(verdicts);
-  const paused = (input.pauses ?? []).some((p) => p.to === undefined);
-  const holdComplete = heldMs >= holdMs;
-  const streak = rollbackStreak(verdicts);
-
-  const notes: string[] = [];
-  if (paused) notes.push('timer paused by the conductor');
-  if (stale) notes.push('timer held: metrics stale');
-  if (streak > 0) notes.push(`rollback band ${streak}/${step.sustained}`);
-  const summary = [`${formatDuration(heldMs)} of ${formatDuration(holdMs)} held`, ...notes].join('; ');
-
-  return {
-    verdicts,
-    rollbackStreak: streak,
-    staleStreak: staleStreak(verdicts),
-    metricsStale: stale,
-    autoRollback: shouldAutoRollback(step, verdicts),
-    heldMs,
-    holdMs,
-    remainingMs: holdMs - heldMs,
-    timerRunning: !paused && !stale && !holdComplete,
-    holdComplete,
-    summary,
-  };
+  return { action: 'advance', reason: `All ${n} samples passed.` };
 }

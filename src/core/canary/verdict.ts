@@ -38,9 +38,14 @@ export function worstVerdict(verdicts: readonly Verdict[]): Verdict | undefined 
   return worst;
 }
 
-/** What a screen prints for a verdict; ROLLBACK carries its count toward the sustained limit. */
+/**
+ * What a screen prints for a verdict; ROLLBACK carries its count toward the sustained limit, which
+ * stops at the limit (see rollbackCounts in stage.ts).
+ */
 export function verdictLabel(verdict: Verdict, rollback?: { streak: number; sustained: number }): string {
-  if (verdict === 'ROLLBACK' && rollback) return `ROLLBACK ${rollback.streak}/${rollback.sustained}`;
+  if (verdict === 'ROLLBACK' && rollback) {
+    return `ROLLBACK ${Math.min(rollback.streak, rollback.sustained)}/${rollback.sustained}`;
+  }
   if (verdict === 'INSUFFICIENT') return 'INSUFFICIENT DATA';
   return verdict;
 }

@@ -30,20 +30,23 @@ function lowerFirst(text: string): string {
  * A load step measured against a recorded baseline promises the go/no-go's bound ("p95 within
  * +10%"): it is judged by the gate's own function on the figures it recorded, so a step cannot show
  * done on a figure the go/no-go then fails. A figure that was not measured fails it too: the gate
- * would say NO-GO on it. Without a baseline, or without a go/no-go in the promotion to give the
- * bound, the step is held to its own limits only and its evidence is returned as it is.
+ * would say NO-GO on it. Without a baseline, without a go/no-go in the promotion that judges
+ * performance, or when that go/no-go takes its performance from other steps (`from`), the step is held
+ * to its own limits only and its evidence is returned as it is.
  */
 export function judgeLoadStep(
   step: LoadStep,
   gate: GonogoStep | undefined,
   evidence: readonly EvidenceRecord[],
 ): LoadStepJudgement {
-  if (step.baselineP95 === undefined || !gate) return { ok: true, evidence: [...evidence] };
-  const judged = judgePerformance(gate.performance, {
+  const bound = gate?.performance;
+  const feedsGate = bound !== undefined && (bound.from === undefined || bound.from.includes(step.id));
+  if (step.baselineP95 === undefined || !feedsGate) return { ok: true, evidence: [...evidence] };
+  const judged = judgePerformance(bound, {
     p95IncreasePct: lastValue(evidence, PERFORMANCE_FACTS.p95IncreasePct),
     errorRatePct: lastValue(evidence, PERFORMANCE_FACTS.errorRatePct),
   });
-  const { maxP95IncreasePct, maxErrorRatePct } = gate.performance;
+  const { maxP95IncreasePct, maxErrorRatePct } = bound;
   const marked = evidence.map((row): EvidenceRecord => {
     if (row.fact === PERFORMANCE_FACTS.p95IncreasePct)
       return { ...row, limit: `<= baseline +${maxP95IncreasePct}%`, ok: judged.p95 === 'ok' };

@@ -24,6 +24,12 @@ export interface ApprovalRecord {
   comment: string;
   /** A ticket or a Slack link. */
   reference?: string;
+  /** A signed approval's token expiry: it lasts no longer than the signer said. */
+  validUntil?: number;
+  /** Signed by the approver's SSH key (issue 16.1); absent: recorded by the conductor. */
+  signed?: true;
+  signer?: string;
+  fingerprint?: string;
 }
 
 export interface RequiredRole {
@@ -114,7 +120,7 @@ export function approvalGateStatus(input: ApprovalGateInput): ApprovalGateStatus
   const roles: RoleStatus[] = required.map(({ role, why }) => {
     const approval = newest.get(role);
     if (!approval) return { role, why, state: 'missing' };
-    const expiresAt = approval.at + step.expiry;
+    const expiresAt = Math.min(approval.at + step.expiry, approval.validUntil ?? Number.POSITIVE_INFINITY);
     if (now >= expiresAt) return { role, why, approval, expiresAt, state: 'expired' };
     return { role, why, approval, expiresAt, state: 'approved' };
   });

@@ -12,12 +12,19 @@ import type { GoNoGoDecision } from './gonogo.js';
  * `approvals` / `gonogo` undefined means no such gate comes before the step. Outside production
  * that is allowed (DEV has no approval gate, seed 1.3; the SIT deploy comes before the SIT
  * approval, seed 4.2-4.3). In production it is itself a blocker: a runbook that forgot its PROD
- * gates, or placed a dangerous step before them, must not change PROD.
+ * approval gate, or placed a dangerous step before its gates, must not change PROD. A promotion that
+ * declares no go/no-go at all (`gonogoDeclared: false`) is gated on approvals, ticket and window.
  */
 export interface DangerGuardInput {
   production: boolean;
   approvals: ApprovalGateStatus | undefined;
   gonogo: GoNoGoDecision | undefined;
+  /**
+   * False when the promotion declares no go/no-go at all: traffic is then gated on approvals, ticket
+   * and window alone (issue 13). A go/no-go declared but placed after the step still blocks in
+   * production. Default true.
+   */
+  gonogoDeclared?: boolean;
   ticket: { ok: boolean; message?: string };
   window: { open: boolean; message: string };
   requiresWindow: boolean;
@@ -43,7 +50,8 @@ export function dangerBlockers(input: DangerGuardInput): string[] {
   }
 
   if (input.gonogo === undefined) {
-    if (input.production) blockers.push(`No go/no-go decision has been made; ${refused}.`);
+    if (input.production && input.gonogoDeclared !== false)
+      blockers.push(`No go/no-go decision has been made; ${refused}.`);
   } else if (input.gonogo === 'NO-GO') {
     blockers.push('The go/no-go decision is NO-GO.');
   }

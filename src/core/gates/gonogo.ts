@@ -1,7 +1,9 @@
 import type { GonogoStep, Risk } from '../runbook/schema.js';
 
 /**
- * The go/no-go decision (seed 8.1-8.3): five inputs, one row each with its reason, one decision.
+ * The go/no-go decision (seed 8.1-8.3): up to five inputs, one row each with its reason, one decision.
+ * Coverage, tests and performance are rows only when the runbook declares them (a team without load
+ * tests declares no performance input); approvals and risk are always rows.
  *
  * Decisions taken where the seed is silent or ambiguous:
  * - A fact that was never measured is 'missing' and gives NO-GO: the tool never says GO on unknown.
@@ -52,8 +54,10 @@ function pct(value: number): string {
   return `${Number(value.toFixed(2))}%`;
 }
 
-function coverageRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
-  const limit = `>= ${pct(step.coverage.min)}`;
+type Declared<K extends 'coverage' | 'tests' | 'performance'> = NonNullable<GonogoStep[K]>;
+
+function coverageRow(coverage: Declared<'coverage'>, facts: GoNoGoFacts): GoNoGoRow {
+  const limit = `>= ${pct(coverage.min)}`;
   const value = facts.coveragePct;
   if (!known(value)) {
     return {
@@ -64,13 +68,13 @@ function coverageRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
       reason: 'No coverage figure was recorded.',
     };
   }
-  if (value < step.coverage.min) {
+  if (value < coverage.min) {
     return {
       input: 'coverage',
       value: pct(value),
       limit,
       verdict: 'fail',
-      reason: `Coverage ${pct(value)} is below the minimum ${pct(step.coverage.min)}.`,
+      reason: `Coverage ${pct(value)} is below the minimum ${pct(coverage.min)}.`,
     };
   }
   return {
@@ -82,8 +86,8 @@ function coverageRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
   };
 }
 
-function testsRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
-  const { maxFailed } = step.tests;
+function testsRow(tests: Declared<'tests'>, facts: GoNoGoFacts): GoNoGoRow {
+  const { maxFailed } = tests;
   const limit = maxFailed === 0 ? 'no failures' : `at most ${maxFailed} failed`;
   const failed = facts.testsFailed;
   const passed = facts.testsPassed;
@@ -177,8 +181,8 @@ export function judgePerformance(bound: PerformanceBound, facts: PerformanceFact
   return row('ok', 'Performance within the baseline limits.');
 }
 
-function performanceRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
-  return judgePerformance(step.performance, facts).row;
+function performanceRow(performance: Declared<'performance'>, facts: GoNoGoFacts): GoNoGoRow {
+  return judgePerformance(performance, facts).row;
 }
 
 function approvalsRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
@@ -219,7 +223,7 @@ function riskRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
         value: risk,
         limit,
         verdict: 'fail',
-        reason: `Risk ${risk} without a recorded mitigation halts the promotion (8.2).`,
+        reason: `Risk ${risk} without a recorded mitigation halts the promotion.`,
       };
     }
     return {
@@ -236,7 +240,7 @@ function riskRow(step: GonogoStep, facts: GoNoGoFacts): GoNoGoRow {
       value: risk,
       limit: 'extra monitoring',
       verdict: 'watch',
-      reason: `Risk ${risk}: go with extra monitoring (8.3).`,
+      reason: `Risk ${risk}: go with extra monitoring.`,
     };
   }
   return {
@@ -253,10 +257,10 @@ function whatWouldChange(step: GonogoStep, facts: GoNoGoFacts, row: GoNoGoRow): 
     case 'coverage':
       return row.verdict === 'missing'
         ? 'Record the coverage figure (run the coverage step).'
-        : `Raise coverage to ${pct(step.coverage.min)} or more (now ${row.value}).`;
+        : `Raise coverage to ${pct(step.coverage?.min ?? 0)} or more (now ${row.value}).`;
     case 'tests':
       if (row.verdict === 'missing') return 'Run the tests and record the result.';
-      return (facts.testsFailed ?? 0) > step.tests.maxFailed
+      return (facts.testsFailed ?? 0) > (step.tests?.maxFailed ?? 0)
         ? `Fix the failing tests (${row.value}).`
         : 'Run a test suite that actually runs tests.';
     case 'performance':
@@ -272,11 +276,12 @@ function whatWouldChange(step: GonogoStep, facts: GoNoGoFacts, row: GoNoGoRow): 
   }
 }
 
+/** Rows for the inputs the runbook declares (an input left out is not judged), then approvals and risk. */
 export function decideGoNoGo(step: GonogoStep, facts: GoNoGoFacts): GoNoGoResult {
   const rows = [
-    coverageRow(step, facts),
-    testsRow(step, facts),
-    performanceRow(step, facts),
+    ...(step.coverage ? [coverageRow(step.coverage, facts)] : []),
+    ...(step.tests ? [testsRow(step.tests, facts)] : []),
+    ...(step.performance ? [performanceRow(step.performance, facts)] : []),
     approvalsRow(step, facts),
     riskRow(step, facts),
   ];

@@ -24,7 +24,7 @@ export function checkTicket(env: Environment, ticket: string | undefined): Ticke
     if (policy === 'required') {
       return {
         ok: false,
-        message: `${env.title} requires a change ticket before traffic moves; record one${pattern ? ` matching ${pattern}` : ''}.`,
+        message: `${env.title} requires a change ticket; record one${pattern ? ` matching ${pattern}` : ''}.`,
       };
     }
     return { ok: true, message: `A change ticket is recommended for ${env.title}; none is recorded.` };

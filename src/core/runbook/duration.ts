@@ -1,10 +1,13 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** The written form of a duration: one or more number-unit pairs. The JSON Schema carries it too. */
+export const DURATION_PATTERN = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
+
 /** "15m" -> 900000; "1h30m" -> 5400000; a bare number is seconds. Undefined when unreadable. */
 export function parseDuration(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1_000 : undefined;
   const text = value.trim();
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(text)) return undefined;
+  if (!DURATION_PATTERN.test(text)) return undefined;
   let total = 0;
   for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) {
     total += Number(match[1]) * UNIT_MS[match[2]];

@@ -23,7 +23,15 @@ const STEP_KINDS = new Set<string>(
 
 const TOP_LEVEL_KEYS = 'runbook, roles, environments, channels, templates and promotions';
 
-export function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.ZodType): LocatedIssue[] {
+/** The text a value is written as in the YAML source, when the caller knows it (parse.ts does). */
+export type SourceAt = (path: ReadonlyArray<PropertyKey>) => string | undefined;
+
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  root: unknown,
+  schema: z.ZodType,
+  sourceAt: SourceAt = () => undefined,
+): LocatedIssue[] {
   const path = [...issue.path];
   const input = 'input' in issue ? issue.input : valueAt(root, path);
   const last = path.at(-1);
@@ -49,11 +57,9 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.
         if (Array.isArray(input))
           return [at(path, `the file holds a list; a runbook is a map with the keys ${TOP_LEVEL_KEYS}`)];
       }
-      const hint =
-        issue.expected === 'string' && typeof input === 'number'
-          ? `; quote it ("${String(valueAt(root, path) ?? input)}") so it stays text`
-          : '';
-      return [at(path, `expected ${expectedText(issue.expected)}, got ${inputText(input)}${hint}`)];
+      if (issue.expected === 'string' && typeof input === 'number')
+        return [at(path, numberForText(last, input, sourceAt(path)))];
+      return [at(path, `expected ${expectedText(issue.expected)}, got ${inputText(input)}`)];
     }
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
@@ -101,6 +107,25 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.
           ),
         ];
       }
+      // When the value has the form of exactly one alternative (a map where a map or "stable" is
+      // allowed), what is wrong inside it is the useful message, not the list of alternatives.
+      const sameForm = issue.errors.filter(
+        (branch) =>
+          branch.length > 0 &&
+          !branch.some(
+            (inner) =>
+              inner.path.length === 0 && (inner.code === 'invalid_type' || inner.code === 'invalid_value'),
+          ),
+      );
+      if (sameForm.length === 1)
+        return sameForm[0].flatMap((inner) =>
+          describeIssue(
+            { ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue,
+            root,
+            schema,
+            sourceAt,
+          ),
+        );
       const alternatives = unionAlternatives(issue.errors);
       return [at(path, `expected ${alternatives || 'another form'}, got ${inputText(input)}`)];
     }
@@ -132,9 +157,39 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.
         : issue.message;
       return [at(path, `${message}, got ${inputText(input)}`)];
     }
+    case 'not_multiple_of':
+      return [at(path, `must be a multiple of ${String(issue.divisor)}, got ${inputText(input)}`)];
+    case 'invalid_key':
+      return [at(path, `a key of this map is not allowed: ${issue.issues.map(keyIssueText).join('; ')}`)];
+    case 'invalid_element':
+      return [at(path, `an entry is not allowed: ${issue.issues.map(keyIssueText).join('; ')}`)];
     default:
+      // Only our own refinements raise custom issues, and they are written for the author already.
       return [at(path, issue.message)];
   }
+}
+
+/**
+ * A number where text belongs. YAML read it as a number and may have changed it on the way
+ * (048213579640 -> 48213579640, 1.10 -> 1.1), so the advice quotes the text as it was written.
+ */
+function numberForText(field: PropertyKey | undefined, input: number, written: string | undefined): string {
+  const text = written?.trim() || String(input);
+  const what = field === 'accountId' ? 'the account id' : `"${String(field ?? 'this value')}"`;
+  if (/^[-+]?0\d/.test(text))
+    return `${what} must be quoted to keep its leading zero, e.g. "${text}" (unquoted, YAML reads it as the number ${input})`;
+  if (text !== String(input))
+    return `${what} must be quoted to stay as written, e.g. "${text}" (unquoted, YAML reads it as the number ${input})`;
+  return `expected a string, got the number ${input}; quote it ("${text}") so it stays text`;
+}
+
+/** A nested issue of a map key or entry, in a few words. */
+function keyIssueText(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return `expected ${expectedText(issue.expected)}`;
+  if (issue.code === 'invalid_format' && issue.message.startsWith('Invalid'))
+    return `must match ${issue.pattern ?? issue.format}`;
+  if (issue.code === 'invalid_format' || issue.code === 'custom') return issue.message;
+  return 'not a valid entry';
 }
 
 function expectedOf(issue: z.core.$ZodIssue): string {
@@ -153,16 +208,33 @@ function expectedText(expected: string): string {
   switch (expected) {
     case 'object':
       return 'a map';
+    case 'record':
+      return 'a map of names to values';
     case 'array':
+    case 'tuple':
+    case 'set':
       return 'a list';
+    case 'map':
+      return 'a map';
     case 'string':
       return 'a string';
     case 'number':
+    case 'bigint':
+    case 'nan':
       return 'a number';
+    case 'int':
+      return 'a whole number';
     case 'boolean':
       return 'true or false';
+    case 'date':
+      return 'a date';
+    case 'null':
+    case 'undefined':
+    case 'void':
+    case 'never':
+      return 'nothing here';
     default:
-      return expected;
+      return `a value of another kind (${expected})`;
   }
 }
 

@@ -102,8 +102,11 @@ function placeholderPosition(
   return lineCounter.linePos(range[0] + Math.max(0, inSource));
 }
 
-/** Parse and validate runbook YAML text. Pure: the caller reads the file. Never throws. */
-export function parseRunbook(text: string, file: string): ParseResult {
+/**
+ * Parse and validate runbook YAML text. Pure: the caller reads the file. Never throws. `formatDoc` is
+ * how messages name docs/runbook-format.md: the caller knows where the installed package put it.
+ */
+export function parseRunbook(text: string, file: string, formatDoc = 'docs/runbook-format.md'): ParseResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problemAt = (offset: number, path: ReadonlyArray<PropertyKey>, message: string): RunbookProblem => ({
@@ -113,9 +116,11 @@ export function parseRunbook(text: string, file: string): ParseResult {
     message,
   });
 
-  const syntax = [...doc.errors, ...doc.warnings].map((error) =>
-    problemAt(syntaxOffset(error, doc, text), [], syntaxMessage(error, text)),
-  );
+  const syntax = [...doc.errors, ...doc.warnings].map((error) => {
+    const quoted = error.code === 'BAD_DQ_ESCAPE' ? badEscape(error, doc, text) : undefined;
+    if (quoted) return problemAt(error.pos[0], quoted.path, quoted.message);
+    return problemAt(syntaxOffset(error, doc, text), [], syntaxMessage(error, text));
+  });
   if (syntax.length > 0) return failure(firstPerLine(syntax));
 
   const root = doc.contents as YamlNode | null;
@@ -138,7 +143,7 @@ export function parseRunbook(text: string, file: string): ParseResult {
             problemAt(
               offset + Math.max(0, inSource),
               path,
-              `unknown variable \${${name}}${hint ? ` (did you mean \${${hint}}?)` : ''}; see docs/runbook-format.md for the variables a runbook can use`,
+              `unknown variable \${${name}}${hint ? ` (did you mean \${${hint}}?)` : ''}; see ${formatDoc} for the variables a runbook can use`,
             ),
           );
         }
@@ -172,8 +177,13 @@ export function parseRunbook(text: string, file: string): ParseResult {
 
   const result = runbookSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
+    // How a value was written, for advice that must quote it as written (a number YAML changed).
+    const sourceAt = (path: ReadonlyArray<PropertyKey>) => {
+      const { node, complete } = nodeAt(root, path);
+      return complete && isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
+    };
     const schemaProblems = result.error.issues.flatMap((issue) =>
-      describeIssue(issue, data, runbookSchema).map(({ path, preferKey, message }) => ({
+      describeIssue(issue, data, runbookSchema, sourceAt).map(({ path, preferKey, message }) => ({
         file,
         ...positionOf(root, lineCounter, path, preferKey),
         path: pathText(path),
@@ -245,6 +255,40 @@ function syntaxMessage(error: YAMLError, text: string): string {
   }
   const first = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+}
+
+/**
+ * A backslash in double quotes starts a YAML escape, so a regular expression such as "^CHG-\d{6}$"
+ * is a YAML error ("\d" is no escape). The fix is single quotes, where a backslash is itself: say
+ * so, with the value rewritten that way. Undefined when the error is not inside a quoted value.
+ */
+function badEscape(
+  error: YAMLError,
+  doc: Document,
+  text: string,
+): { path: PropertyKey[]; message: string } | undefined {
+  let found: { path: PropertyKey[]; message: string } | undefined;
+  walkScalars(
+    doc.contents as YamlNode | null,
+    [],
+    {
+      string(_value, offset, source, path) {
+        const inside = offset <= error.pos[0] && error.pos[0] < offset + source.length;
+        if (found || !inside || !source.startsWith('"')) return;
+        const written = source.slice(1, source.endsWith('"') && source.length > 1 ? -1 : undefined);
+        // What the author meant: \\ and \" were meant as escapes; every other backslash as itself.
+        const meant = written.replace(/\\(["\\])/g, '$1');
+        const sequence = text.slice(error.pos[0], error.pos[0] + 2);
+        const noun = /pattern/i.test(String(path.at(-1) ?? '')) ? 'pattern' : 'value';
+        found = {
+          path,
+          message: `in double quotes a backslash starts an escape, and "${sequence}" is not one; write the ${noun} in single quotes: '${meant.replace(/'/g, "''")}'`,
+        };
+      },
+    },
+    text,
+  );
+  return found;
 }
 
 /** Where to point for a syntax error: for an unclosed quote, where the quote opened. */

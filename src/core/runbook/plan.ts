@@ -40,7 +40,16 @@ function stepDetail(step: Step): string {
     case 'notify':
       return `template ${step.template}`;
     case 'gonogo':
-      return `coverage >= ${step.coverage.min}%, p95 <= baseline + ${step.performance.maxP95IncreasePct}%`;
+      return (
+        [
+          step.coverage && `coverage >= ${step.coverage.min}%`,
+          step.performance &&
+            `p95 <= baseline + ${step.performance.maxP95IncreasePct}%, errors <= ${step.performance.maxErrorRatePct}%`,
+          step.tests && `at most ${step.tests.maxFailed} failed test(s)`,
+        ]
+          .filter(Boolean)
+          .join(', ') || 'approvals and risk only'
+      );
     case 'manual':
       return '';
   }

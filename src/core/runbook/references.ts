@@ -1,3 +1,4 @@
+import { checkGonogoInputs } from './gonogo-sources.js';
 import type { RollbackStep, Runbook, Step } from './schema.js';
 
 /** A problem found on a parsed runbook, at a path of the document. */
@@ -87,6 +88,7 @@ export function checkReferences(runbook: Runbook): PathProblem[] {
         if (step.kind === 'approval') {
           for (const role of step.roles) approvedRoles.add(role);
         }
+        if (step.kind === 'gonogo') problems.push(...checkGonogoInputs(promotion, step, sp));
       });
     });
     unique(promotion.rollback.steps, [...at, 'rollback', 'steps'], 'step', stepIds);
@@ -202,6 +204,13 @@ function checkStep(
         );
       if (step.progressTemplate)
         ref(known.templates, 'template', step.progressTemplate, [...sp, 'progressTemplate']);
+      if (step.progressEvery !== undefined && !step.progressTemplate)
+        add(
+          [...sp, 'progressEvery'],
+          'progressEvery needs a progressTemplate: the message to post at that interval',
+        );
+      if (step.progressEvery !== undefined && step.progressEvery <= 0)
+        add([...sp, 'progressEvery'], 'progressEvery must be longer than 0s, e.g. 15m');
       break;
     }
     case 'monitor': {

@@ -61,6 +61,11 @@ export interface SampleTargetRecord {
   reasons: string[];
   canary: SeriesRecord;
   baseline: SeriesRecord;
+  /**
+   * The p95 the verdict's limits were computed from (the runbook's fixed baseline, the stable
+   * version's, or the last good one); null when there was none. Charts draw the same lines.
+   */
+  limitsBaseP95Ms?: number | null;
 }
 
 export interface ApprovalEventBody {
@@ -69,6 +74,24 @@ export interface ApprovalEventBody {
   approver: string;
   comment: string;
   reference?: string;
+  /**
+   * Signed by the approver (issue 16.1): `approver` is the signer's name in the runbook, the key's
+   * fingerprint names the key, and the whole token is kept so `verify-approvals` can check it
+   * again. Absent: typed in, recorded by the conductor.
+   */
+  signed?: true;
+  signer?: string;
+  fingerprint?: string;
+  token?: string;
+  signedAt?: number;
+  /** When the token's claims were checked, in real time (a token expires in real time). */
+  checkedAt?: number;
+  /**
+   * The token's expiry on the session's clock: the approval lasts no longer, whatever the gate's
+   * expiry. A rehearsal's accelerated clock gets its real hour as `speed` hours; the token holds
+   * its literal expiry.
+   */
+  validUntil?: number;
 }
 
 export interface GoNoGoRowRecord {
@@ -96,7 +119,38 @@ export type IdentityCheckReason =
   | 'credentials-error'
   | 'refused';
 
+/** Why a progress update went out: the first verdict of a stage, a verdict change, or the interval. */
+export type ProgressReason = 'stage' | 'verdict' | 'interval';
+
+/** What a stakeholder progress update reported (core/session/progress-updates.ts decides when one is due). */
+export interface ProgressMark {
+  reason: ProgressReason;
+  /** The canary stage (0-based) the update was about; -1 for the monitoring after promotion. */
+  stage: number;
+  /** The verdict of the latest judged sample it reported; absent when there was none. */
+  verdict?: Verdict;
+}
+
 export type StepOutcome = 'passed' | 'failed' | 'skipped';
+
+/** A command's process group: every command leads a group of its own, so its id is the leader's pid. */
+export interface CommandGroupRecord {
+  pid: number;
+  pgid: number;
+  /** When the leader started (epoch ms, from /proc): a later process given the same pid is not it. */
+  processStartedAt?: number;
+  host: string;
+}
+
+/**
+ * What an engine found of a command group journaled before it and never seen to end:
+ * - running: alive on this host, its leader the same process (same start time): waited for;
+ * - gone: it ended unseen; its outcome is unknown;
+ * - reused: its pid now names another process (another start time): never signalled;
+ * - elsewhere: it ran on another host, which this engine cannot see;
+ * - unverifiable: the pid is alive but its start time cannot be read to prove it is the same process.
+ */
+export type OrphanState = 'running' | 'gone' | 'reused' | 'elsewhere' | 'unverifiable';
 export type SessionOutcome = 'promoted' | 'rolled-back' | 'halted' | 'abandoned';
 export type RollbackTrigger = 'conductor' | 'automatic' | 'guard' | 'drift';
 export type DriftChoice = 'adopt' | 'reapply' | 'rollback';
@@ -120,7 +174,8 @@ export type SessionEvent =
       risk: Risk;
       ticket?: string;
       window?: { start: number; end: number };
-      rehearsal?: { scenario: string; speed: number };
+      /** `autopilot`: the rehearsal's stand-ins answer for the people (absent: a person drives). */
+      rehearsal?: { scenario: string; speed: number; autopilot?: boolean };
     }
   | { type: 'ticket.recorded'; at: number; ticket: string }
   | { type: 'risk.set'; at: number; risk: Risk; mitigation?: string }
@@ -145,7 +200,88 @@ export type SessionEvent =
       note?: string;
     }
   | { type: 'step.confirmed'; at: number; step: string; by: string; note?: string }
-  | { type: 'dangerous.confirmed'; at: number; step: string; by: string }
+  /** A dangerous step's run confirmed by a person: good for that one attempt (a rerun asks again). */
+  | { type: 'dangerous.confirmed'; at: number; step: string; by: string; attempt?: number }
+  /**
+   * A command step is about to start: journaled before its process exists, with the marker put in
+   * its environment, so an engine that dies between the spawn and `command.started` leaves a
+   * command the next engine can still find (services/commands/process-group.ts findGroupByMarker).
+   */
+  | {
+      type: 'command.starting';
+      at: number;
+      step: string;
+      attempt: number;
+      command: string;
+      marker: string;
+      host: string;
+    }
+  /**
+   * A rollback procedure's command is about to start, its marker in its environment: an engine that
+   * dies while it runs leaves it findable, and the next engine waits for it before running it again.
+   */
+  | {
+      type: 'rollback.command.starting';
+      at: number;
+      step: string;
+      command: string;
+      marker: string;
+      host: string;
+    }
+  /** A command announced as starting by an engine that died before it saw it start, not found running. */
+  | {
+      type: 'command.start-unconfirmed';
+      at: number;
+      step: string;
+      attempt: number;
+      state: 'gone' | 'elsewhere' | 'unverifiable';
+      detail: string;
+    }
+  /**
+   * A command step's process started. Journaled as it starts, before its output: an engine that dies
+   * leaves this behind, and the next one looks for the group before it runs the step again. The
+   * step's step.completed (or an orphan's end, below) closes it.
+   */
+  | ({
+      type: 'command.started';
+      at: number;
+      step: string;
+      attempt: number;
+      command: string;
+      /** Its environment's CONDUCTOR_RUN_MARKER, from its command.starting. */
+      marker?: string;
+      /** Journaled by a later engine that found it by its marker (its own engine died first). */
+      recovered?: boolean;
+    } & CommandGroupRecord)
+  /** An engine found a command started before it and never closed; only `running` is waited for. */
+  | {
+      type: 'command.orphan-found';
+      at: number;
+      step: string;
+      attempt: number;
+      pid: number;
+      host: string;
+      command: string;
+      state: OrphanState;
+      runningForMs?: number;
+      detail: string;
+    }
+  /** The orphan waited for ended by itself (its exit code went to the engine that died). */
+  | { type: 'command.orphan-exited'; at: number; step: string; attempt: number; pid: number; detail: string }
+  /** The orphan was stopped: asked by a person, or at the step's timeout. */
+  | {
+      type: 'command.orphan-stopped';
+      at: number;
+      step: string;
+      attempt: number;
+      pid: number;
+      by: string;
+      /** asked by a person, its step's timeout, or the session ending (rolled back, abandoned) without it. */
+      reason: 'asked' | 'timeout' | 'session-end';
+      /** Nothing of its group runs any more. */
+      stopped: boolean;
+      detail: string;
+    }
   /** The person decided to move the first traffic (the canary's `start: manual`). */
   | { type: 'canary.start.confirmed'; at: number; step: string; weight: number; by: string }
   | ({ type: 'approval.recorded'; at: number } & ApprovalEventBody)
@@ -166,6 +302,8 @@ export type SessionEvent =
       template: string;
       channel: string;
       text: string;
+      /** Set on a stakeholder progress update: when the next one is due is derived from these. */
+      progress?: ProgressMark;
     }
   | {
       type: 'notification.posted';
@@ -260,7 +398,18 @@ export type SessionEvent =
   | { type: 'canary.auto-rollback.hold-reason'; at: number; step: string; by: string; reason: string }
   | { type: 'canary.promoted'; at: number; step: string; split: TrafficSnapshot }
   | { type: 'monitor.started'; at: number; step: string; durationMs: number }
-  | { type: 'aws.retry'; at: number; service: string; operation: string; attempt: number; error: string }
+  | {
+      type: 'aws.retry';
+      at: number;
+      service: string;
+      operation: string;
+      attempt: number;
+      error: string;
+      /** The same error, this many SDK retries in a row (journaled at 1, 2, 4, 8, ... not at every retry). */
+      repeats?: number;
+      /** Retries of this operation this line stands for, since its previous aws.retry line (absent: 1). */
+      count?: number;
+    }
   | {
       type: 'aws.error';
       at: number;
@@ -282,6 +431,8 @@ export type SessionEvent =
       split: TrafficSnapshot;
       verified: boolean;
       durationMs: number;
+      /** Rounds of revert requests it took when AWS refused or did not answer the first (absent: 1). */
+      attempts?: number;
     }
   | { type: 'rollback.step'; at: number; step: string; outcome: StepOutcome; detail: string }
   | { type: 'rollback.completed'; at: number; verified: boolean; summary: string }
@@ -295,6 +446,8 @@ export type SessionEvent =
       host: string;
       tookOverFrom?: { pid: number; host: string };
     }
+  /** A rehearsal's autopilot taken up or handed back (resume --autopilot / --no-autopilot). */
+  | { type: 'autopilot.set'; at: number; on: boolean; by: string }
   | { type: 'session.halted'; at: number; reason: string }
   | { type: 'session.completed'; at: number; outcome: SessionOutcome; summary: string }
   | { type: 'warning'; at: number; message: string }

@@ -3,8 +3,9 @@ import { dangerBlockers } from '../gates/danger-guard.js';
 import { decideGoNoGo, type GoNoGoFacts, type GoNoGoResult } from '../gates/gonogo.js';
 import { checkTicket } from '../gates/ticket.js';
 import { windowStatus } from '../gates/window.js';
+import { type GonogoInput, INPUT_FACTS, inputSources } from '../runbook/gonogo-sources.js';
 import type { ApprovalStep, GonogoStep, Promotion, Runbook } from '../runbook/schema.js';
-import { environmentOf, evidenceValues, latestEvidence, stepDefinition } from './selectors.js';
+import { environmentOf, stepDefinition } from './selectors.js';
 import type { SessionState } from './state.js';
 
 /** Session-level glue between the journal's state and the pure gates of core/gates. */
@@ -47,18 +48,61 @@ export function approvalsSatisfied(runbook: Runbook, promotion: Promotion, state
   } satisfies ApprovalGateStatus;
 }
 
-/** The facts of seed 8.1 gathered from what the session has recorded. */
+/** One input's figures, from its sources only (`from`, or every step before the gate that can feed it). */
+function sourceFigures(
+  state: SessionState,
+  promotion: Promotion,
+  gate: GonogoStep,
+  input: GonogoInput,
+): { values: (fact: string) => number[]; failedSteps: number } {
+  const sources = inputSources(promotion, gate, input);
+  const facts = INPUT_FACTS[input];
+  const rows = sources.flatMap((source) => {
+    const step = state.steps.find((s) => s.id === source.step);
+    return (step?.evidence ?? []).filter(
+      (e) =>
+        facts.includes(e.fact) &&
+        e.value !== null &&
+        (source.evidence === undefined || e.id === source.evidence),
+    );
+  });
+  const sourceSteps = new Set(sources.map((source) => source.step));
+  return {
+    values: (fact) => rows.filter((e) => e.fact === fact).map((e) => e.value!),
+    failedSteps: state.steps.filter(
+      (s) => sourceSteps.has(s.id) && s.kind === 'command' && s.status === 'failed',
+    ).length,
+  };
+}
+
+function lowest(values: number[]): number | undefined {
+  return values.length ? Math.min(...values) : undefined;
+}
+
+function highest(values: number[]): number | undefined {
+  return values.length ? Math.max(...values) : undefined;
+}
+
+/**
+ * The facts of seed 8.1 gathered from what the session has recorded, each input from its declared
+ * sources: the lowest coverage (every suite must meet the minimum), the tests of its runs (a failed
+ * run counts as a failure), the worst performance figures.
+ */
 export function gonogoFacts(
   runbook: Runbook,
   promotion: Promotion,
   state: SessionState,
+  gate: GonogoStep,
   now: number,
 ): GoNoGoFacts {
-  const failed = evidenceValues(state, 'tests-failed');
-  const passed = evidenceValues(state, 'tests-passed');
-  const commandFailures = state.steps.filter((s) => s.kind === 'command' && s.status === 'failed').length;
+  const coverage = sourceFigures(state, promotion, gate, 'coverage');
+  const tests = sourceFigures(state, promotion, gate, 'tests');
+  const performance = sourceFigures(state, promotion, gate, 'performance');
+  const failed = tests.values('tests-failed');
+  const passed = tests.values('tests-passed');
+  const commandFailures = tests.failedSteps;
   return {
-    coveragePct: latestEvidence(state, 'coverage'),
+    coveragePct: lowest(coverage.values('coverage')),
     testsPassed: passed.length ? passed.reduce((a, b) => a + b, 0) : undefined,
     testsFailed:
       failed.length || commandFailures
@@ -66,8 +110,8 @@ export function gonogoFacts(
         : passed.length
           ? 0
           : undefined,
-    p95IncreasePct: latestEvidence(state, 'p95-increase-pct'),
-    errorRatePct: latestEvidence(state, 'error-rate-pct'),
+    p95IncreasePct: highest(performance.values('p95-increase-pct')),
+    errorRatePct: highest(performance.values('error-rate-pct')),
     approvalsSatisfied: approvalsSatisfied(runbook, promotion, state, now)?.satisfied ?? true,
     risk: state.meta.risk,
     mitigation: state.meta.mitigation,
@@ -81,7 +125,7 @@ export function decideFor(
   step: GonogoStep,
   now: number,
 ): GoNoGoResult {
-  return decideGoNoGo(step, gonogoFacts(runbook, promotion, state, now));
+  return decideGoNoGo(step, gonogoFacts(runbook, promotion, state, step, now));
 }
 
 /**
@@ -122,6 +166,7 @@ export function dangerBlockersOf(
     production: env.production,
     approvals,
     gonogo: before.some((s) => s.kind === 'gonogo') ? state.gonogo?.decision : undefined,
+    gonogoDeclared: steps.some((s) => s.kind === 'gonogo'),
     ticket: checkTicket(env, state.meta.ticket),
     window: windowStatus(state.meta.window, now, state.meta.windowOverride),
     requiresWindow: promotion.requiresWindow && env.id === promotion.to,

@@ -1,4 +1,4 @@
-import type { Environment, Promotion, Runbook, Step } from '../runbook/schema.js';
+import type { CanaryStep, Environment, Promotion, Runbook, Step } from '../runbook/schema.js';
 import type { RollbackTargetRecord, TrafficSnapshot } from './events.js';
 import type { CanaryStageState, SessionState, StepState } from './state.js';
 
@@ -12,6 +12,13 @@ export function stepDefinition(promotion: Promotion, stepId: string): Step | und
     const step = phase.steps.find((s) => s.id === stepId);
     if (step) return step;
   }
+  return undefined;
+}
+
+/** The promotion's canary step (a promotion has at most one): its bands, stages and countdown. */
+export function canaryStepOf(promotion: Promotion): CanaryStep | undefined {
+  for (const phase of promotion.phases)
+    for (const step of phase.steps) if (step.kind === 'canary') return step;
   return undefined;
 }
 
@@ -41,6 +48,11 @@ export function currentStage(state: SessionState): CanaryStageState | undefined 
   return stages && stages.length > 0 ? stages[stages.length - 1] : undefined;
 }
 
+/** The weight a stage runs at: its own, or the live one adopted after a drift while it ran. */
+export function stageWeight(stage: CanaryStageState): number {
+  return stage.adoptedWeight ?? stage.weight;
+}
+
 /** Hold time that has counted so far: paused and stale time does not count. */
 export function stageElapsed(stage: CanaryStageState, now: number): number {
   const pausedNow = stage.pausedAt !== undefined ? Math.max(0, now - stage.pausedAt) : 0;
@@ -56,10 +68,6 @@ export function stageTimeLeft(stage: CanaryStageState, now: number): number {
 export function trafficShifted(state: SessionState): boolean {
   if (state.rollback?.revertedAt !== undefined) return false;
   return state.recordedWeight > 0 || state.canary?.promoted === true;
-}
-
-export function isFinished(state: SessionState): boolean {
-  return state.status === 'completed';
 }
 
 /** Latest evidence value for a fact across all steps (e.g. coverage), newest step last. */
@@ -103,6 +111,15 @@ export function newReleasePercent(split: TrafficSnapshot, target: RollbackTarget
   if (recorded && lambda.primaryVersion === recorded.canaryVersion)
     return Math.round((1 - lambda.additionalWeight) * 100);
   return Math.round(lambda.additionalWeight * 100);
+}
+
+/**
+ * The time the screens show a session at: its clock while it runs, and once it completed the moment
+ * it did, so the summary's header clock and ages stand still. A rehearsal's engine clock runs on,
+ * accelerated, after the session is over; the world the summary describes does not.
+ */
+export function sessionTime(state: SessionState, now: number): number {
+  return state.status === 'completed' && state.completedAt !== undefined ? state.completedAt : now;
 }
 
 /** One line of the session index: what `conductor sessions` and the home screen list. */

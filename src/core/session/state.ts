@@ -1,11 +1,15 @@
+import { endsRollbackBreach } from '../canary/stage.js';
 import type { Promotion, Runbook, StepKind } from '../runbook/schema.js';
 import type {
   ApprovalEventBody,
+  CommandGroupRecord,
   DriftChoice,
   EventOf,
   EvidenceRecord,
   GoNoGoRowRecord,
   JournalRepairBody,
+  OrphanState,
+  ProgressMark,
   RollbackTargetRecord,
   RollbackTrigger,
   SampleTargetRecord,
@@ -40,6 +44,22 @@ export interface StepState {
   dangerousConfirmedBy?: string;
   /** Who decided to move the canary's first traffic. */
   startConfirmedBy?: string;
+  /** The process group of the step's command, from its start until its end is journaled. */
+  command?: CommandRunState;
+  /** A command announced (command.starting) and not yet seen to start: looked for by its marker. */
+  commandStarting?: { attempt: number; command: string; marker: string; host: string; at: number };
+  /** The attempt `dangerousConfirmedBy` confirmed: a dangerous step's next attempt asks again. */
+  dangerousConfirmedFor?: number;
+  startConfirmedAt?: number;
+}
+
+export interface CommandRunState extends CommandGroupRecord {
+  attempt: number;
+  command: string;
+  marker?: string;
+  at: number;
+  /** What a later engine found of it, while it waits for it to end. */
+  orphan?: { state: OrphanState; at: number; detail: string };
 }
 
 export interface PhaseState {
@@ -78,6 +98,8 @@ export interface CanaryStageState {
   summary?: string;
   decision?: { action: 'ask' | 'halt'; reason: string; at: number };
   choices: Array<{ choice: StageChoice; by: string; reason?: string; at: number }>;
+  /** A drift adopted while the stage ran: the weight it runs at since, instead of `weight`. */
+  adoptedWeight?: number;
 }
 
 /** A person stopped an automatic rollback's countdown: at once, with the reason given after. */
@@ -129,9 +151,14 @@ export interface RollbackState {
   verified?: boolean;
   split?: TrafficSnapshot;
   steps: Array<{ step: string; outcome: string; detail: string; at: number }>;
+  /** The procedure's command started last and not yet recorded (rollback.step closes it). */
+  commandStarting?: { step: string; command: string; marker: string; host: string; at: number };
   completedAt?: number;
   summary?: string;
 }
+
+/** A progress update as journaled (its notification.rendered event's mark and time). */
+export type ProgressRecord = ProgressMark & { at: number };
 
 /** One STS GetCallerIdentity check, as journaled. */
 export type IdentityCheckState = Omit<EventOf<'identity.checked'>, 'type'>;
@@ -152,6 +179,8 @@ export interface SessionState {
   status: 'active' | 'halted' | 'completed';
   outcome?: SessionOutcome;
   summary?: string;
+  /** When the session completed (session.completed); the screens' clock stops there. */
+  completedAt?: number;
   phases: PhaseState[];
   steps: StepState[];
   approvals: Array<ApprovalEventBody & { at: number }>;
@@ -173,10 +202,14 @@ export interface SessionState {
     posted?: boolean;
     error?: string;
   }>;
+  /** Stakeholder progress updates sent so far: the last, and the last sent for the interval. */
+  progress?: { last: ProgressRecord; lastInterval?: ProgressRecord };
   identity: Record<string, { account: string; arn: string; at: number }>;
   identityChecks: IdentityCheckState[];
   identityClearance: Record<string, IdentityClearance>;
   rollbackTarget?: RollbackTargetRecord;
+  /** The rehearsal's autopilot answers for the people: as started, then as each autopilot.set says. */
+  autopilot: boolean;
   /** The canary weight the journal says is live (percent). */
   recordedWeight: number;
   /** The split the journal last set (or adopted), resource by resource: what drift is judged against. */
@@ -251,6 +284,7 @@ export function initialState(runbook: Runbook, promotion: Promotion): SessionSta
     identity: {},
     identityChecks: [],
     identityClearance: {},
+    autopilot: false,
     recordedWeight: 0,
     retries: 0,
     awsErrors: [],
@@ -280,6 +314,10 @@ function mapCurrentStage(
   return { ...canary, stages: canary.stages.map((s, i) => (i === last ? f(s) : s)) };
 }
 
+function currentStageOf(state: SessionState): CanaryStageState | undefined {
+  return state.canary?.stages.at(-1);
+}
+
 function pushBounded<T>(items: T[], item: T, max: number): T[] {
   const next = items.length >= max ? items.slice(items.length - max + 1) : items.slice();
   next.push(item);
@@ -292,8 +330,14 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
     case 'session.created': {
       const { type: _t, at, ...rest } = event;
-      return { ...s, meta: { ...s.meta, ...rest, createdAt: at } };
+      return {
+        ...s,
+        meta: { ...s.meta, ...rest, createdAt: at },
+        autopilot: event.rehearsal?.autopilot === true,
+      };
     }
+    case 'autopilot.set':
+      return { ...s, autopilot: event.on };
     case 'ticket.recorded':
       return { ...s, meta: { ...s.meta, ticket: event.ticket } };
     case 'risk.set':
@@ -348,6 +392,8 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
           logFile: event.logFile ?? st.logFile,
           confirmedBy: event.by ?? st.confirmedBy,
           note: event.note ?? st.note,
+          command: undefined,
+          commandStarting: undefined,
         })),
       };
     case 'step.confirmed':
@@ -359,10 +405,67 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
           note: event.note ?? st.note,
         })),
       };
+    case 'command.starting': {
+      const { type: _t, step: _s, ...starting } = event;
+      return { ...s, steps: mapStep(s, event.step, (st) => ({ ...st, commandStarting: starting })) };
+    }
+    case 'command.start-unconfirmed':
+      return {
+        ...s,
+        warnings: pushBounded(s.warnings, event.detail, 100),
+        steps: mapStep(s, event.step, (st) => ({ ...st, commandStarting: undefined })),
+      };
+    case 'command.started': {
+      const { type: _t, at, step: _s, recovered: _r, ...run } = event;
+      return {
+        ...s,
+        steps: mapStep(s, event.step, (st) => ({
+          ...st,
+          command: { ...run, at },
+          commandStarting: undefined,
+        })),
+      };
+    }
+    case 'command.orphan-found':
+      return {
+        ...s,
+        // Said in the journal's tail and the report, after the step has moved on.
+        warnings: pushBounded(s.warnings, event.detail, 100),
+        steps: mapStep(s, event.step, (st) => ({
+          ...st,
+          // Only a group still running is waited for; any other finding closes the old run.
+          command:
+            event.state === 'running' && st.command
+              ? { ...st.command, orphan: { state: event.state, at: event.at, detail: event.detail } }
+              : undefined,
+        })),
+      };
+    case 'command.orphan-exited':
+    case 'command.orphan-stopped':
+      return {
+        ...s,
+        warnings: pushBounded(s.warnings, event.detail, 100),
+        steps: mapStep(s, event.step, (st) => ({ ...st, command: undefined })),
+      };
     case 'dangerous.confirmed':
-      return { ...s, steps: mapStep(s, event.step, (st) => ({ ...st, dangerousConfirmedBy: event.by })) };
+      return {
+        ...s,
+        steps: mapStep(s, event.step, (st) => ({
+          ...st,
+          dangerousConfirmedBy: event.by,
+          // A journal from before attempts were recorded: the confirmation was for the next run.
+          dangerousConfirmedFor: event.attempt ?? st.attempts + 1,
+        })),
+      };
     case 'canary.start.confirmed':
-      return { ...s, steps: mapStep(s, event.step, (st) => ({ ...st, startConfirmedBy: event.by })) };
+      return {
+        ...s,
+        steps: mapStep(s, event.step, (st) => ({
+          ...st,
+          startConfirmedBy: event.by,
+          startConfirmedAt: event.at,
+        })),
+      };
     case 'approval.recorded': {
       const { type: _t, ...approval } = event;
       return { ...s, approvals: [...s.approvals, approval] };
@@ -387,6 +490,15 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
     case 'notification.rendered':
       return {
         ...s,
+        ...(event.progress && {
+          progress: {
+            last: { ...event.progress, at: event.at },
+            lastInterval:
+              event.progress.reason === 'interval'
+                ? { ...event.progress, at: event.at }
+                : s.progress?.lastInterval,
+          },
+        }),
         notifications: [
           ...s.notifications,
           {
@@ -466,7 +578,7 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
           ...s,
           canary: {
             ...s.canary,
-            autoRollback: event.verdict === 'ROLLBACK' ? s.canary.autoRollback : undefined,
+            autoRollback: endsRollbackBreach(event.verdict) ? undefined : s.canary.autoRollback,
             monitor: { ...monitor, samples: pushBounded(monitor.samples, sample, MAX_SAMPLES_PER_STAGE) },
           },
         };
@@ -475,10 +587,11 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
         ...st,
         samples: pushBounded(st.samples, sample, MAX_SAMPLES_PER_STAGE),
       }));
-      // A sample out of the rollback band ends the breach: an armed (or held) auto-rollback is disarmed.
+      // A sample judged inside the rollback band ends the breach: an armed (or held) auto-rollback
+      // is disarmed. A poll that could not judge (stale metrics) keeps it, and keeps the hold.
       return {
         ...s,
-        canary: canary && event.verdict !== 'ROLLBACK' ? { ...canary, autoRollback: undefined } : canary,
+        canary: canary && endsRollbackBreach(event.verdict) ? { ...canary, autoRollback: undefined } : canary,
       };
     }
     case 'canary.paused':
@@ -615,7 +728,7 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
           }
         : s;
     case 'aws.retry':
-      return { ...s, retries: s.retries + 1 };
+      return { ...s, retries: s.retries + (event.count ?? 1) };
     case 'aws.error':
       return {
         ...s,
@@ -642,8 +755,16 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
           at: event.at,
         },
       };
-    case 'drift.resolved':
-      return s.drift ? { ...s, drift: { ...s.drift, resolved: event.choice } } : s;
+    case 'drift.resolved': {
+      if (!s.drift) return s;
+      const drift = { ...s.drift, resolved: event.choice };
+      // The adopt's traffic.shifted (just before) recorded the live weight: the running stage runs at it.
+      const adopted =
+        event.choice === 'adopt' && currentStageOf(s)?.completedAt === undefined
+          ? mapCurrentStage(s, (st) => ({ ...st, adoptedWeight: s.recordedWeight }))
+          : s.canary;
+      return { ...s, drift, canary: adopted };
+    }
     case 'rollback.started':
       return {
         ...s,
@@ -671,12 +792,18 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
             }
           : s.rollback,
       };
+    case 'rollback.command.starting': {
+      const { type: _t, ...starting } = event;
+      return s.rollback ? { ...s, rollback: { ...s.rollback, commandStarting: starting } } : s;
+    }
     case 'rollback.step':
       return s.rollback
         ? {
             ...s,
             rollback: {
               ...s.rollback,
+              commandStarting:
+                s.rollback.commandStarting?.step === event.step ? undefined : s.rollback.commandStarting,
               steps: [
                 ...s.rollback.steps,
                 { step: event.step, outcome: event.outcome, detail: event.detail, at: event.at },
@@ -725,7 +852,13 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
     case 'session.halted':
       return { ...s, status: 'halted', summary: event.reason };
     case 'session.completed':
-      return { ...s, status: 'completed', outcome: event.outcome, summary: event.summary };
+      return {
+        ...s,
+        status: 'completed',
+        outcome: event.outcome,
+        summary: event.summary,
+        completedAt: event.at,
+      };
     case 'warning':
       return { ...s, warnings: pushBounded(s.warnings, event.message, 100) };
     case 'journal.repaired': {

@@ -3,7 +3,8 @@ import { formatDuration } from '../runbook/duration.js';
 import type { Variables } from '../runbook/interpolate.js';
 import type { Runbook } from '../runbook/schema.js';
 import { environmentVariables, promotionVariables } from '../runbook/variables.js';
-import { environmentOf, evidenceValues, latestEvidence } from './selectors.js';
+import { progressVariables } from './progress-figures.js';
+import { canaryStepOf, environmentOf, evidenceValues, latestEvidence } from './selectors.js';
 import type { SessionState } from './state.js';
 
 function utc(ms: number | undefined): string {
@@ -23,16 +24,6 @@ export function sessionVariables(
   const coverage = latestEvidence(state, 'coverage');
   const roleTitle = (id: string) => runbook.roles.find((r) => r.id === id)?.title ?? id;
   const approvals = state.approvals.map((a) => `${roleTitle(a.role)} ${a.approver}`);
-  const lastSample = state.canary?.stages.at(-1)?.samples.at(-1);
-  const worst = lastSample?.targets.reduce<number | null>(
-    (m, t) => (t.canary.errorRatePct === null ? m : Math.max(m ?? 0, t.canary.errorRatePct)),
-    null,
-  );
-  const p95 = lastSample?.targets.reduce<number | null>(
-    (m, t) => (t.canary.p95Ms === null ? m : Math.max(m ?? 0, t.canary.p95Ms)),
-    null,
-  );
-  const stage = state.canary?.stages.at(-1);
   const promotion = runbook.promotions.find((p) => p.id === state.meta.promotionId);
   const vars: Variables = {
     ...(env ? environmentVariables(env) : {}),
@@ -47,12 +38,10 @@ export function sessionVariables(
     testCount: passed || 'n/a',
     coverage: coverage === undefined ? 'n/a' : String(coverage),
     duration: formatDuration(Math.max(0, now - state.meta.createdAt)),
-    errorRate: worst === null || worst === undefined ? 'n/a' : worst.toFixed(2),
-    p95: p95 === null || p95 === undefined ? 'n/a' : `${Math.round(p95)}ms`,
+    // The live figures (stage, weight, error rate, p95, verdict...) of the latest judged sample.
+    ...progressVariables(state, promotion && canaryStepOf(promotion), now),
     approvals: approvals.length ? approvals.join(', ') : 'none',
     approvers: [...new Set(state.approvals.map((a) => roleTitle(a.role)))].join(', ') || 'none',
-    stage: stage ? String(stage.index + 1) : 'n/a',
-    weight: String(state.recordedWeight),
     reason: state.rollback?.reason ?? state.summary ?? '',
     incidentSummary: state.rollback
       ? `${state.rollback.trigger} rollback: ${state.rollback.reason}`

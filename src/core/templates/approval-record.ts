@@ -76,6 +76,9 @@ export function approvalRecord(
         `- ${roleTitle(approval.role)}: ${approval.approver}`,
         `  Approved: ${formatTime(approval.at, offset)}`,
         `  Comment: "${approval.comment.replace(/\s*\n\s*/g, ' ')}"`,
+        approval.signed
+          ? `  Signed: ${approval.signer ?? approval.approver}, SSH key ${approval.fingerprint ?? 'unknown'}`
+          : '  Recorded by the conductor (not signed)',
       );
     });
   }

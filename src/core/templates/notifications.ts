@@ -47,37 +47,3 @@ export function renderNotification(
     missing,
   };
 }
-
-export interface StatusUpdateFacts {
-  version: string;
-  environment: string;
-  /** What is happening now, e.g. "canary stage 2 of 4 (25% of traffic)". */
-  activity: string;
-  elapsedText: string;
-  errorRatePct?: number;
-  p95Text?: string;
-  /** Issues met so far; empty means none. */
-  issues: string[];
-}
-
-/**
- * The operations team's status every 15 minutes during a PROD deployment (seed 9.1: deployment
- * status, metrics, any issues), for runbooks that define no template of their own.
- */
-export function renderStatusUpdate(facts: StatusUpdateFacts): string {
-  const lines = [
-    `🔄 ${facts.environment.toUpperCase()} DEPLOYMENT STATUS`,
-    `Version: ${facts.version}`,
-    `Now: ${facts.activity}`,
-    `Elapsed: ${facts.elapsedText}`,
-  ];
-  if (facts.errorRatePct !== undefined || facts.p95Text !== undefined) {
-    const parts = [
-      facts.errorRatePct !== undefined ? `Error Rate: ${facts.errorRatePct}%` : undefined,
-      facts.p95Text !== undefined ? `p95: ${facts.p95Text}` : undefined,
-    ].filter(Boolean);
-    lines.push(parts.join('  '));
-  }
-  lines.push(facts.issues.length === 0 ? 'Issues: none' : `Issues: ${facts.issues.join('; ')}`);
-  return lines.join('\n');
-}

@@ -1,3 +1,5 @@
+import { verdictRank } from '../canary/verdict.js';
+import { gonogoStepOf } from '../evidence/performance.js';
 import { interpolate } from '../runbook/interpolate.js';
 import type { Risk, Runbook } from '../runbook/schema.js';
 import type {
@@ -123,6 +125,9 @@ export interface ReportApprovals {
     comment: string;
     reference: string | null;
     at: number;
+    /** Signed by the approver's SSH key (issue 16.1): the key's fingerprint; null: recorded by the conductor. */
+    fingerprint: string | null;
+    signer: string | null;
   }>;
   refusals: Array<{ step: string; role: string; approver: string; reason: string; at: number }>;
   escalations: Array<{ step: string; text: string; at: number }>;
@@ -191,6 +196,10 @@ export interface ReportCanary {
   step: string;
   promoted: boolean;
   promotedAt: number | null;
+  /** Who sent the first traffic (a canary with `start: manual`), or null when it started on its own. */
+  startedBy: { by: string; at: number } | null;
+  /** The runbook's `start` for the canary step: whether a person had to send the first traffic. */
+  startMode: 'manual' | 'automatic' | null;
   stages: ReportStage[];
   monitor: (ReportSampleSummary & { step: string; startedAt: number; durationMs: number }) | null;
 }
@@ -243,7 +252,11 @@ export interface ReleaseReportData {
   checklist: ReportStep[];
   approvals: ReportApprovals;
   gonogo: ReportGoNoGo | null;
+  /** The promotion has a go/no-go step (issue 13: one may gate traffic on approvals, ticket and window alone). */
+  gonogoDeclared: boolean;
   canary: ReportCanary | null;
+  /** The promotion has a canary step (issue 13.5: DEV -> SIT deploys without one, and splits no traffic). */
+  canaryDeclared: boolean;
   rollback: ReportRollback | null;
   notifications: ReportNotification[];
   identityChecks: ReportIdentityCheck[];
@@ -260,16 +273,9 @@ export interface ReleaseReportData {
   journalRepairs: SessionState['journalRepairs'];
 }
 
-const SEVERITY: Record<Verdict, number> = {
-  PASS: 0,
-  INSUFFICIENT: 0.5,
-  STALE: 0.5,
-  WATCH: 1,
-  'NO-GO': 2,
-  ROLLBACK: 3,
-};
-
-const worse = (a: Verdict, b: Verdict): Verdict => (SEVERITY[b] > SEVERITY[a] ? b : a);
+// The core's ranking (core/canary/verdict.ts): an unknown (STALE, INSUFFICIENT) never reads better
+// than a known concern (WATCH), so the report's worst verdict is the screen's.
+const worse = (a: Verdict, b: Verdict): Verdict => (verdictRank(b) > verdictRank(a) ? b : a);
 
 function finite(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
@@ -320,7 +326,7 @@ export function summariseSamples(samples: SampleState[]): ReportSampleSummary {
   });
   const worst = targets.reduce<ReportTarget | undefined>((acc, t) => {
     if (!acc) return t;
-    const bySeverity = SEVERITY[t.worstVerdict] - SEVERITY[acc.worstVerdict];
+    const bySeverity = verdictRank(t.worstVerdict) - verdictRank(acc.worstVerdict);
     if (bySeverity !== 0) return bySeverity > 0 ? t : acc;
     return (t.errorRatePct.canary ?? -1) > (acc.errorRatePct.canary ?? -1) ? t : acc;
   }, undefined);
@@ -353,7 +359,23 @@ function stageVerdict(state: SessionState, startedAt: number, completed: boolean
   return state.status === 'active' ? 'RUNNING' : 'UNFINISHED';
 }
 
-function canaryOf(state: SessionState): ReportCanary | null {
+function canaryStartMode(
+  promotion: ReturnType<typeof findPromotion>,
+  step: string | undefined,
+): ReportCanary['startMode'] {
+  for (const phase of promotion?.phases ?? [])
+    for (const def of phase.steps) if (def.id === step && def.kind === 'canary') return def.start;
+  return null;
+}
+
+function startDecision(state: SessionState, step: string): ReportCanary['startedBy'] {
+  const s = state.steps.find((x) => x.id === step);
+  return s?.startConfirmedBy && s.startConfirmedAt !== undefined
+    ? { by: s.startConfirmedBy, at: s.startConfirmedAt }
+    : null;
+}
+
+function canaryOf(state: SessionState, startMode: ReportCanary['startMode']): ReportCanary | null {
   const canary = state.canary;
   if (!canary) return null;
   const stages = canary.stages.map((stage, i): ReportStage => {
@@ -392,6 +414,8 @@ function canaryOf(state: SessionState): ReportCanary | null {
     step: canary.step,
     promoted: canary.promoted,
     promotedAt: canary.promotedAt ?? null,
+    startedBy: startDecision(state, canary.step),
+    startMode,
     stages,
     monitor,
   };
@@ -576,6 +600,8 @@ export function releaseReportData(
         comment: a.comment,
         reference: a.reference ?? null,
         at: a.at,
+        fingerprint: a.signed ? (a.fingerprint ?? null) : null,
+        signer: a.signed ? (a.signer ?? a.approver) : null,
       })),
       refusals: state.refusals,
       escalations: state.escalations,
@@ -589,7 +615,10 @@ export function releaseReportData(
           whatWouldChange: state.gonogo.whatWouldChange,
         }
       : null,
-    canary: canaryOf(state),
+    gonogoDeclared: promotion === undefined || gonogoStepOf(promotion) !== undefined,
+    canary: canaryOf(state, canaryStartMode(promotion, state.canary?.step)),
+    canaryDeclared:
+      promotion === undefined || promotion.phases.some((p) => p.steps.some((s) => s.kind === 'canary')),
     rollback: state.rollback
       ? {
           trigger: state.rollback.trigger,

@@ -229,7 +229,7 @@ function approvals(data: ReleaseReportData, tz: number): string[] {
   else
     lines.push(
       ...table(
-        ['Environment', 'Gate', 'Role', 'Approver', 'Approved', 'Comment', 'Reference'],
+        ['Environment', 'Gate', 'Role', 'Approver', 'Approved', 'Comment', 'Reference', 'Signature'],
         a.records.map((r) => [
           r.environment,
           r.step,
@@ -238,6 +238,7 @@ function approvals(data: ReleaseReportData, tz: number): string[] {
           formatZonedTime(r.at, tz),
           `"${r.comment}"`,
           r.reference,
+          r.fingerprint ? `signed, key ${r.fingerprint}` : 'recorded by the conductor',
         ]),
       ),
     );
@@ -259,7 +260,13 @@ function approvals(data: ReleaseReportData, tz: number): string[] {
 function gonogo(data: ReleaseReportData, tz: number): string[] {
   const g = data.gonogo;
   const lines = ['## Go/no-go', ''];
-  if (!g) return [...lines, 'No go/no-go decision was taken.'];
+  if (!g)
+    return [
+      ...lines,
+      data.gonogoDeclared
+        ? 'No go/no-go decision was taken.'
+        : 'This promotion declares no go/no-go: approvals, the change ticket and the window gated traffic.',
+    ];
   lines.push(
     `**Decision: ${g.decision}** (${g.step}, ${formatZonedTime(g.at, tz)})`,
     '',
@@ -319,9 +326,20 @@ function charts(summary: ReportSampleSummary): string[] {
 function canary(data: ReleaseReportData, tz: number): string[] {
   const c = data.canary;
   const lines = ['## Canary', ''];
-  if (!c) return [...lines, 'No traffic was shifted in this session.'];
+  if (!c)
+    return [
+      ...lines,
+      data.canaryDeclared
+        ? 'No traffic was shifted in this session.'
+        : 'This promotion has no canary step: its own steps deployed the release (see the checklist), and no traffic was split.',
+    ];
   lines.push(
     `Step ${c.step}: ${c.promoted && c.promotedAt !== null ? `promoted to all traffic at ${formatZonedTime(c.promotedAt, tz)}` : 'not promoted'}.`,
+    c.startedBy
+      ? `First traffic sent on the decision of ${c.startedBy.by} at ${formatZonedTime(c.startedBy.at, tz)}.`
+      : c.startMode === 'automatic'
+        ? 'First traffic sent without a person’s decision: the runbook’s canary starts automatically.'
+        : 'No decision to send the first traffic is recorded.',
     '',
     'Error rate and p95 are those of the worst window of the stage (canary) and the baseline in that same window.',
     '',

@@ -1,6 +1,6 @@
 import type { SessionEvent } from '../../core/session/events.js';
-import type { Waiting } from '../conductor.js';
 import type { SessionAction } from '../session-view.js';
+import type { Waiting } from '../waiting.js';
 
 /**
  * The engine's socket speaks newline-delimited JSON. One line a message; the abort key is the
@@ -21,7 +21,8 @@ export interface LiveFacts {
 }
 
 export type ClientMessage =
-  | { t: 'hello'; role: ClientRole; pid: number; host: string; user: string }
+  /** `autopilot` (a driver's): take the rehearsal autopilot up, or over by hand; absent keeps it. */
+  | { t: 'hello'; role: ClientRole; pid: number; host: string; user: string; autopilot?: boolean }
   | { t: 'call'; id: number; method: SessionAction; args: unknown[] }
   /** The screen leaves: 'detach' leaves a guard; 'quit' (nothing shifted) ends the engine too. */
   | { t: 'leave'; how: 'detach' | 'quit' };
@@ -45,7 +46,12 @@ export type EngineMessage =
   | { t: 'result'; id: number; value?: string; error?: string }
   /** Another screen took the conductor's seat; this one should leave. */
   | { t: 'replaced'; by: { pid: number; host: string } }
-  | { t: 'bye'; reason: string };
+  | { t: 'bye'; reason: string }
+  /**
+   * The engine cannot go on (the disk refused the journal, an unexpected error): the one sentence
+   * saying what happened and the way back. The screen shows it and exits with code 1.
+   */
+  | { t: 'fatal'; message: string };
 
 /** Splits a byte stream into lines; keeps a partial line for the next chunk. */
 export function lineReader(onLine: (line: string) => void): (chunk: Buffer | string) => void {

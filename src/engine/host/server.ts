@@ -33,6 +33,8 @@ export interface SessionServer {
   server: Server;
   /** Screens attached now, by role. */
   clients(): { drivers: number; watchers: number };
+  /** Tell every screen the engine cannot go on, in one sentence (they show it and exit). */
+  fatal(message: string): void;
   close(): Promise<void>;
 }
 
@@ -64,12 +66,24 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
   let closed = false;
   let liveTimer: NodeJS.Timeout | undefined;
 
-  const send = (client: Client, message: EngineMessage) => {
-    if (!client.socket.destroyed) client.socket.write(encode(message));
+  /**
+   * Events dispatched in one go (a re-applied split and the drift it resolves) reach the screens in
+   * one write, so no frame ever shows one without the other; flushed before the next task.
+   */
+  let pending = '';
+  const flush = () => {
+    if (pending === '') return;
+    const lines = pending;
+    pending = '';
+    for (const client of clients) if (client.role && !client.socket.destroyed) client.socket.write(lines);
   };
   const broadcast = (message: EngineMessage) => {
-    const line = encode(message);
-    for (const client of clients) if (client.role && !client.socket.destroyed) client.socket.write(line);
+    if (pending === '') queueMicrotask(flush);
+    pending += encode(message);
+  };
+  const send = (client: Client, message: EngineMessage) => {
+    flush(); // an answer never overtakes the events it follows
+    if (!client.socket.destroyed) client.socket.write(encode(message));
   };
 
   conductor.subscribeEvents((event: SessionEvent) => broadcast({ t: 'event', event }));
@@ -102,6 +116,8 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
           host: message.host,
           user: message.user,
         });
+        // Before the seat is taken, so the autopilot never answers for a person who took over.
+        if (typeof message.autopilot === 'boolean') conductor.setAutopilot(message.autopilot, message.user);
         conductor.attachDriver();
       }
     }
@@ -207,6 +223,10 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
       };
       resolve({
         server,
+        fatal: (message) => {
+          broadcast({ t: 'fatal', message });
+          flush();
+        },
         clients: () => {
           let drivers = 0;
           let watchers = 0;

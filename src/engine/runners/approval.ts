@@ -1,26 +1,34 @@
+import { roleListsSigners } from '../../core/approvals/signed-roles.js';
 import { checkNewApproval } from '../../core/gates/approvals.js';
 import type { ApprovalEventBody } from '../../core/session/events.js';
 import { approvalStatusOf, roleTitles } from '../../core/session/gates.js';
 import type { StepState } from '../../core/session/state.js';
-import type { Conductor } from '../conductor.js';
+import type { EngineContext } from '../context.js';
 
 /** Record an approval through the gate's rules; returns why it was refused, if it was. */
 export function approveThroughGate(
-  c: Conductor,
+  c: EngineContext,
   stepId: string,
   record: Omit<ApprovalEventBody, 'step'>,
 ): string | undefined {
   const def = c.definition(stepId);
   if (def.kind !== 'approval') return 'This step is not an approval gate.';
   const at = c.now();
-  const refusal = checkNewApproval({
-    step: def,
-    risk: c.state.meta.risk,
-    approvals: c.state.approvals.filter((a) => a.step === stepId),
-    conductor: c.state.meta.conductor,
-    candidate: { ...record, at },
-    roleTitles: roleTitles(c.runbook),
-  });
+  const titles = roleTitles(c.runbook);
+  const unsigned =
+    !record.signed && roleListsSigners(c.runbook, record.role)
+      ? `The runbook lists signers for ${titles[record.role] ?? record.role}, so only a signed approval counts: paste the token the approver made with \`conductor approve\`.`
+      : undefined;
+  const refusal =
+    unsigned ??
+    checkNewApproval({
+      step: def,
+      risk: c.state.meta.risk,
+      approvals: c.state.approvals.filter((a) => a.step === stepId),
+      conductor: c.state.meta.conductor,
+      candidate: { ...record, at },
+      roleTitles: titles,
+    });
   if (refusal) {
     c.dispatch({
       type: 'approval.refused',
@@ -36,7 +44,7 @@ export function approveThroughGate(
   return undefined;
 }
 
-export async function runApproval(c: Conductor, step: StepState): Promise<void> {
+export async function runApproval(c: EngineContext, step: StepState): Promise<void> {
   const def = c.definition(step.id);
   if (def.kind !== 'approval') return;
   if (step.status === 'pending') c.dispatch({ type: 'step.started', at: c.now(), step: step.id, attempt: 1 });
@@ -52,8 +60,12 @@ export async function runApproval(c: Conductor, step: StepState): Promise<void> 
     });
     return;
   }
-  if (c.options.autopilot) {
-    for (const role of status.roles.filter((r) => r.state !== 'approved')) {
+  // A role with signers waits for a signed token even in a rehearsal: nobody signs for a stand-in.
+  const standIns = c.options.autopilot
+    ? status.roles.filter((r) => r.state !== 'approved' && !roleListsSigners(c.runbook, r.role))
+    : [];
+  if (standIns.length > 0) {
+    for (const role of standIns) {
       approveThroughGate(c, step.id, {
         role: role.role,
         approver: `@rehearsal-${role.role}`,
@@ -71,5 +83,7 @@ export async function runApproval(c: Conductor, step: StepState): Promise<void> 
     kind: 'approval',
     message: status.problems.join(' ') || 'Waiting for approvals.',
   });
-  await c.changed(5_000);
+  // An approval awaited with traffic on the new version: the metrics are polled meanwhile and the
+  // rollback band stays armed (engine/watch.ts).
+  await c.waitWatching(5_000);
 }

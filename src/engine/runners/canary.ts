@@ -1,17 +1,24 @@
 import { judgeSample, type SampleJudgement } from '../../core/canary/judge.js';
 import { endOfStage, metricsStale, realTimeDeadline, shouldAutoRollback } from '../../core/canary/stage.js';
+import { stageChoices } from '../../core/canary/stage-choices.js';
 import { type Verdict, verdictRank } from '../../core/canary/verdict.js';
 import type { CanaryStep, MonitorStep } from '../../core/runbook/schema.js';
-import type { RollbackTargetRecord, SeriesRecord, TrafficSnapshot } from '../../core/session/events.js';
+import type {
+  RollbackTargetRecord,
+  SeriesRecord,
+  StageChoice,
+  TrafficSnapshot,
+} from '../../core/session/events.js';
 import { currentStage, stageTimeLeft } from '../../core/session/selectors.js';
 import type { CanaryStageState, StepState } from '../../core/session/state.js';
-import type { Conductor } from '../conductor.js';
+import type { EngineContext } from '../context.js';
 import { dangerGuardClear, heldByDangerGuard } from '../danger-guard.js';
 import { driftDetails } from '../drift.js';
 import { ensureIdentity } from '../identity.js';
 import type { MetricsRequest, MetricsResult, TargetMetrics } from '../ports.js';
+import { postProgressIfDue } from '../progress-updates.js';
+import { backoffMs } from '../retry.js';
 import { AUTOPILOT } from './manual.js';
-import { sendNotification } from './notify.js';
 
 export const STALE_BY = 'metrics-stale';
 /** Whole periods of canary traffic before the first sample is judged. */
@@ -19,7 +26,7 @@ export const FIRST_WINDOW_PERIODS = 2;
 
 /** Run an AWS call; on failure record it (one sentence) and return undefined. */
 export async function awsCall<T>(
-  c: Conductor,
+  c: EngineContext,
   operation: string,
   call: () => Promise<T>,
 ): Promise<T | undefined> {
@@ -38,7 +45,7 @@ export async function awsCall<T>(
  * Record where a rollback goes, before the first traffic change. The account was proven before
  * the step ran (engine/identity.ts, called by the loop).
  */
-export async function prepareTarget(c: Conductor): Promise<RollbackTargetRecord | undefined> {
+export async function prepareTarget(c: EngineContext): Promise<RollbackTargetRecord | undefined> {
   const env = c.env;
   const aws = c.awsFor(env);
   if (!c.state.rollbackTarget) {
@@ -63,7 +70,7 @@ const NO_TRAFFIC: SeriesRecord = { requests: 0, errors: 0, errorRatePct: null, p
  * stage's own series is now the new version's, judged against the last good baseline. Without
  * this the monitor judged an empty canary stage (INSUFFICIENT) for the whole two hours.
  */
-function withPromotedStage(c: Conductor, targets: TargetMetrics[]): TargetMetrics[] {
+function withPromotedStage(c: EngineContext, targets: TargetMetrics[]): TargetMetrics[] {
   if (!c.state.canary?.promoted) return targets;
   return targets.map((t) =>
     t.targetId === API_TARGET_ID ? { ...t, canary: t.baseline, baseline: NO_TRAFFIC } : t,
@@ -71,7 +78,11 @@ function withPromotedStage(c: Conductor, targets: TargetMetrics[]): TargetMetric
 }
 
 /** A baseline with too little traffic (at 100% the stable version gets none) is replaced by the last good one. */
-function withRememberedBaseline(c: Conductor, def: CanaryStep, targets: TargetMetrics[]): TargetMetrics[] {
+function withRememberedBaseline(
+  c: EngineContext,
+  def: CanaryStep,
+  targets: TargetMetrics[],
+): TargetMetrics[] {
   const samples = [...(c.state.canary?.stages ?? []).flatMap((s) => s.samples)];
   return targets.map((t) => {
     if (t.baseline.requests >= def.minRequests && t.baseline.p95Ms !== null) return t;
@@ -99,7 +110,7 @@ export type ExtraVerdict = (
 
 /** Fetch the metrics, trying again after a failure while the poll's deadline allows. */
 async function fetchWithinDeadline(
-  c: Conductor,
+  c: EngineContext,
   target: RollbackTargetRecord,
   request: MetricsRequest,
   periodMs: number,
@@ -112,19 +123,24 @@ async function fetchWithinDeadline(
       // Throttling that outlasts the SDK's own retries is worth another round: the poll period,
       // not the SDK's attempt count, is what a sample may spend.
       if (signal.aborted || fetch >= FETCHES_PER_POLL) throw error;
-      await c.clock.sleep(Math.max(1, periodMs / 20), signal);
+      // The same backoff as every retry (engine/retry.ts), scaled to fit in the poll's period.
+      const firstMs = Math.max(1, periodMs / 20);
+      await c.clock.sleep(backoffMs(firstMs, periodMs / 5, fetch), signal);
     }
   }
 }
 
 /** The first moment with canary metrics: the first shift, or a resumed rehearsal's new sandbox. */
-function metricsFrom(c: Conductor, firstShift: number): number {
+function metricsFrom(c: EngineContext, firstShift: number): number {
   return Math.max(firstShift, c.options.metricsSince ?? firstShift);
 }
 
+const METRICS_CALL = 'cloudwatch:GetMetricData';
+const READ_SPLIT = 'read traffic split';
+
 /** One poll: metrics and the live split, bounded by the poll period so a hung call becomes STALE. */
 export async function pollOnce(
-  c: Conductor,
+  c: EngineContext,
   def: CanaryStep,
   target: RollbackTargetRecord,
   stepId: string,
@@ -163,8 +179,20 @@ export async function pollOnce(
         periodMs,
         timeout.signal,
       ),
-      aws.readTrafficSplit(target, timeout.signal).catch(() => undefined),
+      aws.readTrafficSplit(target, timeout.signal).then(
+        (split) => {
+          c.recordAwsSuccess(READ_SPLIT);
+          c.driftCheckDue = false;
+          return split;
+        },
+        (error: unknown) => {
+          // The sample does not wait for it; the failure is counted like any other (engine/retry.ts).
+          if (!c.signal.aborted && !timeout.signal.aborted) c.recordAwsError(READ_SPLIT, error);
+          return undefined;
+        },
+      ),
     ]);
+    c.recordAwsSuccess(METRICS_CALL);
     c.awsCalls.metrics += metrics.calls;
     live = split;
     extra = metrics.extra;
@@ -181,7 +209,10 @@ export async function pollOnce(
     if (c.signal.aborted) return undefined;
     const reason = timeout.signal.aborted
       ? `CloudWatch did not answer within the ${Math.round(periodMs / 1000)} s poll period.`
-      : aws.describeError(error, 'cloudwatch:GetMetricData');
+      : aws.describeError(error, METRICS_CALL);
+    // Every poll records its STALE sample; the error itself is journaled once per distinct error
+    // with its count, like every retried AWS error (engine/retry.ts).
+    c.recordAwsError(METRICS_CALL, error, c.env, reason);
     judgement = judgeSample(def, { stale: true, reason });
   } finally {
     timeout.abort();
@@ -205,6 +236,7 @@ export async function pollOnce(
       reasons: t.reasons,
       canary: t.canary,
       baseline: t.baseline,
+      limitsBaseP95Ms: t.limits.baselineP95Ms,
     })),
     extra,
   });
@@ -222,12 +254,14 @@ export async function pollOnce(
       });
     }
   }
+  // Stakeholders hear of a verdict change with the sample that shows it (engine/progress-updates.ts).
+  postProgressIfDue(c);
   return judgement;
 }
 
 /** Arm, count down, or fire the automatic rollback after a sustained breach (seed 10.2). */
 export function guardRollbackBand(
-  c: Conductor,
+  c: EngineContext,
   def: CanaryStep,
   stepId: string,
   verdicts: readonly string[],
@@ -259,7 +293,7 @@ export function guardRollbackBand(
 }
 
 async function startNextStage(
-  c: Conductor,
+  c: EngineContext,
   def: CanaryStep,
   step: StepState,
   target: RollbackTargetRecord,
@@ -268,7 +302,8 @@ async function startNextStage(
   if (await heldByDangerGuard(c, step.id)) return;
   if (c.mode === 'guard') {
     c.setWaiting({ step: step.id, kind: 'halted', message: 'A headless guard never advances a stage.' });
-    await c.changed(5_000);
+    // Traffic stays where the last stage put it: the guard keeps polling it, the band armed.
+    await c.waitWatching(5_000);
     return;
   }
   const stage = def.stages[next];
@@ -292,11 +327,10 @@ async function startNextStage(
   // The guard's last word right before the traffic request leaves.
   if (!dangerGuardClear(c, step.id)) return;
   c.setWaiting(undefined);
-  const split = await awsCall(c, `shift traffic to ${stage.weight}%`, () =>
-    c.awsFor().setCanaryWeight(target, stage.weight, c.signal),
-  );
+  const operation = `shift traffic to ${stage.weight}%`;
+  const split = await awsCall(c, operation, () => c.awsFor().setCanaryWeight(target, stage.weight, c.signal));
   if (!split) {
-    await c.changed(def.period);
+    if (!c.signal.aborted) await c.backOff(operation, step.id);
     return;
   }
   c.dispatch({ type: 'traffic.shifted', at: c.now(), weight: stage.weight, split });
@@ -308,11 +342,10 @@ async function startNextStage(
     weight: stage.weight,
     holdMs: stage.hold,
   });
-  if (def.progressTemplate) sendNotification(c, step.id, def.progressTemplate);
 }
 
 async function finishStage(
-  c: Conductor,
+  c: EngineContext,
   def: CanaryStep,
   step: StepState,
   stage: CanaryStageState,
@@ -342,31 +375,28 @@ async function finishStage(
         kind: 'halted',
         message: 'Stage passed; a headless guard never advances.',
       });
-      await c.changed(5_000);
+      await c.waitWatching(5_000);
       return;
     }
     complete(end.reason);
     return;
   }
   if (!stage.decision) {
-    const reason = end.action === 'advance' ? `${end.reason} Press enter to advance.` : end.reason;
+    // The reason says what the samples decided; the answers are listed by the screen from the
+    // samples as they are then (core/canary/stage-choices.ts), never fixed here.
     c.dispatch({
       type: 'canary.stage.decision-needed',
       at: c.now(),
       step: step.id,
       stage: stage.index,
       action: end.action === 'halt' ? 'halt' : 'ask',
-      reason,
+      reason: end.reason,
     });
-    // The autopilot stands in for a person at a screen: a guard alone answers nothing.
-    if (c.options.autopilot && c.mode !== 'guard') autopilotStageChoice(c, stage, end);
+    // The decision waits in the run loop, where the autopilot answers it (autopilotAnswered).
     return;
   }
-  const decidedAt = stage.decision.at;
-  if (c.options.autopilot && c.mode !== 'guard' && !stage.choices.some((ch) => ch.at >= decidedAt))
-    autopilotStageChoice(c, stage, end);
   c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
-  await c.changed(5_000);
+  await c.waitWatching(5_000);
 }
 
 /**
@@ -379,12 +409,11 @@ async function finishStage(
  */
 const AUTOPILOT_MAX_EXTENSIONS = 3;
 
-function autopilotStageChoice(
-  c: Conductor,
-  stage: CanaryStageState,
-  end: ReturnType<typeof endOfStage>,
-): void {
-  if (end.action === 'advance') {
+function autopilotStageChoice(c: EngineContext, def: CanaryStep, stage: CanaryStageState): void {
+  // The same list the person is offered: the autopilot never picks an answer the screen does not list.
+  const { end, options } = stageChoices(c.state, stage, def);
+  const offered = (choice: StageChoice) => options.some((o) => o.choice === choice);
+  if (end.action === 'advance' && offered('advance')) {
     c.chooseAtStageEnd('advance', end.reason, AUTOPILOT);
     return;
   }
@@ -392,7 +421,7 @@ function autopilotStageChoice(
   const extensions = stage.choices.filter((ch) => ch.choice === 'extend');
   const watched = stage.samples.some((s) => s.verdict === 'WATCH');
   const lastExtension = extensions.at(-1);
-  if (watched && lastExtension) {
+  if (watched && lastExtension && offered('advance')) {
     const since = stage.samples.filter((s) => s.at > lastExtension.at);
     if (since.length > 0 && since.every((s) => s.verdict === 'PASS')) {
       c.chooseAtStageEnd(
@@ -403,7 +432,7 @@ function autopilotStageChoice(
       return;
     }
   }
-  if (extensions.length >= AUTOPILOT_MAX_EXTENSIONS) return;
+  if (extensions.length >= AUTOPILOT_MAX_EXTENSIONS || !offered('extend')) return;
   c.chooseAtStageEnd(
     'extend',
     watched
@@ -413,13 +442,27 @@ function autopilotStageChoice(
   );
 }
 
-async function identityStillProven(c: Conductor, stepId: string): Promise<boolean> {
+/**
+ * The one place the autopilot answers a stage decision: whenever one waits unanswered and the
+ * autopilot drives, whether it was raised a moment ago or while a headless guard held the seat (a
+ * guard alone answers nothing). Judged on the stage's samples now. True when it answered.
+ */
+function autopilotAnswered(c: EngineContext, def: CanaryStep, stage: CanaryStageState): boolean {
+  const decision = stage.decision;
+  if (!decision || !c.options.autopilot || c.mode === 'guard') return false;
+  // A person's answer (investigate keeps the decision open) is never overridden.
+  if (stage.choices.some((ch) => ch.at >= decision.at)) return false;
+  autopilotStageChoice(c, def, stage);
+  return (currentStage(c.state)?.choices.length ?? 0) > stage.choices.length;
+}
+
+async function identityStillProven(c: EngineContext, stepId: string): Promise<boolean> {
   const step = c.state.steps.find((s) => s.id === stepId);
   return step !== undefined && (await ensureIdentity(c, step));
 }
 
 /** The staged canary: shift, verify, hold, poll and judge, decide at the end of each stage, promote. */
-export async function runCanary(c: Conductor, step: StepState): Promise<void> {
+export async function runCanary(c: EngineContext, step: StepState): Promise<void> {
   const def = c.definition(step.id);
   if (def.kind !== 'canary') return;
   if (step.status === 'pending') c.dispatch({ type: 'step.started', at: c.now(), step: step.id, attempt: 1 });
@@ -448,7 +491,7 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
         kind: 'drift',
         message: 'The live traffic split differs from the journal.',
       });
-      await c.changed(def.period);
+      await c.waitWatching(def.period);
       continue;
     }
     if (!stage || stage.completedAt !== undefined) {
@@ -461,12 +504,12 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
       }
       if (c.mode === 'guard') {
         c.setWaiting({ step: step.id, kind: 'halted', message: 'A headless guard never promotes.' });
-        await c.changed(5_000);
+        await c.waitWatching(5_000);
         continue;
       }
       const split = await awsCall(c, 'promote', () => c.awsFor().promote(target, c.signal));
       if (split) c.dispatch({ type: 'canary.promoted', at: c.now(), step: step.id, split });
-      else await c.changed(def.period);
+      else if (!c.signal.aborted) await c.backOff('promote', step.id);
       continue;
     }
     if (
@@ -497,9 +540,10 @@ export async function runCanary(c: Conductor, step: StepState): Promise<void> {
         message:
           'The live traffic split differs from the journal: adopt it, re-apply the recorded split, or roll back.',
       });
-    else if (stage.decision)
+    else if (stage.decision) {
+      if (autopilotAnswered(c, def, stage)) continue;
       c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
-    else c.setWaiting(undefined);
+    } else c.setWaiting(undefined);
     const lastSampleAt = stage.samples.at(-1)?.at ?? stage.startedAt;
     // The first judgement waits for whole periods of canary traffic: a window cut by the first
     // shift holds too few requests to say anything but INSUFFICIENT DATA.

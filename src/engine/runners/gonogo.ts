@@ -1,14 +1,14 @@
 import { decideFor } from '../../core/session/gates.js';
 import { stepsBehindFailingInputs } from '../../core/session/gonogo-inputs.js';
 import type { StepState } from '../../core/session/state.js';
-import type { Conductor } from '../conductor.js';
+import type { EngineContext } from '../context.js';
 
 /** Seed 8.1-8.3: decide from the evidence recorded; NO-GO halts until the conductor re-evaluates (r). */
-export async function runGonogo(c: Conductor, step: StepState): Promise<void> {
+export async function runGonogo(c: EngineContext, step: StepState): Promise<void> {
   const def = c.definition(step.id);
   if (def.kind !== 'gonogo') return;
   if (step.status === 'failed') {
-    const sources = stepsBehindFailingInputs(c.state, c.state.gonogo?.rows ?? []);
+    const sources = stepsBehindFailingInputs(c.state, c.state.gonogo?.rows ?? [], c.promotion, def);
     if (!c.takeRerun(step.id)) {
       const titles = sources.map((id) => c.definition(id).title);
       c.setWaiting({
@@ -20,7 +20,7 @@ export async function runGonogo(c: Conductor, step: StepState): Promise<void> {
             : 'Press r to decide again.'
         }`,
       });
-      await c.changed(5_000);
+      await c.waitWatching(5_000);
       return;
     }
     // The inputs are measured anew (a load test run on a busy machine), then the decision is taken.

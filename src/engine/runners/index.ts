@@ -1,5 +1,5 @@
 import type { StepState } from '../../core/session/state.js';
-import type { Conductor } from '../conductor.js';
+import type { EngineContext } from '../context.js';
 import { runApproval } from './approval.js';
 import { runCanary } from './canary.js';
 import { runGonogo } from './gonogo.js';
@@ -9,7 +9,7 @@ import { runNotify } from './notify.js';
 import { runWork } from './work.js';
 
 /** One pass of the current step's runner: it returns when the step moved on or needs the person. */
-export async function runStep(c: Conductor, step: StepState): Promise<void> {
+export async function runStep(c: EngineContext, step: StepState): Promise<void> {
   switch (step.kind) {
     case 'manual':
       return runManual(c, step);

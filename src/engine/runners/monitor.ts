@@ -1,21 +1,15 @@
 import { judgeExtraMetrics } from '../../core/canary/extra-metrics.js';
 import type { CanaryStep } from '../../core/runbook/schema.js';
+import { canaryStepOf } from '../../core/session/selectors.js';
 import type { StepState } from '../../core/session/state.js';
-import type { Conductor } from '../conductor.js';
+import type { EngineContext } from '../context.js';
 import { guardRollbackBand, pollOnce, prepareTarget } from './canary.js';
 
-function canaryStepOf(c: Conductor): CanaryStep | undefined {
-  for (const phase of c.promotion.phases) {
-    for (const step of phase.steps) if (step.kind === 'canary') return step;
-  }
-  return undefined;
-}
-
 /** Extended monitoring after promotion: the same charts, the rollback band still armed. */
-export async function runMonitor(c: Conductor, step: StepState): Promise<void> {
+export async function runMonitor(c: EngineContext, step: StepState): Promise<void> {
   const def = c.definition(step.id);
   if (def.kind !== 'monitor') return;
-  const canaryDef = canaryStepOf(c);
+  const canaryDef = canaryStepOf(c.promotion);
   const target = await prepareTarget(c);
   if (!target || !canaryDef) {
     if (!canaryDef)

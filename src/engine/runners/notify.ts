@@ -1,16 +1,27 @@
+import type { Variables } from '../../core/runbook/interpolate.js';
+import type { ProgressMark } from '../../core/session/events.js';
 import type { StepState } from '../../core/session/state.js';
 import { renderNotification } from '../../core/templates/notifications.js';
-import type { Conductor } from '../conductor.js';
+import type { EngineContext } from '../context.js';
 
-/** Render a runbook template with the session's values and post it; a failed post never blocks. */
-export function sendNotification(c: Conductor, stepId: string, templateId: string, channelId?: string): void {
+/**
+ * Render a runbook template with the session's values and post it; a failed post never blocks.
+ * A progress update passes its mark (journaled with the message) and the values only it has.
+ */
+export function sendNotification(
+  c: EngineContext,
+  stepId: string,
+  templateId: string,
+  channelId?: string,
+  progress?: { mark: ProgressMark; variables: Variables },
+): void {
   const template = c.runbook.templates.find((t) => t.id === templateId);
   if (!template) {
     c.dispatch({ type: 'warning', at: c.now(), message: `Template ${templateId} is not in the runbook.` });
     return;
   }
   const channel = c.runbook.channels.find((ch) => ch.id === (channelId ?? template.channel));
-  const rendered = renderNotification(template, channel, c.variables());
+  const rendered = renderNotification(template, channel, { ...c.variables(), ...progress?.variables });
   if (rendered.missing.length > 0)
     c.dispatch({
       type: 'warning',
@@ -24,6 +35,7 @@ export function sendNotification(c: Conductor, stepId: string, templateId: strin
     template: template.id,
     channel: rendered.channel,
     text: rendered.text,
+    ...(progress && { progress: progress.mark }),
   });
   const channelKey = channel?.id ?? template.channel;
   c.options.notify
@@ -41,7 +53,7 @@ export function sendNotification(c: Conductor, stepId: string, templateId: strin
     .catch(() => undefined);
 }
 
-export async function runNotify(c: Conductor, step: StepState): Promise<void> {
+export async function runNotify(c: EngineContext, step: StepState): Promise<void> {
   const def = c.definition(step.id);
   if (def.kind !== 'notify') return;
   sendNotification(c, step.id, def.template, def.channel);

@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from '../scenarios.js';
+import type { StandinNames } from '../standin-names.js';
 
 /**
  * The stand-in tools live beside this module as plain executable scripts. From a build (dist/) the
@@ -57,6 +58,8 @@ export interface StandinEnvOptions {
   fail?: string[];
   /** Use the AWS CLI stand-in even when a real one is installed. */
   forceAwsStandin?: boolean;
+  /** The runbook's names the stand-ins print (functions, tables, buckets, accounts); default none. */
+  names?: StandinNames;
 }
 
 /**
@@ -75,5 +78,6 @@ export function standinEnv(options: StandinEnvOptions): Record<string, string> {
     CONDUCTOR_CLOCK_SPEED: String(options.clockSpeed),
     ...(coverage !== undefined ? { CONDUCTOR_STANDIN_COVERAGE: String(coverage) } : {}),
     ...(options.fail?.length ? { CONDUCTOR_STANDIN_FAIL: options.fail.join(',') } : {}),
+    ...(options.names ? { CONDUCTOR_STANDIN_NAMES: JSON.stringify(options.names) } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { safeText } from '../../core/text/safe-text.js';
 import { UserError } from '../../errors.js';
+import { packagedDoc } from '../package-files.js';
 import { type AwsService, findOperation, serviceTitles } from './operations.js';
 
 /**
@@ -200,7 +201,7 @@ function sentenceFor(error: unknown, context: AwsErrorContext): string {
     const onResource = /on resource:? ?(\S+?)(?:\s|$)/.exec(facts.message)?.[1];
     const who = principal ? `${principal} is` : `the credentials${env} are`;
     const where = onResource ? ` on ${onResource}` : '';
-    return `Access denied: ${who} not allowed ${action}${where}; add ${action} to the role's IAM policy (docs/aws.md lists every action conductor needs).`;
+    return `Access denied: ${who} not allowed ${action}${where}; add ${action} to the role's IAM policy (${packagedDoc('aws.md')} lists every action conductor needs).`;
   }
 
   if (throttlingCodes.has(code) || facts.status === 429) {

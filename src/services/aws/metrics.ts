@@ -4,17 +4,26 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
+import {
+  apiGatewaySeries,
+  lambdaSeries,
+  type SeriesRole,
+  type Side,
+  type TargetSeries,
+} from '../../core/canary/target-metrics.js';
 import type { CanaryStep, ExtraMetric } from '../../core/runbook/schema.js';
 import { callAws } from './errors.js';
 import type { MetricsSnapshot, RollbackTarget, SeriesStats, TargetSample } from './types.js';
 
 /**
  * The canary's numbers, every series of one poll in ONE GetMetricData call: Lambda per version
- * behind the alias (ExecutedVersion) and the API Gateway stage against its canary stage.
+ * behind the alias (ExecutedVersion) and the API Gateway stage against its canary stage, or the
+ * series a target's `metrics:` block declares instead (core/canary/target-metrics.ts decides which).
  *
  * How a window becomes one sample: counts are summed over the window; p95 is the HIGHEST
  * per-period p95 in the window. Per-period percentiles cannot be merged exactly, and the
  * highest is the conservative choice: a latency regression in any minute of the window shows.
+ * A declared error rate (unit Percent) is weighed by each period's requests.
  */
 
 export interface MetricQueryInput {
@@ -25,8 +34,7 @@ export interface MetricQueryInput {
   extra?: ExtraMetric[];
 }
 
-type Side = 'canary' | 'baseline';
-type Measure = 'requests' | 'errors' | 'throttles' | 'p95';
+type Measure = SeriesRole;
 
 interface SeriesPlan {
   id: string;
@@ -51,31 +59,56 @@ function dimensions(entries: Record<string, string>) {
   return Object.entries(entries).map(([Name, Value]) => ({ Name, Value }));
 }
 
+/** Query id suffixes and label words by role; the AWS defaults keep the ids they always had. */
+const LAMBDA_WORDS: Record<Measure, [string, string]> = {
+  requests: ['inv', 'invocations'],
+  errors: ['err', 'errors'],
+  errorPct: ['errpct', 'error rate'],
+  throttles: ['thr', 'throttles'],
+  latency: ['p95', 'duration'],
+};
+const API_WORDS: Record<Measure, [string, string]> = {
+  requests: ['count', 'requests'],
+  errors: ['5xx', '5xx'],
+  errorPct: ['errpct', 'error rate'],
+  throttles: ['thr', 'throttles'],
+  latency: ['p95', 'latency'],
+};
+
 function planMetricQueries(input: MetricQueryInput): MetricPlan {
   const queries: MetricDataQuery[] = [];
   const series: SeriesPlan[] = [];
   const targets: TargetPlan[] = [];
   const period = input.periodSec;
 
-  const add = (
-    plan: Omit<SeriesPlan, 'id'> & { id: string },
-    namespace: string,
-    metric: string,
-    dims: Record<string, string>,
-    stat: string,
-    label: string,
+  const addSide = (
+    targetId: string,
+    side: Side,
+    prefix: string,
+    name: string,
+    planned: TargetSeries[],
+    words: Record<Measure, [string, string]>,
   ) => {
-    series.push(plan);
-    queries.push({
-      Id: plan.id,
-      Label: label,
-      MetricStat: {
-        Metric: { Namespace: namespace, MetricName: metric, Dimensions: dimensions(dims) },
-        Period: period,
-        Stat: stat,
-      },
-      ReturnData: true,
-    });
+    for (const one of planned) {
+      const [suffix, word] = words[one.role];
+      const id = `${prefix}_${suffix}`;
+      series.push({ id, targetId, side, measure: one.role });
+      const what = one.declared ? one.metric : word;
+      queries.push({
+        Id: id,
+        Label: `${name} ${what}${one.role === 'latency' ? ` ${one.stat}` : ''}`,
+        MetricStat: {
+          Metric: {
+            Namespace: one.namespace,
+            MetricName: one.metric,
+            Dimensions: dimensions(one.dimensions),
+          },
+          Period: period,
+          Stat: one.stat,
+        },
+        ReturnData: true,
+      });
+    }
   };
 
   const api = input.targets.apiGateway;
@@ -87,31 +120,7 @@ function planMetricQueries(input: MetricQueryInput): MetricPlan {
       ['baseline', 'as', api.stage],
     ];
     for (const [side, prefix, stage] of sides) {
-      const dims = { ApiName: api.apiName, Stage: stage };
-      add(
-        { id: `${prefix}_count`, targetId, side, measure: 'requests' },
-        'AWS/ApiGateway',
-        'Count',
-        dims,
-        'Sum',
-        `${stage} requests`,
-      );
-      add(
-        { id: `${prefix}_5xx`, targetId, side, measure: 'errors' },
-        'AWS/ApiGateway',
-        '5XXError',
-        dims,
-        'Sum',
-        `${stage} 5xx`,
-      );
-      add(
-        { id: `${prefix}_p95`, targetId, side, measure: 'p95' },
-        'AWS/ApiGateway',
-        'Latency',
-        dims,
-        'p95',
-        `${stage} latency p95`,
-      );
+      addSide(targetId, side, prefix, stage, apiGatewaySeries(api, { side, value: stage }), API_WORDS);
     }
   }
 
@@ -127,45 +136,8 @@ function planMetricQueries(input: MetricQueryInput): MetricPlan {
       ['baseline', `l${index}s`, recorded.stableVersion],
     ];
     for (const [side, prefix, version] of sides) {
-      // The three dimensions AWS documents for comparing versions behind one weighted alias.
-      const dims = {
-        FunctionName: target.functionName,
-        Resource: `${target.functionName}:${target.alias}`,
-        ExecutedVersion: version,
-      };
       const name = `${target.functionName} v${version}`;
-      add(
-        { id: `${prefix}_inv`, targetId, side, measure: 'requests' },
-        'AWS/Lambda',
-        'Invocations',
-        dims,
-        'Sum',
-        `${name} invocations`,
-      );
-      add(
-        { id: `${prefix}_err`, targetId, side, measure: 'errors' },
-        'AWS/Lambda',
-        'Errors',
-        dims,
-        'Sum',
-        `${name} errors`,
-      );
-      add(
-        { id: `${prefix}_thr`, targetId, side, measure: 'throttles' },
-        'AWS/Lambda',
-        'Throttles',
-        dims,
-        'Sum',
-        `${name} throttles`,
-      );
-      add(
-        { id: `${prefix}_p95`, targetId, side, measure: 'p95' },
-        'AWS/Lambda',
-        'Duration',
-        dims,
-        'p95',
-        `${name} duration p95`,
-      );
+      addSide(targetId, side, prefix, name, lambdaSeries(target, { side, value: version }), LAMBDA_WORDS);
     }
   });
 
@@ -205,6 +177,24 @@ const maxPages = 20;
 
 function sum(values: number[]): number {
   return values.reduce((total, value) => total + value, 0);
+}
+
+/**
+ * A window's error rate from per-period rates (percent): each period weighs by its requests, so
+ * the window's rate is errors over requests as with counts; without request counts, the mean.
+ * Undefined when the target declares no rate metric.
+ */
+function errorRateOf(
+  rates: Array<{ at: number; value: number }>,
+  requests: Array<{ at: number; value: number }>,
+): number | undefined {
+  if (rates.length === 0) return undefined;
+  const requestsAt = new Map<number, number>();
+  for (const point of requests) requestsAt.set(point.at, (requestsAt.get(point.at) ?? 0) + point.value);
+  const weights = rates.map((point) => requestsAt.get(point.at) ?? 0);
+  const total = sum(weights);
+  if (total === 0) return sum(rates.map((point) => point.value)) / rates.length;
+  return sum(rates.map((point, index) => point.value * weights[index])) / total;
 }
 
 /** How an extra metric's datapoints become one number for the window, by its statistic. */
@@ -258,20 +248,25 @@ export async function fetchMetrics(
   const newestStillRunning = input.now !== undefined && newestPeriod + periodMs > input.now;
 
   const stats = (targetId: string, side: Side): SeriesStats => {
-    const values = (measure: Measure) => {
-      const entry = plan.series.find(
-        (s) => s.targetId === targetId && s.side === side && s.measure === measure,
-      );
-      return entry ? (merged.get(entry.id)?.points.map((point) => point.value) ?? []) : [];
+    const planned = (measure: Measure) =>
+      plan.series.find((s) => s.targetId === targetId && s.side === side && s.measure === measure);
+    const points = (measure: Measure) => {
+      const entry = planned(measure);
+      return entry ? (merged.get(entry.id)?.points ?? []) : [];
     };
+    const values = (measure: Measure) => points(measure).map((point) => point.value);
     const requests = sum(values('requests'));
-    const errors = sum(values('errors'));
-    const p95 = values('p95');
+    const rate = errorRateOf(points('errorPct'), points('requests'));
+    // A declared error rate (unit Percent) gives the errors as its share of the requests.
+    const errors = rate === undefined ? sum(values('errors')) : (rate * requests) / 100;
+    const latency = values('latency');
+    // A declared rate CloudWatch did not report says nothing: no rate, not a rate of 0.
+    const rateMissing = planned('errorPct') !== undefined && rate === undefined;
     return {
       requests,
       errors,
-      errorRatePct: requests > 0 ? (100 * errors) / requests : null,
-      p95Ms: p95.length > 0 ? Math.max(...p95) : null,
+      errorRatePct: requests > 0 && !rateMissing ? (100 * errors) / requests : null,
+      p95Ms: latency.length > 0 ? Math.max(...latency) : null,
       throttles: sum(values('throttles')),
     };
   };

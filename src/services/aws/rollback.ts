@@ -30,6 +30,12 @@ export interface RollbackOptions {
   signal?: AbortSignal;
   /** Called right after each rollback request has gone out (never before the first one). */
   onAttempt?: (attempt: RollbackAttempt) => void;
+  /**
+   * One round only: each request is sent once (the SDK still retries it) and AWS read back once;
+   * a failure is thrown, for a caller that tries again on its own schedule (the engine does: it
+   * says each failure on screen and journals it).
+   */
+  once?: boolean;
 }
 
 const firstBackoffMs = 250;
@@ -74,7 +80,7 @@ async function sendUntilDone(
       await sent;
       return undefined;
     } catch (error) {
-      if (options.signal?.aborted || !isRetryableAwsError(error)) {
+      if (options.signal?.aborted || options.once || !isRetryableAwsError(error)) {
         if (options.signal?.aborted) throw error;
         return error instanceof AwsCallError ? error : undefined;
       }
@@ -156,7 +162,7 @@ async function readBack(
     try {
       return await readTrafficSplit(clients, target, options.signal);
     } catch (error) {
-      if (options.signal?.aborted || !isRetryableAwsError(error)) throw error;
+      if (options.signal?.aborted || options.once || !isRetryableAwsError(error)) throw error;
       await backoff(attempt, options.signal);
     }
   }
@@ -219,6 +225,9 @@ async function finishRollback(
   options: RollbackOptions,
 ): Promise<TrafficSplit> {
   let failures = await firstRound;
+  // A write that may pass by itself (AWS unreachable, throttled) is the caller's to send again.
+  const passing = failures.find((entry) => entry !== undefined && isRetryableAwsError(entry));
+  if (options.once && passing) throw passing;
   for (let round = 1; ; round++) {
     const split = await readBack(clients, target, options);
     const problems = splitMismatches(split, rolledBackState(target));

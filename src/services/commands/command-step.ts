@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { EvidenceValue } from '../../core/evidence/extract.js';
 import { formatDuration } from '../../core/runbook/duration.js';
 import type { CommandStep } from '../../core/runbook/schema.js';
+import type { CommandGroupRecord } from '../../core/session/events.js';
 import { collectEvidence } from './collect-evidence.js';
 import { runCommand } from './run-command.js';
 
@@ -27,6 +28,8 @@ export interface CommandStepContext {
   logFile: string;
   signal?: AbortSignal;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** The command's process started (see CommandRun.onStart). */
+  onStart?: (group: CommandGroupRecord) => void;
   /** Folder that a step's relative cwd is resolved against; default process.cwd(). */
   baseDir?: string;
 }
@@ -47,6 +50,7 @@ export async function runCommandStep(
     signal: context.signal,
     logFile: context.logFile,
     onLine: context.onLine,
+    onStart: context.onStart,
   });
   const ran = result.exitCode !== null;
   const evidence = ran && step.evidence.length > 0 ? await collectEvidence(step.evidence, result, cwd) : [];

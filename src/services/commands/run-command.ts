@@ -3,9 +3,12 @@ import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import { formatDuration } from '../../core/runbook/duration.js';
+import type { CommandGroupRecord } from '../../core/session/events.js';
 import { safeText } from '../../core/text/safe-text.js';
 import { describeCommand, failureSentence } from './failure.js';
 import { BoundedText, TailLines } from './output-buffers.js';
+import { openCapture } from './output-capture.js';
+import { commandGroupRecord } from './process-group.js';
 
 export interface CommandRun {
   argv: string[];
@@ -22,6 +25,12 @@ export interface CommandRun {
   maxTailLines?: number;
   /** Between SIGTERM and SIGKILL of the process group; default 3000 ms. */
   killGraceMs?: number;
+  /**
+   * Called as the process starts, before any output is read: who it is (for the journal, so an
+   * engine that dies leaves the group findable). When it throws, the command is stopped: nothing
+   * runs that could not be recorded.
+   */
+  onStart?: (group: CommandGroupRecord) => void;
 }
 
 export interface CommandResult {
@@ -141,14 +150,26 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
     );
   }
 
+  // The command writes straight into files, not into pipes this process holds: an engine that dies
+  // (SIGKILL, OOM) must not take a half-done `terraform apply` down with SIGPIPE on its next line.
+  // The files are followed here for the screen, the tail and the log, and removed once read whole;
+  // after a crash they hold what the orphan printed.
+  const capture = openCapture(run.logFile);
   const [file, ...args] = run.argv;
+  // execa passes a file descriptor to spawn as it is (the child gets its own copy); its types only
+  // name fds 3-9, hence the cast.
+  const stdio = { stdin: 'ignore', stdout: capture.fds.stdout, stderr: capture.fds.stderr } as unknown as {
+    stdin: 'ignore';
+    stdout: 3;
+    stderr: 3;
+  };
   const subprocess = run.shell
     ? execa(run.argv.join(' '), {
         shell: true,
         cwd: run.cwd,
         env: run.env,
         extendEnv: true,
-        stdin: 'ignore',
+        ...stdio,
         detached: true,
         buffer: false,
         reject: false,
@@ -158,27 +179,19 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
         cwd: run.cwd,
         env: run.env,
         extendEnv: true,
-        stdin: 'ignore',
+        ...stdio,
         detached: true,
         buffer: false,
         reject: false,
         stripFinalNewline: false,
       });
+  // The child has its own copies; ours would only keep the files open.
+  capture.closeWriters();
 
   const pid = subprocess.pid;
   if (pid !== undefined) trackGroup(pid);
 
-  const streamsDone: Array<Promise<void>> = [];
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const readable = subprocess[stream];
-    if (!readable) continue;
-    streamsDone.push(
-      new Promise<void>((resolve) => {
-        readable.once('end', () => setImmediate(resolve));
-        readable.once('close', () => setImmediate(resolve));
-        readable.once('error', () => resolve());
-      }),
-    );
+  const followers = (['stdout', 'stderr'] as const).map((stream) => {
     const decoder = new StringDecoder('utf8');
     let partial = '';
     const take = (text: string) => {
@@ -194,13 +207,15 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
         partial = partial.slice(MAX_LINE_CHARS);
       }
     };
-    readable.on('data', (chunk: Buffer) => take(decoder.write(chunk)));
-    readable.on('end', () => {
-      take(decoder.end());
-      if (partial.length > 0) emit(partial.replace(/\r$/, ''), stream);
-      partial = '';
+    return capture.follow(stream, {
+      data: (chunk) => take(decoder.write(chunk)),
+      end: () => {
+        take(decoder.end());
+        if (partial.length > 0) emit(partial.replace(/\r$/, ''), stream);
+        partial = '';
+      },
     });
-  }
+  });
 
   let timedOut = false;
   let canceled = false;
@@ -224,6 +239,14 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
     stopGroup();
   };
   run.signal?.addEventListener('abort', onAbort, { once: true });
+  if (pid !== undefined && run.onStart) {
+    try {
+      run.onStart(commandGroupRecord(pid));
+    } catch {
+      canceled = true;
+      stopGroup();
+    }
+  }
 
   // When the leader exits, whatever it left running in its group is an orphan of this step: stop it,
   // otherwise a background grandchild holding stdout open would also keep this promise from settling.
@@ -232,12 +255,9 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
   });
 
   const result = await subprocess;
-  // The process may be reported gone before its last output has been read: wait for both pipes
-  // to end (bounded, in case a straggler still holds one open).
-  await Promise.race([
-    Promise.all(streamsDone),
-    new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
-  ]);
+  // Everything the command wrote is in the files now: read them to their end, then let them go.
+  for (const follower of followers) await follower.drain();
+  capture.remove();
   clearTimeout(timeoutTimer);
   run.signal?.removeEventListener('abort', onAbort);
   if (pid !== undefined) {

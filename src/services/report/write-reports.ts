@@ -3,13 +3,10 @@ import { join } from 'node:path';
 import { approvalRecord } from '../../core/templates/approval-record.js';
 import { releaseReport } from '../../core/templates/report.js';
 import type { SessionStore } from '../store/session-store.js';
+import { REPORT_FILES } from './report-files.js';
 import { localUtcOffsetMinutes, readSessionForReport } from './session-report.js';
 
-export const REPORT_FILES = {
-  approvalRecord: 'approval-record.txt',
-  markdown: 'report.md',
-  json: 'report.json',
-} as const;
+export { REPORT_FILES };
 
 /** A file only its owner reads: reports name accounts, approvers and ticket numbers. */
 export function writePrivateFile(file: string, text: string): void {

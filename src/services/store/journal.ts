@@ -4,6 +4,7 @@ import {
   existsSync,
   fstatSync,
   fsyncSync,
+  ftruncateSync,
   openSync,
   readFileSync,
   renameSync,
@@ -155,17 +156,6 @@ export function journalHealth(read: JournalRead): JournalHealth {
   return health;
 }
 
-/** Verify a whole journal: every line present, in order, chained. */
-export function verifyJournal(file: string): { ok: boolean; events: number; message: string } {
-  const read = readJournal(file);
-  if (read.broken) return { ok: false, events: read.events.length, message: read.broken };
-  return {
-    ok: true,
-    events: read.events.length,
-    message: `${read.events.length} events, hash chain verified (last ${read.lastHash.slice(0, 12)})`,
-  };
-}
-
 /** Another process appended to a journal this writer holds: two drivers on one session. */
 export class JournalConflictError extends Error {
   constructor(file: string, expected: number, found: number) {
@@ -176,12 +166,65 @@ export class JournalConflictError extends Error {
   }
 }
 
+/** The error codes of a disk that refuses a write: full (or over quota), read-only, failing. */
+export const DISK_WRITE_FAILURES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
+
+/** The code of a disk's refusal (ENOSPC, EROFS...), when `error` is one. */
+export function diskFailureCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && DISK_WRITE_FAILURES.has(code) ? code : undefined;
+}
+
+/**
+ * The disk refused a journal line (full, read-only, failing): nothing more of the session can be
+ * made durable, so the engine stops (commands/engine.ts). The line is not in the journal: the file
+ * is cut back to the last whole line, and this writer writes nothing more.
+ */
+export class JournalWriteError extends Error {
+  constructor(
+    readonly file: string,
+    /** ENOSPC, EDQUOT, EROFS, EIO, or the errno code of another failed write. */
+    readonly code: string,
+    /** Events durable in the journal: nothing after this one was recorded. */
+    readonly recorded: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${file}: the journal could not be written (${code}); nothing after event ${recorded} was recorded.`,
+      options,
+    );
+    this.name = 'JournalWriteError';
+  }
+}
+
+/**
+ * The one sentence a full (or read-only, or failing) disk is said with, by the engine to its
+ * screens and its log: what happened, what was kept, `also` (what became of the traffic), and the
+ * way back.
+ */
+export function journalFailureSentence(
+  error: { code: string; recorded: number },
+  sessionDir: string,
+  sessionId: string,
+  also?: string,
+): string {
+  const kept = `nothing after event ${error.recorded} was recorded${also ? `; ${also}` : ''}`;
+  const resume = `\`conductor resume ${sessionId}\``;
+  if (error.code === 'ENOSPC' || error.code === 'EDQUOT')
+    return `The disk holding ${sessionDir} is full: the journal cannot be written; ${kept}; free space and run ${resume}.`;
+  if (error.code === 'EROFS')
+    return `The disk holding ${sessionDir} became read-only: the journal cannot be written; ${kept}; make it writable and run ${resume}.`;
+  return `The disk holding ${sessionDir} failed to write the journal (${error.code}); ${kept}; check the disk and run ${resume}.`;
+}
+
 export class JournalWriter {
   private fd: number;
   private seq: number;
   private prev: string;
   /** The file's size after this writer's last append: any other size means another writer. */
   private size: number;
+  /** Set once a write failed: the file's end is not known for sure, so nothing more is written. */
+  private failed?: JournalWriteError;
 
   private constructor(
     readonly file: string,
@@ -203,14 +246,29 @@ export class JournalWriter {
   }
 
   append(event: SessionEvent): JournalLine {
+    if (this.failed) throw this.failed;
     const found = fstatSync(this.fd).size;
     if (found !== this.size) throw new JournalConflictError(this.file, this.size, found);
     const seq = this.seq + 1;
     const hash = lineHash(seq, this.prev, event);
     const line: JournalLine = { seq, prev: this.prev, hash, event };
     const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
-    writeFully(this.fd, bytes);
-    fsyncSync(this.fd);
+    try {
+      writeFully(this.fd, bytes);
+      fsyncSync(this.fd);
+    } catch (error) {
+      // A full disk may have taken part of the line: cut it away (that frees space, so it works
+      // on a full disk), so the journal ends with its last whole line and still verifies.
+      try {
+        ftruncateSync(this.fd, this.size);
+        fsyncSync(this.fd);
+      } catch {
+        // a torn last line is cut away (with a warning) by the next resume
+      }
+      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      this.failed = new JournalWriteError(this.file, code, this.seq, { cause: error });
+      throw this.failed;
+    }
     this.size += bytes.length;
     this.seq = seq;
     this.prev = hash;

@@ -7,6 +7,7 @@ import type { EventOf, SessionEvent } from '../../core/session/events.js';
 import { UserError } from '../../errors.js';
 import {
   cutToVerifiedPrefix,
+  diskFailureCode,
   type JournalHealth,
   type JournalRead,
   JournalWriter,
@@ -181,7 +182,13 @@ export class SessionStore {
   }
 
   updateIndex(entry: SessionIndexEntry): void {
-    this.conf.set(`sessions.${entry.id}`, entry);
+    try {
+      this.conf.set(`sessions.${entry.id}`, entry);
+    } catch (error) {
+      // The index is a cache rebuilt from the journals: a full disk that still took the journal's
+      // line (the index is rewritten whole, and bigger) is not a reason to stop a session.
+      if (!diskFailureCode(error)) throw error;
+    }
   }
 
   index(): SessionIndexEntry[] {
@@ -193,13 +200,5 @@ export class SessionStore {
     return readdirSync(sessionsDir(this.home)).filter((id) =>
       existsSync(join(sessionsDir(this.home), id, 'journal.jsonl')),
     );
-  }
-
-  preference<K extends keyof Preferences>(key: K): Preferences[K] {
-    return this.conf.get(key);
-  }
-
-  setPreference<K extends keyof Preferences>(key: K, value: Preferences[K]): void {
-    this.conf.set(key, value);
   }
 }

@@ -199,3 +199,50 @@ describe('judgeSample: the worst target decides', () => {
     expect(judgeSample(step, { targets: [] }).verdict).toBe('INSUFFICIENT');
   });
 });
+
+describe('judgeTarget: a target judged on its own metrics (issue 13.2)', () => {
+  const custom = canaryStepSchema.parse({
+    ...canaryInput,
+    targets: {
+      lambdas: [
+        {
+          functionName: 'bbws-prod-order-lambda',
+          alias: 'prod',
+          metrics: {
+            versionDimension: 'FunctionVersion',
+            errors: {
+              numerator: { namespace: 'Shop/Orders', metric: 'OrdersFailed' },
+              denominator: { namespace: 'Shop/Orders', metric: 'OrdersPlaced' },
+            },
+            latency: { namespace: 'Shop/Orders', metric: 'CheckoutTime', stat: 'p99' },
+          },
+        },
+      ],
+    },
+  });
+  const target = { targetId: 'bbws-prod-order-lambda', label: 'bbws-prod-order-lambda:prod' };
+
+  it('names the declared error metric and sets the canary’s rate beside the baseline’s', () => {
+    const judgement = judgeTarget(custom, sample(stats(1_000, 6, 210), target));
+    expect(judgement.verdict).toBe('ROLLBACK');
+    expect(judgement.reasons[0]).toBe(
+      'OrdersFailed/OrdersPlaced error rate 6% (baseline 0.2%) above the rollback limit of 5%.',
+    );
+    expect(judgement.reasons[1]).toBe(
+      'CheckoutTime p99 210 ms (+5% vs baseline 200 ms) within the pass limit of +10%.',
+    );
+  });
+
+  it('a healthy canary on the declared metrics passes', () => {
+    const judgement = judgeTarget(custom, sample(stats(1_000, 0.3, 205), target));
+    expect(judgement.verdict).toBe('PASS');
+    expect(judgement.reasons[0]).toBe(
+      'OrdersFailed/OrdersPlaced error rate 0.3% (baseline 0.2%) within the pass limit of 0.5%.',
+    );
+  });
+
+  it('another target of the same step without a metrics block keeps the plain wording', () => {
+    const judgement = judgeTarget(custom, sample(stats(1_000, 0.3, 205), { targetId: 'other' }));
+    expect(judgement.reasons[0]).toBe('Error rate 0.3% within the pass limit of 0.5%.');
+  });
+});

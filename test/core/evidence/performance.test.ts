@@ -58,7 +58,7 @@ describe('judgeLoadStep: a load step against its baseline is judged as the go/no
   it('the bbws SIT baseline step promises the PROD go/no-go bound', () => {
     expect(baselineStep.title).toContain('p95 within +10%');
     expect(gate.id).toBe('gonogo-prod');
-    expect(gate.performance.maxP95IncreasePct).toBe(10);
+    expect(gate.performance?.maxP95IncreasePct).toBe(10);
   });
 
   it('fails the step whose evidence says p95 +198% over the baseline, as the gate does on the same figure', () => {

@@ -40,7 +40,7 @@ describe('dangerBlockers', () => {
   });
 
   it('blocks on the ticket with its own message', () => {
-    const message = 'PROD requires a change ticket before traffic moves; record one.';
+    const message = 'PROD requires a change ticket; record one.';
     expect(dangerBlockers({ ...clear, ticket: { ok: false, message } })).toEqual([message]);
     expect(dangerBlockers({ ...clear, ticket: { ok: false } })).toEqual([
       'The change ticket is missing or not valid.',

@@ -8,6 +8,7 @@ const step = gonogoStepSchema.parse({
   title: 'Go/no-go for PROD',
   kind: 'gonogo',
   coverage: { min: 80 },
+  tests: { maxFailed: 0 },
   performance: { maxP95IncreasePct: 10, maxErrorRatePct: 1 },
 });
 
@@ -80,7 +81,7 @@ describe('decideGoNoGo: the decision matrix of seed 8.3, one test per row', () =
     expect(result.rows[4]).toMatchObject({
       input: 'risk',
       verdict: 'watch',
-      reason: 'Risk medium: go with extra monitoring (8.3).',
+      reason: 'Risk medium: go with extra monitoring.',
     });
     expect(result.whatWouldChange).toEqual([
       'Risk medium means extra monitoring; only a lower assessed risk gives a plain GO.',
@@ -140,9 +141,7 @@ describe('decideGoNoGo: risk (seed 8.2 "HIGH without mitigation")', () => {
     for (const risk of ['high', 'critical'] as const) {
       const result = decideGoNoGo(step, { ...allGreen, risk, mitigation: '   ' });
       expect(result.decision).toBe('NO-GO');
-      expect(result.rows[4].reason).toBe(
-        `Risk ${risk} without a recorded mitigation halts the promotion (8.2).`,
-      );
+      expect(result.rows[4].reason).toBe(`Risk ${risk} without a recorded mitigation halts the promotion.`);
       expect(result.whatWouldChange).toEqual([
         `Record a mitigation for the ${risk} risk, or reassess the risk.`,
       ]);

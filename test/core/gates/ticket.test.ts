@@ -39,10 +39,10 @@ describe('checkTicket (seed 1.3: DEV not required, SIT recommended, PROD require
   it('PROD: no ticket blocks, naming the pattern', () => {
     expect(checkTicket(env('PROD', 'required', JIRA), '  ')).toEqual({
       ok: false,
-      message: `PROD requires a change ticket before traffic moves; record one matching ${JIRA}.`,
+      message: `PROD requires a change ticket; record one matching ${JIRA}.`,
     });
     expect(checkTicket(env('PROD', 'required'), undefined).message).toBe(
-      'PROD requires a change ticket before traffic moves; record one.',
+      'PROD requires a change ticket; record one.',
     );
   });
 
@@ -58,7 +58,14 @@ describe('checkTicket (seed 1.3: DEV not required, SIT recommended, PROD require
   });
 
   it('says when the runbook pattern itself is broken', () => {
-    const result = checkTicket(env('PROD', 'required', '[A-Z+'), 'JIRA-1');
+    // The runbook's validation refuses it first (core/runbook/regex-pattern.ts)...
+    expect(() => env('PROD', 'required', '[A-Z+')).toThrow(/is not a valid regular expression/);
+    // ...and the gate still refuses to match against one, should an environment reach it unvalidated.
+    const prod = env('PROD', 'required');
+    const result = checkTicket(
+      { ...prod, changeTicket: { ...prod.changeTicket, pattern: '[A-Z+' } },
+      'JIRA-1',
+    );
     expect(result.ok).toBe(false);
     expect(result.message).toContain('is not a valid regular expression; fix the runbook');
   });

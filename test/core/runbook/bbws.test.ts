@@ -215,8 +215,14 @@ describe('contradictions of the seed, resolved', () => {
 
   it('go/no-go: coverage >= 80%, p95 within baseline + 10%, error rate <= 1% (8.1, 8.2)', () => {
     const gonogo: GonogoStep = only(sitToProd, 'gonogo');
-    expect(gonogo.coverage.min).toBe(80);
-    expect(gonogo.performance).toEqual({ maxP95IncreasePct: 10, maxErrorRatePct: 1 });
+    // The matrix of 8.3 declared input by input, each from the steps that measure it.
+    expect(gonogo.coverage).toEqual({ min: 80, from: ['backend-tests', 'frontend-tests'] });
+    expect(gonogo.tests).toEqual({ maxFailed: 0, from: ['backend-tests', 'frontend-tests'] });
+    expect(gonogo.performance).toEqual({
+      maxP95IncreasePct: 10,
+      maxErrorRatePct: 1,
+      from: ['sit-performance-baseline'],
+    });
     expect(gonogo.extraMonitoringRisks).toEqual(['medium']);
     expect(gonogo.mitigationRequiredRisks).toEqual(['high', 'critical']);
   });

@@ -5,7 +5,6 @@ import type { Channel, Template } from '../../../src/core/runbook/schema.js';
 import {
   channelFor,
   renderNotification,
-  renderStatusUpdate,
   slackChannelName,
 } from '../../../src/core/templates/notifications.js';
 
@@ -75,23 +74,5 @@ describe('renderNotification', () => {
         renderNotification(template, channelFor(runbook.channels, template.channel), {}).channel,
       ).toMatch(/^#[a-z-]+$/);
     }
-  });
-});
-
-describe('renderStatusUpdate', () => {
-  it('gives operations the status, metrics and issues of a PROD deployment', () => {
-    expect(
-      renderStatusUpdate({
-        version: 'v2024.12.25.1',
-        environment: 'prod',
-        activity: 'canary stage 2 of 4 (25% of traffic)',
-        elapsedText: '30m',
-        errorRatePct: 0.4,
-        p95Text: '210ms',
-        issues: [],
-      }),
-    ).toBe(
-      '🔄 PROD DEPLOYMENT STATUS\nVersion: v2024.12.25.1\nNow: canary stage 2 of 4 (25% of traffic)\nElapsed: 30m\nError Rate: 0.4%  p95: 210ms\nIssues: none',
-    );
   });
 });

@@ -60,6 +60,8 @@ promotions:
             title: Unit tests for \${ticket}
             kind: command
             run: [npm, test]
+            evidence:
+              - { id: coverage, fact: coverage, from: json, path: coverage.json, pointer: total.lines.pct }
           - id: change-ticket
             title: Change ticket raised
             kind: manual
@@ -76,7 +78,6 @@ promotions:
             title: Go/no-go
             kind: gonogo
             coverage: { min: 80 }
-            performance: { maxP95IncreasePct: 10, maxErrorRatePct: 1 }
       - id: release
         title: Release
         steps:

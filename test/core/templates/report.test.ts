@@ -177,9 +177,66 @@ describe('release report: approvals and go/no-go', () => {
     expect(gonogo).toContain('- Coverage under 80% would give NO-GO.');
     expect(json.gonogo?.decision).toBe('GO');
   });
+
+  it('says so when the promotion declares no go/no-go (approvals, ticket and window gated traffic)', () => {
+    const runbook = structuredClone(fixtureRunbook());
+    for (const promotion of runbook.promotions)
+      for (const phase of promotion.phases) phase.steps = phase.steps.filter((s) => s.kind !== 'gonogo');
+    const state = { ...fixtureState({ ending: 'promoted' }), gonogo: undefined };
+    const { markdown, json } = releaseReport(runbook, state, {
+      chain: verified,
+      now: NOW,
+      utcOffsetMinutes: UTC_PLUS_2,
+      runbookHashNow: 'f'.repeat(64),
+    });
+    expect(section(markdown, 'Go/no-go')).toContain(
+      'This promotion declares no go/no-go: approvals, the change ticket and the window gated traffic.',
+    );
+    expect(json.gonogoDeclared).toBe(false);
+    expect(report('promoted').json.gonogoDeclared).toBe(true);
+  });
+
+  it('says so when the promotion has no canary step (DEV -> SIT deploys without splitting traffic)', () => {
+    const runbook = structuredClone(fixtureRunbook());
+    for (const promotion of runbook.promotions)
+      for (const phase of promotion.phases) phase.steps = phase.steps.filter((s) => s.kind !== 'canary');
+    const state = { ...fixtureState({ ending: 'promoted' }), canary: undefined };
+    const { markdown, json } = releaseReport(runbook, state, {
+      chain: verified,
+      now: NOW,
+      utcOffsetMinutes: UTC_PLUS_2,
+      runbookHashNow: 'f'.repeat(64),
+    });
+    expect(section(markdown, 'Canary')).toContain(
+      'This promotion has no canary step: its own steps deployed the release (see the checklist), and no traffic was split.',
+    );
+    expect(json.canaryDeclared).toBe(false);
+    expect(report('promoted').json.canaryDeclared).toBe(true);
+  });
 });
 
 describe('release report: canary', () => {
+  it('says who sent the first traffic, or that nobody decided it', () => {
+    const runbook = fixtureRunbook();
+    const events = fixtureEvents({ ending: 'promoted' });
+    const shift = events.findIndex((e) => e.type === 'traffic.shifted');
+    const decided = [
+      ...events.slice(0, shift),
+      { type: 'canary.start.confirmed' as const, at: at(17, 7, 50), step: 'canary', weight: 10, by: 'maria' },
+      ...events.slice(shift),
+    ];
+    const options = { chain: verified, now: NOW, utcOffsetMinutes: UTC_PLUS_2 };
+    const withDecision = releaseReport(runbook, foldEvents(runbook, runbook.promotions[0], decided), options);
+    expect(section(withDecision.markdown, 'Canary')).toContain(
+      'First traffic sent on the decision of maria at 2025-12-25 17:07:50 UTC+2.',
+    );
+    expect(withDecision.json.canary?.startedBy).toEqual({ by: 'maria', at: at(17, 7, 50) });
+    const without = releaseReport(runbook, foldEvents(runbook, runbook.promotions[0], events), options);
+    expect(section(without.markdown, 'Canary')).toContain(
+      'No decision to send the first traffic is recorded.',
+    );
+  });
+
   it('gives each stage its weight, hold, verdict, samples and worst error rate and p95 against the baseline', () => {
     const { markdown, json } = report('promoted');
     const canary = section(markdown, 'Canary');

@@ -70,6 +70,8 @@ describe('SIGHUP: a headless guard, then resume', () => {
       file,
       (events) => events.some((e) => e.type === 'canary.stage.started'),
       'the first canary stage',
+      // Pre-promotion runs real processes (tests, terraform, a load test) the clock does not shorten.
+      150_000,
     );
     guard.child.kill('SIGHUP');
     expect(await guard.waitFor('guard'), guard.stderr).toMatchObject({ step: 'prod-canary' });
@@ -160,5 +162,5 @@ describe('SIGHUP: a headless guard, then resume', () => {
     );
     expect(resumed.sandbox?.world.canaryWeightPct()).toBe(25);
     expect(readJournal(file).broken).toBeUndefined();
-  }, 150_000);
+  }, 300_000);
 });

@@ -2,10 +2,13 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EvidenceRule } from '../../../src/core/runbook/schema.js';
+import { parseRunbook } from '../../../src/core/runbook/parse.js';
+import type { EvidenceRule, Runbook } from '../../../src/core/runbook/schema.js';
+import { type StandinNames, standinNamesOf } from '../../../src/sandbox/standin-names.js';
 import { awsStandinPath, findOnPath, standinEnv, standinPath } from '../../../src/sandbox/standins/index.js';
 import { collectEvidence } from '../../../src/services/commands/collect-evidence.js';
 import { runCommand } from '../../../src/services/commands/run-command.js';
+import { loadRunbook } from '../../../src/wiring/session-runtime.js';
 
 // node's own folder after the stand-ins, so `#!/usr/bin/env node` resolves; the stand-ins come first.
 const nodeOnly = dirname(process.execPath);
@@ -14,7 +17,16 @@ beforeEach(() => {
   cwd = mkdtempSync(join(tmpdir(), 'conductor-standin-'));
 });
 
-function rehearse(argv: string[], options: { scenario?: string; fail?: string[]; path?: string } = {}) {
+function rehearse(
+  argv: string[],
+  options: {
+    scenario?: string;
+    fail?: string[];
+    path?: string;
+    names?: StandinNames;
+    env?: Record<string, string>;
+  } = {},
+) {
   return runCommand({
     argv,
     shell: false,
@@ -25,13 +37,51 @@ function rehearse(argv: string[], options: { scenario?: string; fail?: string[];
         clockSpeed: 1000,
         path: options.path ?? nodeOnly,
         fail: options.fail,
+        names: options.names,
       }),
-      AWS_PROFILE: 'bbws-sit',
-      ENVIRONMENT: 'sit',
+      ...(options.env ?? { AWS_PROFILE: 'bbws-sit', ENVIRONMENT: 'sit' }),
     },
     timeoutMs: 20_000,
     logFile: join(cwd, 'commands.log'),
   });
+}
+
+/** Another team's runbook: its own profiles, accounts and resource names. */
+function shop(): Runbook {
+  const parsed = parseRunbook(
+    `
+runbook: { id: shop, title: Shop release, version: '1' }
+roles: [{ id: lead, title: Lead }]
+environments:
+  - { id: test, title: TEST, accountId: '123456789013', region: eu-west-1, profile: shop-test }
+  - { id: prod, title: PROD, accountId: '210987654321', region: eu-west-1, profile: shop-prod }
+promotions:
+  - id: ship
+    title: Ship
+    from: test
+    to: prod
+    phases:
+      - id: deploy
+        title: Deploy
+        steps:
+          - { id: a, title: A, kind: command, run: [aws, lambda, update-function-code, --function-name, "shop-\${env}-cart", --s3-bucket, "\${env}-shop-artifacts", --s3-key, cart.zip] }
+          - { id: b, title: B, kind: command, run: [aws, lambda, update-function-code, --function-name, "shop-\${env}-checkout", --s3-bucket, "\${env}-shop-artifacts", --s3-key, checkout.zip] }
+          - { id: c, title: C, kind: command, run: [aws, dynamodb, describe-table, --table-name, "\${env}-carts"] }
+          - { id: d, title: D, kind: command, run: [aws, s3, cp, x, "s3://\${env}-shop-assets/x"] }
+    rollback:
+      steps:
+        - { id: r, title: R, kind: manual }
+`,
+    'shop.yaml',
+  );
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.runbook;
+}
+
+/** What a rehearsal of the shipped runbook's promotion passes the stand-ins. */
+async function bbwsNames(promotionId: string): Promise<StandinNames> {
+  const { runbook } = await loadRunbook('runbooks/bbws.yaml');
+  return standinNamesOf(runbook, runbook.promotions.find((p) => p.id === promotionId)!);
 }
 
 // The evidence rules of the shipped runbook's backend and frontend test steps.
@@ -121,16 +171,76 @@ describe('rehearsal stand-ins', () => {
   it('terraform validates, plans to the -out file and applies', async () => {
     const validate = await rehearse(['terraform', 'validate']);
     expect(validate.tail).toEqual(['Success! The configuration is valid.']);
-    const plan = await rehearse(['terraform', 'plan', '-var-file=sit.tfvars', '-out=sit.tfplan']);
+    const names = await bbwsNames('dev-to-sit');
+    const plan = await rehearse(['terraform', 'plan', '-var-file=sit.tfvars', '-out=sit.tfplan'], { names });
     expect(plan.output).toContain('Plan: 0 to add, 3 to change, 0 to destroy.');
     expect(plan.output).toContain('[id=bbws-sit-order-lambda]');
     expect(readFileSync(join(cwd, 'sit.tfplan'), 'utf8')).toContain('sit');
-    const apply = await rehearse(['terraform', 'apply', 'sit.tfplan']);
+    const apply = await rehearse(['terraform', 'apply', 'sit.tfplan'], { names });
     expect(apply.exitCode).toBe(0);
     expect(apply.tail.at(-1)).toBe('Apply complete! Resources: 0 added, 3 changed, 0 destroyed.');
-    const broken = await rehearse(['terraform', 'plan'], { fail: ['terraform-plan'] });
+    const broken = await rehearse(['terraform', 'plan'], { fail: ['terraform-plan'], names });
     expect(broken.exitCode).toBe(1);
     expect(broken.output).toContain('Error: Invalid reference');
+  });
+
+  it("print another team's names from its runbook, none of the shipped runbook's", async () => {
+    const names = standinNamesOf(shop(), shop().promotions[0]);
+    const env = { AWS_PROFILE: 'shop-prod', ENVIRONMENT: 'prod' };
+    const run = (argv: string[]) => rehearse(argv, { names, env });
+    // One after the other: the runs share the working folder and its command log.
+    const outputs = [];
+    for (const argv of [
+      ['aws', 'sts', 'get-caller-identity'],
+      ['aws', 'lambda', 'list-functions'],
+      ['aws', 'logs', 'describe-log-groups', '--log-group-name-prefix', '/aws/lambda/shop-prod-c'],
+      ['aws', 'dynamodb', 'list-tables'],
+      ['aws', 's3', 'ls'],
+      ['terraform', 'plan'],
+      ['npm', 'run', 'build'],
+      ['jira', 'create-issue', '--type', 'Incident', '--summary', 'rollback'],
+    ])
+      outputs.push(await run(argv));
+    const [identity, functions, logs, tables, buckets, plan, build, issue] = outputs.map((r) => r.output);
+    expect(JSON.parse(identity)).toMatchObject({ Account: '210987654321' });
+    expect(JSON.parse(functions).Functions.map((f: { FunctionName: string }) => f.FunctionName)).toEqual([
+      'shop-prod-cart',
+      'shop-prod-checkout',
+    ]);
+    expect(JSON.parse(logs).logGroups.map((g: { logGroupName: string }) => g.logGroupName)).toEqual([
+      '/aws/lambda/shop-prod-cart',
+      '/aws/lambda/shop-prod-checkout',
+    ]);
+    expect(JSON.parse(tables)).toEqual({ TableNames: ['prod-carts'] });
+    expect(
+      buckets
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ').at(-1)),
+    ).toEqual(['prod-shop-artifacts', 'prod-shop-assets']);
+    expect(plan).toContain('aws_lambda_function.shop_prod_cart: Refreshing state... [id=shop-prod-cart]');
+    expect(plan).toContain('Plan: 0 to add, 2 to change, 0 to destroy.');
+    expect(build).toContain('> shop@1.0.0 build');
+    expect(issue).toBe('Created issue SHOP-1042 (Incident): rollback\n');
+    for (const output of outputs) expect(output.output).not.toMatch(/bbws/i);
+  });
+
+  it('the profile decides the environment, as it decides where an AWS call goes', async () => {
+    const names = standinNamesOf(shop(), shop().promotions[0]);
+    const identity = await rehearse(['aws', 'sts', 'get-caller-identity'], {
+      names,
+      env: { AWS_PROFILE: 'shop-test', ENVIRONMENT: 'prod' },
+    });
+    expect(JSON.parse(identity.output)).toMatchObject({ Account: '123456789013' });
+  });
+
+  it('print no names when the rehearsal passes none', async () => {
+    const env = { ENVIRONMENT: 'prod' };
+    const functions = await rehearse(['aws', 'lambda', 'list-functions'], { env });
+    expect(JSON.parse(functions.output)).toEqual({ Functions: [] });
+    const plan = await rehearse(['terraform', 'plan'], { env });
+    expect(plan.exitCode).toBe(0);
+    expect(plan.output).toContain('No changes. Your infrastructure matches the configuration.');
   });
 
   it('puts the AWS CLI stand-in on PATH only when no AWS CLI is installed', async () => {

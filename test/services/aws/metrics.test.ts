@@ -1,6 +1,7 @@
 import { GetMetricDataCommand, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { canaryMetricsSchema } from '../../../src/core/runbook/canary-metrics-schema.js';
 import type { ExtraMetric } from '../../../src/core/runbook/schema.js';
 import { buildMetricQueries, fetchMetrics } from '../../../src/services/aws/metrics.js';
 import { canaryTargets, offlineClients, recordedTarget, serviceError } from './fixtures.js';
@@ -274,5 +275,85 @@ describe('fetchMetrics', () => {
     const controller = new AbortController();
     await fetchMetrics(clients.cloudwatch, { ...input, start, end }, controller.signal);
     expect((cloudwatch.send.firstCall.args as unknown[])[1]).toEqual({ abortSignal: controller.signal });
+  });
+});
+
+describe('a target with its own metrics (issue 13.2)', () => {
+  const ordersMetrics = canaryMetricsSchema.parse({
+    dimensions: { Service: 'orders' },
+    versionDimension: 'FunctionVersion',
+    errors: {
+      numerator: { namespace: 'Shop/Orders', metric: 'OrdersFailed' },
+      denominator: { namespace: 'Shop/Orders', metric: 'OrdersPlaced' },
+    },
+    latency: { namespace: 'Shop/Orders', metric: 'CheckoutTime', stat: 'p90' },
+  });
+  const apiMetrics = canaryMetricsSchema.parse({
+    versionDimension: 'Stage',
+    dimensions: { ApiName: 'bbws-api' },
+    errors: { namespace: 'Shop/Api', metric: 'ErrorRate', unit: 'Percent' },
+  });
+  const declared = {
+    ...input,
+    extra: [],
+    targets: {
+      apiGateway: { ...canaryTargets.apiGateway!, metrics: apiMetrics },
+      lambdas: [{ ...canaryTargets.lambdas[0], metrics: ordersMetrics }],
+    },
+  };
+
+  it('asks for the declared series of each side, with the side’s version or stage', () => {
+    const queries = buildMetricQueries(declared);
+    const brief = queries.map((q) => [
+      q.Id,
+      q.Label,
+      `${q.MetricStat?.Metric?.Namespace} ${q.MetricStat?.Metric?.MetricName}`,
+      q.MetricStat?.Stat,
+    ]);
+    expect(brief.filter(([id]) => id?.startsWith('l0c_'))).toEqual([
+      ['l0c_inv', 'bbws-orders v42 OrdersPlaced', 'Shop/Orders OrdersPlaced', 'Sum'],
+      ['l0c_err', 'bbws-orders v42 OrdersFailed', 'Shop/Orders OrdersFailed', 'Sum'],
+      ['l0c_thr', 'bbws-orders v42 throttles', 'AWS/Lambda Throttles', 'Sum'],
+      ['l0c_p95', 'bbws-orders v42 CheckoutTime p90', 'Shop/Orders CheckoutTime', 'p90'],
+    ]);
+    const stableFailed = queries.find((q) => q.Id === 'l0s_err');
+    expect(stableFailed?.MetricStat?.Metric?.Dimensions).toEqual([
+      { Name: 'Service', Value: 'orders' },
+      { Name: 'FunctionVersion', Value: '41' },
+    ]);
+    expect(brief.filter(([id]) => id?.startsWith('ac_'))).toEqual([
+      ['ac_count', 'prod/Canary requests', 'AWS/ApiGateway Count', 'Sum'],
+      ['ac_errpct', 'prod/Canary ErrorRate', 'Shop/Api ErrorRate', 'Average'],
+      ['ac_p95', 'prod/Canary latency p95', 'AWS/ApiGateway Latency', 'p95'],
+    ]);
+    const ids = queries.map((q) => q.Id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('turns the declared series into the same sample: a ratio of counts, a rate weighed by requests', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        series('l0c_inv', [100, 300, 100]),
+        series('l0c_err', [1, 9, 2]),
+        series('l0c_p95', [150, 170, 160]),
+        series('l0s_inv', [900, 900, 900]),
+        series('l0s_err', [1, 0, 2]),
+        // API: 1% of 100 requests, then 5% of 300: 16 of 400, 4%.
+        series('ac_count', [100, 300]),
+        series('ac_errpct', [1, 5]),
+        series('as_count', [900, 900]),
+      ],
+    });
+    const snapshot = await fetchMetrics(clients.cloudwatch, { ...declared, start, end });
+    const orders = snapshot.targets.find((t) => t.targetId === 'bbws-orders')!;
+    expect(orders.canary).toEqual({ requests: 500, errors: 12, errorRatePct: 2.4, p95Ms: 170, throttles: 0 });
+    expect(orders.baseline.errorRatePct).toBeCloseTo(100 / 900);
+    const api = snapshot.targets.find((t) => t.targetId === 'apigateway')!;
+    expect(api.canary.requests).toBe(400);
+    expect(api.canary.errorRatePct).toBeCloseTo(4);
+    expect(api.canary.errors).toBeCloseTo(16);
+    // The stable stage reported requests but no rate: no rate, not a rate of 0.
+    expect(api.baseline.requests).toBe(1800);
+    expect(api.baseline.errorRatePct).toBeNull();
   });
 });

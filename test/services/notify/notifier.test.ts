@@ -1,35 +1,15 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { slackNotifier } from '../../../src/services/notify/notifier.js';
+import { webhookServer } from '../../support/webhook-server.js';
 
-const received: Array<{ path?: string; body: unknown }> = [];
-let base = '';
-const server = http.createServer((request, response) => {
-  let body = '';
-  request.on('data', (chunk) => {
-    body += chunk;
-  });
-  request.on('end', () => {
-    received.push({ path: request.url, body: JSON.parse(body) });
-    response.writeHead(request.url?.includes('broken') ? 500 : 200);
-    response.end(request.url?.includes('broken') ? 'internal_error' : 'ok');
-  });
-});
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services`;
-});
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const hook = webhookServer();
+const { received } = hook;
 
 describe('slackNotifier', () => {
   it("posts each runbook channel's messages to its own webhook and skips channels without one", async () => {
     const notifier = slackNotifier({
-      env: { CONDUCTOR_SLACK_WEBHOOK_OPERATIONS: `${base}/ops-hook` },
-      conf: { webhooks: { 'qa-team': `${base}/qa-hook` } },
+      env: { CONDUCTOR_SLACK_WEBHOOK_OPERATIONS: `${hook.base}/ops-hook` },
+      conf: { webhooks: { 'qa-team': `${hook.base}/qa-hook` } },
     });
     expect(
       await notifier.post('operations', { channel: '#devops-alerts', text: 'PROD canary at 10%' }),
@@ -50,7 +30,7 @@ describe('slackNotifier', () => {
 
   it('resolves a failing webhook to a result, never a rejection', async () => {
     const notifier = slackNotifier({
-      env: { CONDUCTOR_SLACK_WEBHOOK: `${base}/broken-T0/B0/secret` },
+      env: { CONDUCTOR_SLACK_WEBHOOK: `${hook.base}/broken-T0/B0/secret` },
       baseDelayMs: 5,
       retries: 1,
     });

@@ -1,32 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { slackNotifier } from '../../../src/services/notify/notifier.js';
+import { webhookServer } from '../../support/webhook-server.js';
 
-const received: Array<{ path?: string; body: { text: string; channel: string } }> = [];
-let base = '';
-const server = http.createServer((request, response) => {
-  let body = '';
-  request.on('data', (chunk) => {
-    body += chunk;
-  });
-  request.on('end', () => {
-    received.push({ path: request.url, body: JSON.parse(body) });
-    response.writeHead(200);
-    response.end('ok');
-  });
-});
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services`;
-});
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
-beforeEach(() => {
-  received.length = 0;
-});
+const hook = webhookServer();
+const { received } = hook;
 
 const message = { channel: '#devops-alerts', text: 'PROD DEPLOYMENT COMPLETE @on-call-team' };
 
@@ -35,10 +12,10 @@ describe('slackNotifier in a rehearsal', () => {
     const notifier = slackNotifier({
       rehearsal: true,
       env: {
-        CONDUCTOR_SLACK_WEBHOOK: `${base}/T0/B0/default`,
-        CONDUCTOR_SLACK_WEBHOOK_OPERATIONS: `${base}/T0/B0/ops`,
+        CONDUCTOR_SLACK_WEBHOOK: `${hook.base}/T0/B0/default`,
+        CONDUCTOR_SLACK_WEBHOOK_OPERATIONS: `${hook.base}/T0/B0/ops`,
       },
-      conf: { webhooks: { 'qa-team': `${base}/T0/B0/qa` } },
+      conf: { webhooks: { 'qa-team': `${hook.base}/T0/B0/qa` } },
     });
     expect(await notifier.post('operations', message)).toBeUndefined();
     expect(await notifier.post('qa-team', message)).toBeUndefined();
@@ -50,7 +27,7 @@ describe('slackNotifier in a rehearsal', () => {
     for (const value of ['', '0', 'true', 'yes']) {
       const notifier = slackNotifier({
         rehearsal: true,
-        env: { CONDUCTOR_SLACK_WEBHOOK: `${base}/T0/B0/default`, CONDUCTOR_REHEARSAL_WEBHOOKS: value },
+        env: { CONDUCTOR_SLACK_WEBHOOK: `${hook.base}/T0/B0/default`, CONDUCTOR_REHEARSAL_WEBHOOKS: value },
       });
       expect(await notifier.post('operations', message)).toBeUndefined();
     }
@@ -61,8 +38,8 @@ describe('slackNotifier in a rehearsal', () => {
     const notifier = slackNotifier({
       rehearsal: true,
       env: {
-        CONDUCTOR_SLACK_WEBHOOK: `${base}/T0/B0/default`,
-        CONDUCTOR_SLACK_WEBHOOK_OPERATIONS: `${base}/T0/B0/ops`,
+        CONDUCTOR_SLACK_WEBHOOK: `${hook.base}/T0/B0/default`,
+        CONDUCTOR_SLACK_WEBHOOK_OPERATIONS: `${hook.base}/T0/B0/ops`,
         CONDUCTOR_REHEARSAL_WEBHOOKS: '1',
       },
     });
@@ -81,7 +58,7 @@ describe('slackNotifier in a rehearsal', () => {
   });
 
   it('a real session posts as before, unmarked', async () => {
-    const notifier = slackNotifier({ env: { CONDUCTOR_SLACK_WEBHOOK: `${base}/T0/B0/default` } });
+    const notifier = slackNotifier({ env: { CONDUCTOR_SLACK_WEBHOOK: `${hook.base}/T0/B0/default` } });
     expect(await notifier.post('operations', message)).toEqual({ ok: true, attempts: 1 });
     expect(received.map((r) => r.body.text)).toEqual([message.text]);
   });

@@ -7,9 +7,9 @@ import {
   GENESIS,
   JournalConflictError,
   type JournalLine,
+  journalHealth,
   lineHash,
   readJournal,
-  verifyJournal,
 } from '../../../src/services/store/journal.js';
 import { SessionStore } from '../../../src/services/store/session-store.js';
 
@@ -92,7 +92,7 @@ describe('journal: append and read', () => {
       prev = line.hash;
     }
     expect(read.lastHash).toBe(prev);
-    expect(verifyJournal(file)).toMatchObject({ ok: true, events: 4 });
+    expect(journalHealth(readJournal(file))).toMatchObject({ ok: true, events: 4 });
   });
 
   it('keeps the journal private: the file 0600, its folders 0700', () => {
@@ -129,7 +129,7 @@ describe('journal: a torn last line after a crash', () => {
     expect(read.warnings).toHaveLength(1);
     expect(read.warnings[0]).toMatch(/last line was cut off by a crash \(line 4\); it was dropped/);
     expect(read.tornTail).toBe(true);
-    expect(verifyJournal(file)).toMatchObject({ ok: true, events: 3 });
+    expect(journalHealth(readJournal(file))).toMatchObject({ ok: true, events: 3 });
   });
 
   it('is cut away when the session is opened again, and new events chain onto the valid prefix', () => {
@@ -209,7 +209,7 @@ describe('journal: an edited journal', () => {
     const read = readJournal(file);
     expect(read.broken).toMatch(/:2: the hash chain does not hold/);
     expect(read.events).toHaveLength(1);
-    expect(verifyJournal(file)).toMatchObject({ ok: false, events: 1 });
+    expect(journalHealth(readJournal(file))).toMatchObject({ ok: false, events: 1 });
     expect(() => store.open(id)).toThrow(/chain broken at line 2: its hash does not match its content/);
   });
 

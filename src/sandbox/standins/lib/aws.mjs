@@ -1,13 +1,14 @@
 // Stand-in for the AWS CLI, used only when no AWS CLI is installed (an installed one runs for real
-// against the sandbox). Canned answers shaped like the real CLI's JSON for the calls the runbook makes.
+// against the sandbox). Canned answers shaped like the real CLI's JSON for the calls the runbook makes,
+// naming the functions, tables and buckets the runbook's commands name in the environment acted on.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { environmentName, failing, flagValues, pause, say, shout } from './common.mjs';
+import { environment, failing, flagValues, pause, say, shout } from './common.mjs';
 
-const env = environmentName();
-const account = process.env.CONDUCTOR_STANDIN_ACCOUNT || '123456789012';
-const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'af-south-1';
-const functions = ['auth', 'product', 'order'].map((name) => `bbws-${env}-${name}-lambda`);
+const env = environment();
+const account = process.env.CONDUCTOR_STANDIN_ACCOUNT || env.account || '123456789012';
+const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || env.region || 'us-east-1';
+const functions = env.functions;
 
 const json = (value) => say([JSON.stringify(value, null, 4)]).then(() => 0);
 
@@ -51,11 +52,11 @@ const handlers = {
     }),
   'lambda update-alias': (args) =>
     json({ Name: flagValues(args, '--name')[0], FunctionVersion: flagValues(args, '--function-version')[0] }),
-  'dynamodb list-tables': () => json({ TableNames: [`${env}-products`, `${env}-orders`, `${env}-users`] }),
+  'dynamodb list-tables': () => json({ TableNames: env.tables }),
   'dynamodb describe-table': (args) =>
     flagValues(args, '--query').length
       ? json(['ACTIVE'])
-      : json(table(flagValues(args, '--table-name')[0] ?? `${env}-products`)),
+      : json(table(flagValues(args, '--table-name')[0] ?? env.tables[0] ?? 'table')),
   'dynamodb describe-continuous-backups': () =>
     json({
       ContinuousBackupsDescription: {
@@ -63,7 +64,7 @@ const handlers = {
         PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
       },
     }),
-  'dynamodb scan': () => json({ Items: [{ id: { S: 'prod-001' } }], Count: 1, ScannedCount: 1 }),
+  'dynamodb scan': () => json({ Items: [{ id: { S: 'item-001' } }], Count: 1, ScannedCount: 1 }),
   'dynamodb put-item': () => say(['']).then(() => 0),
   // What a smoke test writes comes back: the item is the key it asked for.
   'dynamodb get-item': (args) =>
@@ -77,21 +78,20 @@ const handlers = {
     );
     return json({ Items: [item], Count: 1, ScannedCount: 1 });
   },
-  's3 ls': () =>
-    say([`2024-12-25 14:30:00 ${env}-bbws-content`, `2024-12-25 14:30:00 bbws-artifacts-${env}`]).then(
-      () => 0,
-    ),
+  's3 ls': () => say(env.buckets.map((name) => `2024-12-25 14:30:00 ${name}`)).then(() => 0),
   's3 cp': (_args, positional) => s3Copy(positional[2] ?? '', positional[3] ?? ''),
   's3api get-bucket-versioning': () => json({ Status: 'Enabled' }),
   's3api head-object': () =>
     json({ ContentLength: 11, ContentType: 'text/plain', ServerSideEncryption: 'AES256', Metadata: {} }),
-  'logs describe-log-groups': (args) =>
-    json({
-      logGroups: functions.map((name) => ({
-        logGroupName: `${flagValues(args, '--log-group-name-prefix')[0]?.replace(/bbws-.*$/, '') ?? '/aws/lambda/'}${name}`,
-        retentionInDays: 30,
-      })),
-    }),
+  'logs describe-log-groups': (args) => {
+    const prefix = flagValues(args, '--log-group-name-prefix')[0] ?? '';
+    return json({
+      logGroups: functions
+        .map((name) => `/aws/lambda/${name}`)
+        .filter((name) => name.startsWith(prefix))
+        .map((logGroupName) => ({ logGroupName, retentionInDays: 30 })),
+    });
+  },
   'apigateway update-stage': (args) =>
     json({ stageName: flagValues(args, '--stage-name')[0], canarySettings: {} }),
   'ec2 describe-instances': () => json({ Reservations: [] }),

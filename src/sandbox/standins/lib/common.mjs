@@ -117,10 +117,37 @@ export function flagValues(args, name) {
   return values;
 }
 
-/** The environment a command acts on, from ENVIRONMENT or a profile like bbws-sit. */
-export function environmentName() {
-  if (process.env.ENVIRONMENT) return process.env.ENVIRONMENT;
-  const profile = process.env.AWS_PROFILE || '';
-  const match = /(dev|sit|prod)/.exec(profile);
-  return match ? match[1] : 'dev';
+/**
+ * What the rehearsal passes of the runbook (CONDUCTOR_STANDIN_NAMES, see src/sandbox/standin-names.ts):
+ * its id and, per environment, the account, region, profile and the names its commands use. Run
+ * outside a rehearsal, the stand-ins know no names and print none.
+ */
+function runbookNames() {
+  try {
+    const parsed = JSON.parse(process.env.CONDUCTOR_STANDIN_NAMES || '');
+    if (parsed && Array.isArray(parsed.environments)) return parsed;
+  } catch {
+    // not given, or not JSON: no names
+  }
+  return { project: 'app', environments: [] };
+}
+
+export const names = runbookNames();
+
+/** A name as a Terraform resource name or an issue key part: letters, digits and underscores. */
+export function identifier(name) {
+  return name.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/**
+ * The environment a command acts on: the runbook environment whose profile AWS_PROFILE names (an
+ * AWS call goes where the profile points), else the one ENVIRONMENT names (the phase's).
+ */
+export function environment() {
+  const profile = process.env.AWS_PROFILE;
+  const id = process.env.ENVIRONMENT;
+  const found =
+    (profile && names.environments.find((env) => env.profile === profile)) ||
+    (id && names.environments.find((env) => env.id === id));
+  return found || { id: id || 'default', functions: [], tables: [], buckets: [] };
 }

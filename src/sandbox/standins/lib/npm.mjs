@@ -1,13 +1,16 @@
 // Stand-in for npm: `npm test` runs a jest-shaped suite and, with --coverage, writes
 // coverage/coverage-summary.json; install and build succeed with npm's usual lines.
-import { coveragePct, failing, istanbulSummary, pause, say, shout, writeFile } from './common.mjs';
+import { coveragePct, failing, istanbulSummary, names, pause, say, shout, writeFile } from './common.mjs';
+
+/** The package being built: the runbook's project, as npm prints it before running a script. */
+const PACKAGE = `${names.project}@1.0.0`;
 
 async function test(args) {
   const extra = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
   const fails = failing('npm-test');
   const total = 312;
   const failed = fails ? 1 : 0;
-  await say(['', '> bbws-frontend@1.0.0 test', `> jest${extra.length ? ` ${extra.join(' ')}` : ''}`, '']);
+  await say(['', `> ${PACKAGE} test`, `> jest${extra.length ? ` ${extra.join(' ')}` : ''}`, '']);
   const suites = [
     'src/api/orders.test.ts',
     'src/api/products.test.ts',
@@ -56,7 +59,7 @@ export async function npm(args) {
     return 0;
   }
   if (command === 'run') {
-    await say(['', `> bbws-frontend@1.0.0 ${rest[0] ?? ''}`, '']);
+    await say(['', `> ${PACKAGE} ${rest[0] ?? ''}`, '']);
     await pause(5000);
     await say(['done']);
     return failing(`npm-${rest[0]}`) ? 1 : 0;

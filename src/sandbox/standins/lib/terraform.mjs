@@ -1,16 +1,26 @@
 // Stand-in for terraform: init, validate, plan (-out writes the plan file), apply, destroy,
-// workspace, state list, with the lines a conductor is used to reading.
-import { environmentName, failing, pause, say, shout, writeFile } from './common.mjs';
+// workspace, state list, with the lines a conductor is used to reading. The resources are the
+// Lambda functions the runbook's commands and canary name in the environment the command acts on.
+import { environment, failing, identifier, pause, say, shout, writeFile } from './common.mjs';
+import { applyLambdaFolder } from './terraform-lambda.mjs';
 
-const RESOURCES = ['aws_lambda_function.auth', 'aws_lambda_function.product', 'aws_lambda_function.order'];
-
-function lambdaName(resource) {
-  return `bbws-${environmentName()}-${resource.split('.')[1]}-lambda`;
-}
+const env = environment();
+/** Terraform address and id of each function. */
+const RESOURCES = env.functions.map((name) => ({
+  address: `aws_lambda_function.${identifier(name)}`,
+  id: name,
+}));
+const STATE = [
+  ...RESOURCES.map((r) => r.address),
+  ...env.tables.map((name) => `aws_dynamodb_table.${identifier(name)}`),
+  ...env.buckets.map((name) => `aws_s3_bucket.${identifier(name)}`),
+];
+/** The resource a failing plan or apply names: the first function, else a neutral one. */
+const BROKEN = RESOURCES[0] ?? { address: 'aws_lambda_function.app', id: 'app' };
 
 async function plan(args) {
   await say(
-    RESOURCES.map((r) => `${r}: Refreshing state... [id=${lambdaName(r)}]`),
+    RESOURCES.map((r) => `${r.address}: Refreshing state... [id=${r.id}]`),
     600,
   );
   if (failing('terraform-plan')) {
@@ -18,33 +28,37 @@ async function plan(args) {
       '',
       '│ Error: Invalid reference',
       '│',
-      '│   on main.tf line 42, in resource "aws_lambda_function" "order":',
-      '│   42:   memory_size = var.order_memmory',
+      `│   on main.tf line 42, in resource "aws_lambda_function" "${BROKEN.address.split('.')[1]}":`,
+      '│   42:   memory_size = var.lambda_memmory',
       '│',
       '│ A reference to a resource type must be followed by at least one attribute access.',
     ]);
     return 1;
   }
-  await say([
-    '',
-    'Terraform used the selected providers to generate the following execution plan. Resource actions are',
-    'indicated with the following symbols:',
-    '  ~ update in-place',
-    '',
-    'Terraform will perform the following actions:',
-    '',
-    ...RESOURCES.flatMap((r) => [
-      `  # ${r} will be updated in-place`,
-      `  ~ resource "aws_lambda_function" "${r.split('.')[1]}" {`,
-      '      ~ s3_key = "bbws/previous.zip" -> "bbws/release.zip"',
-      '    }',
+  if (RESOURCES.length === 0) {
+    await say(['', 'No changes. Your infrastructure matches the configuration.']);
+  } else {
+    await say([
       '',
-    ]),
-    'Plan: 0 to add, 3 to change, 0 to destroy.',
-  ]);
+      'Terraform used the selected providers to generate the following execution plan. Resource actions are',
+      'indicated with the following symbols:',
+      '  ~ update in-place',
+      '',
+      'Terraform will perform the following actions:',
+      '',
+      ...RESOURCES.flatMap((r) => [
+        `  # ${r.address} will be updated in-place`,
+        `  ~ resource "aws_lambda_function" "${r.address.split('.')[1]}" {`,
+        '      ~ s3_key = "releases/previous.zip" -> "releases/release.zip"',
+        '    }',
+        '',
+      ]),
+      `Plan: 0 to add, ${RESOURCES.length} to change, 0 to destroy.`,
+    ]);
+  }
   const out = args.find((arg) => arg.startsWith('-out='))?.slice(5);
   if (out) {
-    writeFile(out, `stand-in terraform plan for ${environmentName()}\n`);
+    writeFile(out, `stand-in terraform plan for ${env.id}\n`);
     await say(['', `Saved the plan to: ${out}`]);
   }
   return 0;
@@ -52,28 +66,26 @@ async function plan(args) {
 
 async function apply(verb) {
   if (failing(`terraform-${verb}`)) {
-    await say([`${RESOURCES[0]}: Modifying... [id=${lambdaName(RESOURCES[0])}]`]);
+    await say([`${BROKEN.address}: Modifying... [id=${BROKEN.id}]`]);
     shout([
       '',
-      '│ Error: updating Lambda Function (' +
-        lambdaName(RESOURCES[0]) +
-        ') code: operation error Lambda: UpdateFunctionCode, ResourceConflictException: The operation cannot be performed at this time.',
+      `│ Error: updating Lambda Function (${BROKEN.id}) code: operation error Lambda: UpdateFunctionCode, ResourceConflictException: The operation cannot be performed at this time.`,
     ]);
     return 1;
   }
   if (verb === 'destroy') {
     await say(
-      RESOURCES.map((r) => `${r}: Destroying... [id=${lambdaName(r)}]`),
+      RESOURCES.map((r) => `${r.address}: Destroying... [id=${r.id}]`),
       1500,
     );
     await say(['', `Destroy complete! Resources: ${RESOURCES.length} destroyed.`]);
     return 0;
   }
   for (const r of RESOURCES) {
-    await say([`${r}: Modifying... [id=${lambdaName(r)}]`], 3000);
-    await say([`${r}: Modifications complete after 3s [id=${lambdaName(r)}]`]);
+    await say([`${r.address}: Modifying... [id=${r.id}]`], 3000);
+    await say([`${r.address}: Modifications complete after 3s [id=${r.id}]`]);
   }
-  await say(['', 'Apply complete! Resources: 0 added, 3 changed, 0 destroyed.']);
+  await say(['', `Apply complete! Resources: 0 added, ${RESOURCES.length} changed, 0 destroyed.`]);
   return 0;
 }
 
@@ -116,6 +128,11 @@ export async function terraform(args) {
     case 'plan':
       return plan(rest);
     case 'apply':
+      // In a Lambda's own folder the apply deploys that Lambda to the sandbox (terraform-lambda.mjs).
+      if (!failing('terraform-apply')) {
+        const deployed = await applyLambdaFolder();
+        if (deployed !== undefined) return deployed;
+      }
       return apply('apply');
     case 'destroy':
       return apply('destroy');
@@ -129,12 +146,7 @@ export async function terraform(args) {
       return 0;
     }
     case 'state':
-      await say([
-        ...RESOURCES,
-        'aws_dynamodb_table.products',
-        'aws_s3_bucket.content',
-        'aws_api_gateway_stage.v1',
-      ]);
+      await say(STATE);
       return 0;
     case 'fmt':
       return 0;

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RehearsalSession, resumeRehearsal, startRehearsal } from '../../src/wiring/rehearsal.js';
+import { engineTestRunbook, tempHome } from '../engine/helpers.js';
+
+/**
+ * Issue 17, point 7: a resumed rehearsal sees what its commands wrote. The emulators keep their data
+ * in the session folder; the resumed rehearsal's new emulators open the same folder.
+ */
+
+const open: RehearsalSession[] = [];
+afterEach(async () => {
+  for (const rehearsal of open.splice(0)) await rehearsal.close();
+});
+
+async function dynamo(url: string, operation: string, payload: unknown) {
+  const reply = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': `DynamoDB_20120810.${operation}`,
+      'X-Amz-Date': '20261129T000000Z',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=rehearsal/20261129/af-south-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(payload),
+  });
+  return { status: reply.status, body: await reply.json() };
+}
+
+describe("a resumed rehearsal's emulators", () => {
+  it('hold what the rehearsal wrote before it stopped, kept in the session folder', async () => {
+    const home = tempHome();
+    const first = await startRehearsal({
+      runbookFile: engineTestRunbook(),
+      promotionId: 'sit-to-prod',
+      scenario: 'healthy',
+      speed: 600,
+      autopilot: true,
+      home,
+      awsStandin: false,
+    });
+    open.push(first);
+    const { dynamodbUrl, s3Url } = first.endpoints;
+    if (!dynamodbUrl || !s3Url) throw new Error(`no emulators: ${first.endpoints.emulatorProblem}`);
+    const sessionId = first.conductor.state.meta.sessionId;
+    const dir = first.store.dir(sessionId);
+    expect(existsSync(join(dir, 'emulators', 'dynamodb'))).toBe(true);
+    expect(existsSync(join(dir, 'emulators', 's3', 'prod-bbws-content'))).toBe(true);
+    const put = await dynamo(dynamodbUrl, 'PutItem', {
+      TableName: 'prod-products',
+      Item: { productId: { S: `smoke-${sessionId}` }, category: { S: 'smoke' } },
+    });
+    expect(put.status).toBe(200);
+    const upload = await fetch(`${s3Url}/prod-bbws-content/test/smoke-test.txt`, {
+      method: 'PUT',
+      body: `conductor smoke test ${sessionId}\n`,
+    });
+    expect(upload.status).toBe(200);
+    open.splice(open.indexOf(first), 1);
+    await first.close();
+
+    const resumed = await resumeRehearsal({ sessionId, home, awsStandin: false });
+    open.push(resumed);
+    const again = resumed.endpoints;
+    if (!again.dynamodbUrl || !again.s3Url) throw new Error(`no emulators: ${again.emulatorProblem}`);
+    const got = await dynamo(again.dynamodbUrl, 'GetItem', {
+      TableName: 'prod-products',
+      Key: { productId: { S: `smoke-${sessionId}` } },
+    });
+    expect(got.body.Item?.category?.S).toBe('smoke');
+    expect(await (await fetch(`${again.s3Url}/prod-bbws-content/test/smoke-test.txt`)).text()).toBe(
+      `conductor smoke test ${sessionId}\n`,
+    );
+  }, 120_000);
+});

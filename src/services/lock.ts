@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 
 /** One conductor per session at a time. The lock file names its holder. */
@@ -128,56 +128,98 @@ function publish(file: string, text: string): boolean {
   }
 }
 
-/**
- * Removes the lock file only if it is still a lock `replaceable` accepts. Reading the lock and then
- * removing it by name is not enough: another conductor may take the lock between the two, and the
- * removal would delete ITS fresh lock, leaving two conductors that each believe they hold the
- * session. So the file is first moved aside under a name of our own (a rename is atomic: of all the
- * processes that try, exactly one moves a given lock file), and what was moved is read:
- * - the lock we meant to replace: deleted ('removed'; lock.json is now free for anyone to create);
- * - another's lock: put back by a hard link, which fails if a third conductor created a lock in that
- *   instant; that third one then holds the session and the copy aside is dropped ('kept');
- * - nothing to move ('gone'): the lock was released, or another process moved it aside first.
- */
-function removeIfStill(file: string, replaceable: (text: string) => boolean): 'removed' | 'kept' | 'gone' {
-  const aside = besides(file, 'aside');
+/** Blocks this thread for `ms` (the removal mutex is held for microseconds: no event loop turn is worth it). */
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** How long a conductor waits for another to finish removing a lock before it gives up. */
+const REMOVAL_WAIT_MS = 5_000;
+/** A removal mutex this old was left by a crash (it is held for microseconds). */
+const REMOVAL_STALE_MS = 10_000;
+
+/** The removal mutex in `text` was left by a process that is gone (or is too old to be live). */
+function removerGone(mutex: string, text: string): boolean {
+  const holder = parseLock(text);
+  if (holder && holder.host === hostname() && !holderAlive(holder)) return true;
   try {
-    renameSync(file, aside);
+    return Date.now() - statSync(mutex).mtimeMs > REMOVAL_STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Clears a removal mutex a crash left behind, only if it is still the one judged gone: moved aside
+ * (a rename is atomic: one of the processes that try moves it), looked at, and put back by a hard
+ * link if it had meanwhile become another's. Only a crash inside the microseconds a mutex is held
+ * brings anyone here.
+ */
+function breakRemoval(mutex: string, text: string): void {
+  const aside = besides(mutex, 'aside');
+  try {
+    renameSync(mutex, aside);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if (replaceable(readFileSync(aside, 'utf8'))) {
+  try {
+    if (readText(aside) !== text) linkSync(aside, mutex);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
     rmSync(aside, { force: true });
-    return 'removed';
+  }
+}
+
+/**
+ * Runs `act` holding the session's removal mutex (lock.json.removing, created exclusively): the only
+ * right to delete lock.json. Creation of lock.json is exclusive too (publish), so while the mutex is
+ * held the lock file can only go from absent to present, never be swapped: what `act` reads is what
+ * it deletes. (Moving the lock aside to read it, as this once did, left lock.json absent for a
+ * moment, and a racer that created it then took the session from under a conductor that held it.)
+ */
+function whileRemoving<T>(file: string, act: () => T): T {
+  const mutex = `${file}.removing`;
+  const mine = JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    startedAt: Date.now(),
+    token: randomBytes(8).toString('hex'),
+  });
+  const deadline = Date.now() + REMOVAL_WAIT_MS;
+  while (!publish(mutex, mine)) {
+    const text = readText(mutex);
+    if (text !== undefined && removerGone(mutex, text)) breakRemoval(mutex, text);
+    else if (Date.now() > deadline)
+      throw new UserError(
+        `Another conductor has been changing this session's lock for ${REMOVAL_WAIT_MS / 1000} s; if no conductor runs, remove ${mutex}.`,
+      );
+    else sleepSync(1);
   }
   try {
-    linkSync(aside, file);
-  } catch (error) {
-    // Any other failure leaves the lock aside rather than lose it.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return act();
+  } finally {
+    if (readText(mutex) === mine) rmSync(mutex, { force: true });
   }
-  rmSync(aside, { force: true });
-  return 'kept';
+}
+
+/**
+ * Removes the lock file only if it is still a lock `replaceable` accepts (under the removal mutex,
+ * so no other conductor deletes or swaps it between the look and the removal):
+ * - the lock we meant to replace: deleted ('removed'; lock.json is now free for anyone to create);
+ * - another's lock: left alone ('kept');
+ * - no lock ('gone'): released, or replaced by another conductor that has not yet written its own.
+ */
+function removeIfStill(file: string, replaceable: (text: string) => boolean): 'removed' | 'kept' | 'gone' {
+  return whileRemoving(file, () => {
+    const text = readText(file);
+    if (text === undefined) return 'gone';
+    if (!replaceable(text)) return 'kept';
+    rmSync(file, { force: true });
+    return 'removed';
+  });
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A conductor that finds a lock vanishing under it waits at most this long for it to settle. */
-const SETTLE_MAX_MS = 1_000;
-
-/**
- * Waits until no lock file is moved aside (removeIfStill) before looking again: a racer that moved
- * a fresh lock aside to read it puts it back first, even on a machine too busy to run it at once;
- * one replacing a lock it judged dead has written its own lock, or soon will. A lock moved aside is
- * seen at once: the rename that hid lock.json named it. Bounded, as a crash can leave one behind.
- */
-async function settle(file: string): Promise<void> {
-  const aside = `${basename(file)}.aside-`;
-  const deadline = Date.now() + SETTLE_MAX_MS;
-  do await pause(10);
-  while (Date.now() < deadline && readdirSync(dirname(file)).some((name) => name.startsWith(aside)));
-}
 
 /** The refusal when `holder` holds the session (undefined: whoever took it is not known yet). */
 function heldBy(holder: LockInfo | undefined, file: string): UserError {
@@ -193,13 +235,11 @@ function heldBy(holder: LockInfo | undefined, file: string): UserError {
 }
 
 /**
- * Takes the session's lock. A lock is only ever removed through removeIfStill (moved aside, looked
- * at, then deleted or put back) and only ever created whole and exclusively (publish): of any number
- * of conductors racing for one session, one ends up holding it and the others are told who does.
- * The one narrow window left: a conductor arriving just then, whose very first exclusive create
- * lands in the microseconds a racer has another's fresh lock aside, takes the session; the racer's
- * put-back then fails, and the holder it meant to put back finds at its next heartbeat (stillHeld)
- * that the lock names another, and stops.
+ * Takes the session's lock. A lock is only ever removed through removeIfStill (looked at and deleted
+ * under the removal mutex) and only ever created whole and exclusively (publish): of any number of
+ * conductors racing for one session, one holds it and the others are told who does. (Only a
+ * conductor that crashes inside the microseconds it holds the removal mutex leaves a window: see
+ * breakRemoval. The heartbeat, stillHeld, stops a holder whose lock another took even then.)
  */
 export async function acquireLock(
   dir: string,
@@ -225,19 +265,22 @@ export async function acquireLock(
     stillHeld() {
       if (lost) return false;
       // A lock removed by hand is written again: this holder still drives the session. Exclusively,
-      // so it never replaces a lock another took; if another conductor only moved this lock aside
-      // to read it, whichever of the two puts it back first wins and the lock is this one either way.
-      // Should a taker have deleted it and not yet written its own, this holder's lock wins that
-      // race and the taker is refused: never two holders.
+      // so it never replaces a lock another took. Should a taker have deleted it and not yet written
+      // its own, this holder's lock wins that race and the taker is refused: never two holders.
       if (readText(file) === undefined) publish(file, mine);
       const current = readText(file);
       if (current !== undefined && !isMine(current)) lost = true;
       return current !== undefined && isMine(current);
     },
     release() {
-      // Moved aside and looked at, not read and then removed: a lock another conductor took since
-      // this holder last looked is put back, never deleted.
-      removeIfStill(file, isMine);
+      // Looked at and removed under the removal mutex: a lock another conductor took since this
+      // holder last looked is left alone. A lock that cannot be removed now is left to be judged
+      // stale (its pid gone) by the next conductor.
+      try {
+        removeIfStill(file, isMine);
+      } catch {
+        // See above.
+      }
     },
   });
   /** lock.json is free (or about to be): ours, or the session goes to whoever created it first. */
@@ -246,26 +289,20 @@ export async function acquireLock(
     if (warning) warnings.push(warning);
     return held();
   };
-  /** Replaces the lock judged `replaceable`, if it still is that lock once moved aside. */
-  const replace = async (
-    replaceable: (text: string) => boolean,
-    warning: string,
-    ifGone = warning,
-  ): Promise<HeldLock> => {
+  /** Replaces the lock judged `replaceable`, if it still is that lock under the removal mutex. */
+  const replace = (replaceable: (text: string) => boolean, warning: string, ifGone = warning): HeldLock => {
     const outcome = removeIfStill(file, replaceable);
-    // Another conductor took the session between our look and our move: it holds the session.
+    // Another conductor took the session between our look and the removal: it holds the session.
     if (outcome === 'kept') throw heldBy(readLock(file), file);
-    if (outcome === 'removed') return claim(warning);
-    // Someone else moved it first: a racer replacing the same lock (whose own lock then appears
-    // here), or one that looks at a fresh lock and puts it back. Let that settle, then look again.
-    await settle(file);
-    return claim(ifGone);
+    // 'gone': released, or a racer replacing the same lock removed it first; whoever creates
+    // lock.json first now holds the session.
+    return claim(outcome === 'removed' ? warning : ifGone);
   };
 
   if (publish(file, mine)) return held();
   const text = readText(file);
-  // It vanished between the two looks: released, or moved aside by a racer. As above.
-  if (text === undefined) return settle(file).then(() => claim());
+  // It vanished between the two looks: released, or removed by a racer replacing it. As above.
+  if (text === undefined) return claim();
   const holder = parseLock(text);
   if (!holder) {
     // An unreadable lock (torn by a crash: see publish) protects nothing: replace it, but only that
@@ -297,8 +334,7 @@ export async function acquireLock(
   const stillHeld = () => sameLock(readLock(file), holder);
   while (Date.now() < deadline && stillHeld() && holderAlive(holder)) await pause(50);
   if (!stillHeld()) {
-    // Released; or only moved aside a moment by a racer, and then put back before we look again.
-    await settle(file);
+    // Released (or replaced by another conductor: then claim tells who holds it).
     return claim(handedOver);
   }
   // The holder let go of nothing: its lock is replaced, unless it releases it as we move it (then it

@@ -1,5 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -197,5 +206,27 @@ describe('session lock', () => {
     rmSync(join(dir, 'lock.json'));
     expect(lock.stillHeld()).toBe(false);
     expect(existsSync(join(dir, 'lock.json'))).toBe(false);
+  });
+
+  it('a removal mutex left by a crashed conductor (dead pid) is cleared, and the stale lock taken over', async () => {
+    const dir = sessionDir();
+    const pid = await deadPid();
+    writeFileSync(join(dir, 'lock.json'), JSON.stringify({ pid, host: hostname(), startedAt: 1 }));
+    writeFileSync(join(dir, 'lock.json.removing'), JSON.stringify({ pid, host: hostname(), startedAt: 1 }));
+    const lock = await acquireLock(dir);
+    expect(lockOf(dir).token).toBe(lock.info.token);
+    expect(readdirSync(dir)).toEqual(['lock.json']);
+  });
+
+  it('a removal mutex from another host is cleared once it is 10 s old', async () => {
+    const dir = sessionDir();
+    const pid = await deadPid();
+    writeFileSync(join(dir, 'lock.json'), JSON.stringify({ pid, host: hostname(), startedAt: 1 }));
+    const mutex = join(dir, 'lock.json.removing');
+    writeFileSync(mutex, JSON.stringify({ pid: 1, host: 'elsewhere', startedAt: Date.now() }));
+    const old = new Date(Date.now() - 11_000);
+    utimesSync(mutex, old, old);
+    await acquireLock(dir);
+    expect(readdirSync(dir)).toEqual(['lock.json']);
   });
 });

@@ -35,11 +35,11 @@ import { type RollbackHandle, startRollback } from './rollback.js';
 import { approveThroughGate } from './runners/approval.js';
 import { runStep } from './runners/index.js';
 import { approveSigned, type SignedApprovalInput } from './signed-approval.js';
-import type { Waiting } from './waiting.js';
+import type { Waiting } from '../core/session/waiting.js';
 import { waitWatching } from './watch.js';
 
 // Screens and the socket's client import the type from here, where it was first defined.
-export type { Waiting } from './waiting.js';
+export type { Waiting } from '../core/session/waiting.js';
 
 /** What the engine's modules read (engine/context.ts), and what only the Conductor itself uses. */
 export interface ConductorOptions extends EngineOptions {

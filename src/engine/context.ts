@@ -5,7 +5,7 @@ import type { SessionState } from '../core/session/state.js';
 import type { Clock } from '../services/clock.js';
 import type { AwsPort, NotifyPort, WorkPort } from './ports.js';
 import type { RetryPolicy } from './retry.js';
-import type { Waiting } from './waiting.js';
+import type { Waiting } from '../core/session/waiting.js';
 
 /**
  * The settings of a session that the engine's modules read. The Conductor's own options extend

@@ -1,7 +1,7 @@
 import type { Promotion, Runbook, Step } from '../core/runbook/schema.js';
 import type { ApprovalEventBody, DriftChoice, StageChoice } from '../core/session/events.js';
 import type { SessionState } from '../core/session/state.js';
-import type { Waiting } from './waiting.js';
+import type { Waiting } from '../core/session/waiting.js';
 
 /** An answer that may come back over a socket: one sentence when refused, undefined when done. */
 export type Refusal = string | undefined | Promise<string | undefined>;

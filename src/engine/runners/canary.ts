@@ -1,16 +1,19 @@
 import { judgeSample, type SampleJudgement } from '../../core/canary/judge.js';
-import { endOfStage, metricsStale, realTimeDeadline, shouldAutoRollback } from '../../core/canary/stage.js';
-import { stageChoices } from '../../core/canary/stage-choices.js';
+import {
+  type CanaryAction,
+  metricsFrom,
+  nextCanaryAction,
+  RECHECK_MS,
+  rollbackBandAction,
+  STALE_BY,
+  sampleWindow,
+  staleHoldChange,
+} from '../../core/canary/planner.js';
 import { type Verdict, verdictRank } from '../../core/canary/verdict.js';
 import type { CanaryStep, MonitorStep } from '../../core/runbook/schema.js';
-import type {
-  RollbackTargetRecord,
-  SeriesRecord,
-  StageChoice,
-  TrafficSnapshot,
-} from '../../core/session/events.js';
-import { currentStage, stageTimeLeft } from '../../core/session/selectors.js';
-import type { CanaryStageState, StepState } from '../../core/session/state.js';
+import type { RollbackTargetRecord, SeriesRecord, TrafficSnapshot } from '../../core/session/events.js';
+import { currentStage } from '../../core/session/selectors.js';
+import type { StepState } from '../../core/session/state.js';
 import type { EngineContext } from '../context.js';
 import { dangerGuardClear, heldByDangerGuard } from '../danger-guard.js';
 import { driftDetails } from '../drift.js';
@@ -19,10 +22,6 @@ import type { MetricsRequest, MetricsResult, TargetMetrics } from '../ports.js';
 import { postProgressIfDue } from '../progress-updates.js';
 import { backoffMs } from '../retry.js';
 import { AUTOPILOT } from './manual.js';
-
-export const STALE_BY = 'metrics-stale';
-/** Whole periods of canary traffic before the first sample is judged. */
-export const FIRST_WINDOW_PERIODS = 2;
 
 /** Run an AWS call; on failure record it (one sentence) and return undefined. */
 export async function awsCall<T>(
@@ -130,11 +129,6 @@ async function fetchWithinDeadline(
   }
 }
 
-/** The first moment with canary metrics: the first shift, or a resumed rehearsal's new sandbox. */
-function metricsFrom(c: EngineContext, firstShift: number): number {
-  return Math.max(firstShift, c.options.metricsSince ?? firstShift);
-}
-
 const METRICS_CALL = 'cloudwatch:GetMetricData';
 const READ_SPLIT = 'read traffic split';
 
@@ -150,13 +144,12 @@ export async function pollOnce(
   extraVerdict?: ExtraVerdict,
 ): Promise<SampleJudgement | undefined> {
   const aws = c.awsFor();
-  const windowEnd = Math.floor(c.now() / periodMs) * periodMs;
-  const firstShift = metricsFrom(c, c.state.canary?.stages[0]?.startedAt ?? windowEnd - periodMs);
-  const notBefore = Math.ceil(firstShift / periodMs) * periodMs;
-  const windowStart = Math.min(
-    windowEnd - periodMs,
-    Math.max(windowEnd - Math.max(def.window, periodMs), notBefore),
+  const lastBoundary = Math.floor(c.now() / periodMs) * periodMs;
+  const firstShift = metricsFrom(
+    c.state.canary?.stages[0]?.startedAt ?? lastBoundary - periodMs,
+    c.options.metricsSince,
   );
+  const { start: windowStart, end: windowEnd } = sampleWindow(c.now(), periodMs, def.window, firstShift);
   const timeout = new AbortController();
   const onLoopAbort = () => timeout.abort(c.signal.reason);
   c.signal.addEventListener('abort', onLoopAbort, { once: true });
@@ -264,201 +257,90 @@ export function guardRollbackBand(
   c: EngineContext,
   def: CanaryStep,
   stepId: string,
-  verdicts: readonly string[],
+  verdicts: readonly Verdict[],
 ): boolean {
-  const canary = c.state.canary;
-  if (!canary || !def.autoRollback) return false;
-  const armed = canary.autoRollback;
-  if (!armed && shouldAutoRollback(def, verdicts as Parameters<typeof shouldAutoRollback>[1])) {
-    const reason = `rollback band held for ${def.sustained} samples in a row`;
-    // A person must be able to react: the countdown runs in real seconds even on a rehearsal's
-    // accelerated clock (30 s stay 30 s at x600), while the polls go on at the clock's pace.
-    const speed = c.clock.speed;
-    const at = c.now();
-    c.dispatch({
-      type: 'canary.auto-rollback.armed',
-      at,
-      step: stepId,
-      deadline: realTimeDeadline(at, def.rollbackCountdown, speed),
-      reason,
-      ...(speed !== 1 ? { speed } : {}),
-    });
-    return false;
-  }
-  if (armed && !armed.heldBy && c.now() >= armed.deadline) {
-    c.abort(armed.reason, c.mode === 'guard' ? 'guard' : 'automatic');
+  const action = rollbackBandAction(
+    { state: c.state, def, now: c.now(), mode: c.mode, speed: c.clock.speed },
+    verdicts,
+  );
+  return action !== undefined && carryOutBand(c, stepId, action);
+}
+
+/** The rollback band's action carried out; true when the rollback fired. */
+function carryOutBand(
+  c: EngineContext,
+  stepId: string,
+  action: Extract<CanaryAction, { kind: 'arm-rollback' | 'fire-rollback' }>,
+): boolean {
+  if (action.kind === 'fire-rollback') {
+    c.abort(action.reason, action.trigger);
     return true;
   }
+  const { kind: _, ...armed } = action;
+  c.dispatch({ type: 'canary.auto-rollback.armed', step: stepId, ...armed });
   return false;
-}
-
-async function startNextStage(
-  c: EngineContext,
-  def: CanaryStep,
-  step: StepState,
-  target: RollbackTargetRecord,
-  next: number,
-) {
-  if (await heldByDangerGuard(c, step.id)) return;
-  if (c.mode === 'guard') {
-    c.setWaiting({ step: step.id, kind: 'halted', message: 'A headless guard never advances a stage.' });
-    // Traffic stays where the last stage put it: the guard keeps polling it, the band armed.
-    await c.waitWatching(5_000);
-    return;
-  }
-  const stage = def.stages[next];
-  if (
-    next === 0 &&
-    def.start === 'manual' &&
-    !c.state.steps.find((s) => s.id === step.id)?.startConfirmedBy
-  ) {
-    // The autopilot stands in for the person at the screen, and answers as they would.
-    if (c.options.autopilot) c.confirmCanaryStart(AUTOPILOT);
-    else {
-      c.setWaiting({
-        step: step.id,
-        kind: 'canary-start',
-        message: `Start the canary: move ${stage.weight}% of ${c.env.title} traffic to ${c.state.meta.version}? Enter to start.`,
-      });
-      await c.changed(5_000);
-      return;
-    }
-  }
-  // The guard's last word right before the traffic request leaves.
-  if (!dangerGuardClear(c, step.id)) return;
-  c.setWaiting(undefined);
-  const operation = `shift traffic to ${stage.weight}%`;
-  const split = await awsCall(c, operation, () => c.awsFor().setCanaryWeight(target, stage.weight, c.signal));
-  if (!split) {
-    if (!c.signal.aborted) await c.backOff(operation, step.id);
-    return;
-  }
-  c.dispatch({ type: 'traffic.shifted', at: c.now(), weight: stage.weight, split });
-  c.dispatch({
-    type: 'canary.stage.started',
-    at: c.now(),
-    step: step.id,
-    stage: next,
-    weight: stage.weight,
-    holdMs: stage.hold,
-  });
-}
-
-async function finishStage(
-  c: EngineContext,
-  def: CanaryStep,
-  step: StepState,
-  stage: CanaryStageState,
-): Promise<void> {
-  const verdicts = stage.samples.map((s) => s.verdict);
-  const lastChoice = stage.choices.at(-1);
-  const advancedByPerson =
-    lastChoice?.choice === 'advance' && lastChoice.at >= (stage.decision?.at ?? stage.startedAt);
-  const end = endOfStage(verdicts);
-  const complete = (summary: string) =>
-    c.dispatch({
-      type: 'canary.stage.completed',
-      at: c.now(),
-      step: step.id,
-      stage: stage.index,
-      verdict: end.action === 'advance' ? 'PASS' : verdicts.includes('WATCH') ? 'WATCH' : 'PASS',
-      summary,
-    });
-  if (advancedByPerson && end.action !== 'halt') {
-    complete(`advanced by ${lastChoice.by}${lastChoice.reason ? `: ${lastChoice.reason}` : ''}`);
-    return;
-  }
-  if (end.action === 'advance' && (def.advance === 'auto' || advancedByPerson)) {
-    if (c.mode === 'guard') {
-      c.setWaiting({
-        step: step.id,
-        kind: 'halted',
-        message: 'Stage passed; a headless guard never advances.',
-      });
-      await c.waitWatching(5_000);
-      return;
-    }
-    complete(end.reason);
-    return;
-  }
-  if (!stage.decision) {
-    // The reason says what the samples decided; the answers are listed by the screen from the
-    // samples as they are then (core/canary/stage-choices.ts), never fixed here.
-    c.dispatch({
-      type: 'canary.stage.decision-needed',
-      at: c.now(),
-      step: step.id,
-      stage: stage.index,
-      action: end.action === 'halt' ? 'halt' : 'ask',
-      reason: end.reason,
-    });
-    // The decision waits in the run loop, where the autopilot answers it (autopilotAnswered).
-    return;
-  }
-  c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
-  await c.waitWatching(5_000);
-}
-
-/**
- * The rehearsal autopilot answers a stage like a careful conductor: it advances a stage that
- * passed; it extends (a few times at most) a stage that only lacked data (a loaded machine, a
- * slow poll) or had a sample outside the pass band (WATCH: a healthy canary at 10% can show 3
- * errors in 400 requests), and after such an extension advances only when every sample taken
- * since passed. It never advances past a WATCH it has not seen cleared, and never answers a
- * NO-GO: that stays with the person at the keyboard.
- */
-const AUTOPILOT_MAX_EXTENSIONS = 3;
-
-function autopilotStageChoice(c: EngineContext, def: CanaryStep, stage: CanaryStageState): void {
-  // The same list the person is offered: the autopilot never picks an answer the screen does not list.
-  const { end, options } = stageChoices(c.state, stage, def);
-  const offered = (choice: StageChoice) => options.some((o) => o.choice === choice);
-  if (end.action === 'advance' && offered('advance')) {
-    c.chooseAtStageEnd('advance', end.reason, AUTOPILOT);
-    return;
-  }
-  if (end.action !== 'ask') return;
-  const extensions = stage.choices.filter((ch) => ch.choice === 'extend');
-  const watched = stage.samples.some((s) => s.verdict === 'WATCH');
-  const lastExtension = extensions.at(-1);
-  if (watched && lastExtension && offered('advance')) {
-    const since = stage.samples.filter((s) => s.at > lastExtension.at);
-    if (since.length > 0 && since.every((s) => s.verdict === 'PASS')) {
-      c.chooseAtStageEnd(
-        'advance',
-        `rehearsal autopilot: all ${since.length} samples since the extension passed`,
-        AUTOPILOT,
-      );
-      return;
-    }
-  }
-  if (extensions.length >= AUTOPILOT_MAX_EXTENSIONS || !offered('extend')) return;
-  c.chooseAtStageEnd(
-    'extend',
-    watched
-      ? 'rehearsal autopilot: a sample was outside the pass band, extend to see more'
-      : 'rehearsal autopilot: too little data to judge, extend',
-    AUTOPILOT,
-  );
-}
-
-/**
- * The one place the autopilot answers a stage decision: whenever one waits unanswered and the
- * autopilot drives, whether it was raised a moment ago or while a headless guard held the seat (a
- * guard alone answers nothing). Judged on the stage's samples now. True when it answered.
- */
-function autopilotAnswered(c: EngineContext, def: CanaryStep, stage: CanaryStageState): boolean {
-  const decision = stage.decision;
-  if (!decision || !c.options.autopilot || c.mode === 'guard') return false;
-  // A person's answer (investigate keeps the decision open) is never overridden.
-  if (stage.choices.some((ch) => ch.at >= decision.at)) return false;
-  autopilotStageChoice(c, def, stage);
-  return (currentStage(c.state)?.choices.length ?? 0) > stage.choices.length;
 }
 
 async function identityStillProven(c: EngineContext, stepId: string): Promise<boolean> {
   const step = c.state.steps.find((s) => s.id === stepId);
   return step !== undefined && (await ensureIdentity(c, step));
+}
+
+/** Between stages: the next stage's traffic, or the promotion, once the credentials are proven. */
+async function move(
+  c: EngineContext,
+  step: StepState,
+  target: RollbackTargetRecord,
+  action: Extract<CanaryAction, { kind: 'move' }>,
+): Promise<'again' | 'stop'> {
+  // Traffic moves only with proven credentials: after a credentials error they are asked again.
+  if (!(await identityStillProven(c, step.id))) return 'stop';
+  const next = action.stage;
+  if (next !== undefined && (await heldByDangerGuard(c, step.id))) return 'again';
+  const plan = action.move;
+  switch (plan.kind) {
+    case 'halt':
+      c.setWaiting({ step: step.id, kind: 'halted', message: plan.message });
+      await c.waitWatching(RECHECK_MS);
+      return 'again';
+    case 'confirm-start':
+      c.confirmCanaryStart(AUTOPILOT);
+      return 'again';
+    case 'ask-start':
+      c.setWaiting({ step: step.id, kind: 'canary-start', message: plan.message });
+      await c.changed(RECHECK_MS);
+      return 'again';
+    case 'promote': {
+      const split = await awsCall(c, 'promote', () => c.awsFor().promote(target, c.signal));
+      if (split) c.dispatch({ type: 'canary.promoted', at: c.now(), step: step.id, split });
+      else if (!c.signal.aborted) await c.backOff('promote', step.id);
+      return 'again';
+    }
+    case 'shift': {
+      if (next === undefined) return 'again';
+      // The guard's last word right before the traffic request leaves.
+      if (!dangerGuardClear(c, step.id)) return 'again';
+      c.setWaiting(undefined);
+      const operation = `shift traffic to ${plan.weight}%`;
+      const split = await awsCall(c, operation, () =>
+        c.awsFor().setCanaryWeight(target, plan.weight, c.signal),
+      );
+      if (!split) {
+        if (!c.signal.aborted) await c.backOff(operation, step.id);
+        return 'again';
+      }
+      c.dispatch({ type: 'traffic.shifted', at: c.now(), weight: plan.weight, split });
+      c.dispatch({
+        type: 'canary.stage.started',
+        at: c.now(),
+        step: step.id,
+        stage: next,
+        weight: plan.weight,
+        holdMs: plan.holdMs,
+      });
+      return 'again';
+    }
+  }
 }
 
 /** The staged canary: shift, verify, hold, poll and judge, decide at the end of each stage, promote. */
@@ -470,108 +352,80 @@ export async function runCanary(c: EngineContext, step: StepState): Promise<void
   if (!target || c.signal.aborted || c.state.status !== 'active') return;
 
   while (!c.signal.aborted && c.state.status === 'active' && !c.state.rollback) {
-    const state = c.state;
-    // A drift waits for the person, but traffic is still shifted: nothing moves, the polls and
-    // the rollback band go on.
-    const driftPending = state.drift !== undefined && state.drift.resolved === undefined;
-    if (state.canary?.promoted) {
-      c.dispatch({
-        type: 'step.completed',
-        at: c.now(),
-        step: step.id,
-        outcome: 'passed',
-        detail: 'every stage passed; promoted',
-      });
-      return;
-    }
-    const stage = currentStage(state);
-    if (driftPending && (!stage || stage.completedAt !== undefined)) {
-      c.setWaiting({
-        step: step.id,
-        kind: 'drift',
-        message: 'The live traffic split differs from the journal.',
-      });
-      await c.waitWatching(def.period);
-      continue;
-    }
-    if (!stage || stage.completedAt !== undefined) {
-      const next = stage ? stage.index + 1 : 0;
-      // Traffic moves only with proven credentials: after a credentials error they are asked again.
-      if (!(await identityStillProven(c, step.id))) return;
-      if (next < def.stages.length) {
-        await startNextStage(c, def, step, target, next);
-        continue;
+    // The policy decides (core/canary/planner.ts); this loop only carries it out and asks again.
+    const action = nextCanaryAction({
+      state: c.state,
+      def,
+      stepId: step.id,
+      now: c.now(),
+      mode: c.mode,
+      autopilot: c.options.autopilot === true,
+      speed: c.clock.speed,
+      metricsSince: c.options.metricsSince,
+      envTitle: c.env.title,
+    });
+    switch (action.kind) {
+      case 'complete-step':
+        c.dispatch({
+          type: 'step.completed',
+          at: c.now(),
+          step: step.id,
+          outcome: 'passed',
+          detail: 'every stage passed; promoted',
+        });
+        return;
+      case 'wait':
+        c.setWaiting(action.waiting);
+        if (action.how === 'watching') await c.waitWatching(action.forMs);
+        else await c.changed(action.forMs);
+        break;
+      case 'move':
+        if ((await move(c, step, target, action)) === 'stop') return;
+        break;
+      case 'arm-rollback':
+      case 'fire-rollback':
+        if (carryOutBand(c, step.id, action)) return;
+        break;
+      case 'complete-stage':
+        c.dispatch({
+          type: 'canary.stage.completed',
+          at: c.now(),
+          step: step.id,
+          stage: action.stage,
+          verdict: action.verdict,
+          summary: action.summary,
+        });
+        break;
+      case 'ask-decision':
+        // The decision waits in this loop, where the autopilot answers it (the 'answer' action).
+        c.dispatch({
+          type: 'canary.stage.decision-needed',
+          at: c.now(),
+          step: step.id,
+          stage: action.stage,
+          action: action.action,
+          reason: action.reason,
+        });
+        break;
+      case 'answer':
+        // Refused (never expected: the planner picks only answers the screen offers): wait as for a person.
+        if (c.chooseAtStageEnd(action.choice, action.reason, AUTOPILOT) !== undefined) {
+          c.setWaiting(action.waiting);
+          await c.changed(RECHECK_MS);
+        }
+        break;
+      case 'poll': {
+        c.setWaiting(action.waiting);
+        const judged = await pollOnce(c, def, target, step.id, action.stage, def.period);
+        const after = currentStage(c.state);
+        if (!judged || !after) break;
+        // Stale metrics hold the timer; fresh ones let it run again.
+        const hold = staleHoldChange(after, judged.verdict);
+        if (hold === 'pause') c.dispatch({ type: 'canary.paused', at: c.now(), step: step.id, by: STALE_BY });
+        if (hold === 'resume')
+          c.dispatch({ type: 'canary.resumed', at: c.now(), step: step.id, by: STALE_BY });
+        break;
       }
-      if (c.mode === 'guard') {
-        c.setWaiting({ step: step.id, kind: 'halted', message: 'A headless guard never promotes.' });
-        await c.waitWatching(5_000);
-        continue;
-      }
-      const split = await awsCall(c, 'promote', () => c.awsFor().promote(target, c.signal));
-      if (split) c.dispatch({ type: 'canary.promoted', at: c.now(), step: step.id, split });
-      else if (!c.signal.aborted) await c.backOff('promote', step.id);
-      continue;
     }
-    if (
-      guardRollbackBand(
-        c,
-        def,
-        step.id,
-        stage.samples.map((s) => s.verdict),
-      )
-    )
-      return;
-    const lastChoice = stage.choices.at(-1);
-    const answered = lastChoice !== undefined && lastChoice.at >= (stage.decision?.at ?? stage.startedAt);
-    const holdOver = stageTimeLeft(stage, c.now()) <= 0 || lastChoice?.choice === 'advance';
-    if (
-      !driftPending &&
-      ((!stage.decision && holdOver) || (stage.decision && answered && lastChoice?.choice === 'advance'))
-    ) {
-      await finishStage(c, def, step, stage);
-      continue;
-    }
-    // While a decision waits for the person, traffic is still shifted: keep polling, keep the
-    // rollback band armed (a guard must be able to roll back here too).
-    if (driftPending)
-      c.setWaiting({
-        step: step.id,
-        kind: 'drift',
-        message:
-          'The live traffic split differs from the journal: adopt it, re-apply the recorded split, or roll back.',
-      });
-    else if (stage.decision) {
-      if (autopilotAnswered(c, def, stage)) continue;
-      c.setWaiting({ step: step.id, kind: 'stage-decision', message: stage.decision.reason });
-    } else c.setWaiting(undefined);
-    const lastSampleAt = stage.samples.at(-1)?.at ?? stage.startedAt;
-    // The first judgement waits for whole periods of canary traffic: a window cut by the first
-    // shift holds too few requests to say anything but INSUFFICIENT DATA.
-    const firstShift = metricsFrom(c, c.state.canary?.stages[0]?.startedAt ?? stage.startedAt);
-    const firstJudgeable = (Math.ceil(firstShift / def.period) + FIRST_WINDOW_PERIODS) * def.period;
-    const nextPollAt = Math.max(lastSampleAt + def.period, firstJudgeable);
-    const armed = c.state.canary?.autoRollback;
-    const wakeAt = Math.min(nextPollAt, armed && !armed.heldBy ? armed.deadline : Number.POSITIVE_INFINITY);
-    if (c.now() < wakeAt) {
-      const untilHoldEnds =
-        stage.decision || driftPending
-          ? Number.POSITIVE_INFINITY
-          : Math.max(1, stageTimeLeft(stage, c.now()));
-      await c.changed(Math.min(wakeAt - c.now(), untilHoldEnds));
-      continue;
-    }
-    if (c.now() < nextPollAt) continue;
-    const judged = await pollOnce(c, def, target, step.id, stage.index, def.period);
-    if (!judged) continue;
-    const after = currentStage(c.state);
-    if (!after) continue;
-    const verdicts = after.samples.map((s) => s.verdict);
-    // Stale metrics hold the timer; fresh ones let it run again.
-    if (metricsStale(verdicts) && after.pausedAt === undefined) {
-      c.dispatch({ type: 'canary.paused', at: c.now(), step: step.id, by: STALE_BY });
-    } else if (judged.verdict !== 'STALE' && after.pausedBy === STALE_BY) {
-      c.dispatch({ type: 'canary.resumed', at: c.now(), step: step.id, by: STALE_BY });
-    }
-    if (guardRollbackBand(c, def, step.id, verdicts)) return;
   }
 }

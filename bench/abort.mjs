@@ -69,7 +69,16 @@ async function trial({ speed, runbookFile, home }) {
     app.pty.write('x');
     await until(() => rollbackAt, 10_000, 'the first rollback request', app);
     const frames = await canaryFrames(frameFile, canaryShiftedAt, pressedAt);
-    return { latencyMs: rollbackAt - pressedAt, first: rollbackRequest, frames };
+    // Where the time went when the key thread sent it: key -> its abort line, then -> the request.
+    const keyThreadAt = frames.keythread[0];
+    const split =
+      keyThreadAt === undefined
+        ? undefined
+        : {
+            toThreadMs: keyThreadAt - (performance.timeOrigin + pressedAt),
+            toRequestMs: performance.timeOrigin + rollbackAt - keyThreadAt,
+          };
+    return { latencyMs: rollbackAt - pressedAt, first: rollbackRequest, frames, split };
   } finally {
     await app.dispose();
     await sandbox.close();
@@ -85,7 +94,7 @@ async function canaryFrames(file, fromReal, toReal) {
   await pause(700);
   const from = performance.timeOrigin + fromReal;
   const to = performance.timeOrigin + toReal;
-  const frames = { output: [], seconds: (to - from) / 1000 };
+  const frames = { output: [], keythread: [], seconds: (to - from) / 1000 };
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
@@ -94,8 +103,9 @@ async function canaryFrames(file, fromReal, toReal) {
   }
   for (const line of text.split('\n')) {
     const [what, ms, at] = line.split(' ');
-    if (!(what in frames) || Number(at) < from || Number(at) > to) continue;
-    frames[what].push(Number(ms));
+    if (what === 'keythread-abort' && Number(at) >= to) frames.keythread.push(Number(at));
+    if (what !== 'output' || Number(at) < from || Number(at) > to) continue;
+    frames.output.push(Number(ms));
   }
   return frames;
 }
@@ -121,16 +131,24 @@ export async function benchAbort({ trials = 50, speed = 600, maxMinutes = 20, lo
   const outputs = [];
   let canarySeconds = 0;
   const firsts = {};
+  let byKeyThread = 0;
+  const splits = [];
   const failures = [];
   const began = Date.now();
   for (let i = 0; i < trials; i++) {
     if (Date.now() - began > maxMinutes * 60_000) break;
     const home = makeHome();
     try {
-      const { latencyMs, first, frames } = await trial({ speed, runbookFile: benchRunbook(home), home });
+      const { latencyMs, first, frames, split } = await trial({
+        speed,
+        runbookFile: benchRunbook(home),
+        home,
+      });
+      if (split) splits.push(split);
       latencies.push(latencyMs);
       outputs.push(...frames.output);
       canarySeconds += frames.seconds;
+      if (frames.keythread.length > 0) byKeyThread++;
       firsts[first] = (firsts[first] ?? 0) + 1;
       log(`abort trial ${i + 1}/${trials}: ${latencyMs.toFixed(1)} ms (${first})`);
     } catch (error) {
@@ -149,6 +167,10 @@ export async function benchAbort({ trials = 50, speed = 600, maxMinutes = 20, lo
     p99Ms: quantile(latencies, 0.99),
     maxMs: max(latencies),
     firstRequest: firsts,
+    // Trials whose abort line the key thread sent before the screen's thread saw the key.
+    byKeyThread,
+    keyToThreadMedianMs: median(splits.map((s) => s.toThreadMs)),
+    threadToRequestMedianMs: median(splits.map((s) => s.toRequestMs)),
     // What the screen spent per frame on the canary screen before the key (120x40).
     frames: {
       outputs: outputs.length,

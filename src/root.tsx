@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { App, type ExitHow } from './app.js';
 import type { SessionView } from './engine/session-view.js';
+import type { KeyContext } from './keys.js';
 import { Home, type HomeProps, type HomeSession, type StartRequest } from './screens/Home.js';
 import { ThemeProvider, themeFor, useTerminalSize } from './terminal/index.js';
 
@@ -19,6 +20,8 @@ export interface RootProps {
   resume: (id: string) => Promise<SessionView>;
   onSession: (session: SessionView) => void;
   onExit: (how: ExitHow, session?: SessionView) => void;
+  /** Told the key context of each frame (the key thread reads what the abort keys do from it). */
+  onKeyContext?: (ctx: KeyContext) => void;
 }
 
 /** Home until a session exists, then the session's App. */
@@ -46,7 +49,12 @@ export function Root(props: RootProps) {
 
   if (session)
     return (
-      <App conductor={session} rehearsal={props.rehearsal} onExit={(how) => props.onExit(how, session)} />
+      <App
+        conductor={session}
+        rehearsal={props.rehearsal}
+        onExit={(how) => props.onExit(how, session)}
+        onKeyContext={props.onKeyContext}
+      />
     );
   if (busy) {
     return (
@@ -69,6 +77,7 @@ export function Root(props: RootProps) {
           width={size.columns}
           height={size.rows - (error ? 2 : 1)}
           onQuit={() => props.onExit('quit')}
+          onKeyContext={props.onKeyContext}
           onResume={(id) => open(`Resuming ${id}...`, props.resume(id))}
           onStart={(request) => {
             const problem = props.validate(request);

@@ -3,7 +3,9 @@ import type { ExitHow } from '../app.js';
 import type { SessionView } from '../engine/session-view.js';
 import { UserError } from '../errors.js';
 import { Root, type RootProps } from '../root.js';
+import { type KeyContext, matchKey } from '../keys.js';
 import { frameLog } from '../terminal/frame-log.js';
+import { type AbortKeys, type KeyThread, startKeyThread } from '../terminal/key-thread.js';
 import {
   enterAltScreen,
   installTerminalRestore,
@@ -17,7 +19,8 @@ import type { Parting, RemoteSession } from '../wiring/session-client.js';
  * or, for `conductor watch` with no engine to ask, a `JournalSession` following the journal.
  */
 export type ScreenSession = SessionView &
-  Pick<RemoteSession, 'onParting' | 'disconnect'> & {
+  Pick<RemoteSession, 'onParting' | 'disconnect'> &
+  Partial<Pick<RemoteSession, 'abortChannel'>> & {
     readonly enginePid?: number;
     leave(how: 'detach' | 'quit'): Promise<void>;
   };
@@ -69,6 +72,16 @@ export function leavingMessage(
   return `Session ${sessionId} left as it is; \`conductor resume ${sessionId}\` continues it.`;
 }
 
+const NO_KEY = { upArrow: false, downArrow: false, return: false, escape: false, ctrl: false, tab: false };
+
+/** What the abort keys do in this key context, by the key table itself (keys.ts). */
+export function abortKeysIn(ctx: KeyContext): AbortKeys {
+  return {
+    x: matchKey('x', NO_KEY, ctx)?.id === 'abort',
+    ctrlX: matchKey('x', { ...NO_KEY, ctrl: true }, ctx)?.id === 'abort',
+  };
+}
+
 /**
  * The full-screen app: one screen, a client of the engine process that drives the session. The
  * screen never drives anything itself: leaving it (q, a signal, a dropped connection, a crash)
@@ -94,9 +107,13 @@ export async function runInteractive(
   });
   let closing = false;
 
+  // The keyboard on a thread of its own, so the abort key never waits for a frame (key-thread.ts).
+  const keyThread: KeyThread | undefined =
+    process.env.CONDUCTOR_KEY_THREAD === '0' ? undefined : startKeyThread();
   const unmountScreen = () => {
     ink?.unmount();
     ink = undefined;
+    keyThread?.stop();
     restore.restore();
   };
 
@@ -153,9 +170,15 @@ export async function runInteractive(
     session = s as ScreenSession;
     session.onParting(parted);
   };
+  const onKeyContext = (ctx: KeyContext) => {
+    if (!keyThread) return;
+    keyThread.setChannel(session?.abortChannel?.());
+    keyThread.setKeys(abortKeysIn(ctx));
+  };
 
   enterAltScreen(process.stdout);
   const frames = frameLog();
+  if (frames.onKeyThreadAbort) keyThread?.onAborted(frames.onKeyThreadAbort);
   ink = render(
     <Root
       {...props}
@@ -163,9 +186,16 @@ export async function runInteractive(
       start={async (request) => props.start(request)}
       resume={async (id) => props.resume(id)}
       onSession={onSession}
+      onKeyContext={onKeyContext}
       onExit={(how: ExitHow) => void leave(how)}
     />,
-    { exitOnCtrlC: false, maxFps: 15, patchConsole: true, onRender: frames.onRender },
+    {
+      exitOnCtrlC: false,
+      maxFps: 15,
+      patchConsole: true,
+      onRender: frames.onRender,
+      ...(keyThread ? { stdin: keyThread.stdin } : {}),
+    },
   );
   if (session) onSession(session);
   const code = await done;

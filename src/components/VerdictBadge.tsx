@@ -1,8 +1,7 @@
 import { Text } from 'ink';
 import { memo } from 'react';
+import type { Verdict } from '../core/canary/verdict.js';
 import { type Theme, useTheme } from '../terminal/theme.js';
-
-export type Verdict = 'pass' | 'watch' | 'nogo' | 'rollback' | 'insufficient' | 'stale';
 
 export interface VerdictBadgeProps {
   verdict: Verdict;
@@ -11,45 +10,45 @@ export interface VerdictBadgeProps {
 }
 
 const SYMBOL: Record<Verdict, string> = {
-  pass: '✓',
-  watch: '!',
-  nogo: '✗',
-  rollback: '↺',
-  insufficient: '?',
-  stale: '…',
+  PASS: '✓',
+  WATCH: '!',
+  'NO-GO': '✗',
+  ROLLBACK: '↺',
+  INSUFFICIENT: '?',
+  STALE: '…',
 };
 
 /** The words always carry the verdict, so it reads the same with colour off. */
 export function verdictText(verdict: Verdict, breaches?: { count: number; of: number }): string {
   const word: Record<Verdict, string> = {
-    pass: 'PASS',
-    watch: 'WATCH',
-    nogo: 'NO-GO',
-    rollback: breaches ? `ROLLBACK ${breaches.count}/${breaches.of}` : 'ROLLBACK',
-    insufficient: 'INSUFFICIENT DATA',
-    stale: 'STALE',
+    PASS: 'PASS',
+    WATCH: 'WATCH',
+    'NO-GO': 'NO-GO',
+    ROLLBACK: breaches ? `ROLLBACK ${breaches.count}/${breaches.of}` : 'ROLLBACK',
+    INSUFFICIENT: 'INSUFFICIENT DATA',
+    STALE: 'STALE',
   };
   return `${SYMBOL[verdict]} ${word[verdict]}`;
 }
 
 export function verdictColor(verdict: Verdict, theme: Theme): string | undefined {
   switch (verdict) {
-    case 'pass':
+    case 'PASS':
       return theme.ok;
-    case 'watch':
-    case 'stale':
+    case 'WATCH':
+    case 'STALE':
       return theme.warn;
-    case 'nogo':
-    case 'rollback':
+    case 'NO-GO':
+    case 'ROLLBACK':
       return theme.danger;
-    case 'insufficient':
+    case 'INSUFFICIENT':
       return theme.muted;
   }
 }
 
 export const VerdictBadge = memo(function VerdictBadge({ verdict, breaches }: VerdictBadgeProps) {
   const theme = useTheme();
-  const severe = verdict === 'nogo' || verdict === 'rollback';
+  const severe = verdict === 'NO-GO' || verdict === 'ROLLBACK';
   return (
     <Text color={verdictColor(verdict, theme)} bold={severe}>
       {verdictText(verdict, breaches)}

@@ -469,6 +469,8 @@ export class Conductor implements EngineContext {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
+      // A new round after an interruption (interruptLoop) runs under a fresh signal.
+      if (this.loopAbort.signal.aborted) this.loopAbort = new AbortController();
       const state = this.state_;
       if (state.status === 'completed') {
         this.setWaiting(undefined);
@@ -552,11 +554,15 @@ export class Conductor implements EngineContext {
     this.notify();
   }
 
-  /** Cancel what the loop is doing now (a command, a poll) without stopping the session. */
+  /**
+   * Cancel what the loop is doing now (a command, a poll) without stopping the session. The signal
+   * stays aborted until the loop starts its next round (loop renews it there): work that looks at
+   * `signal.aborted` after an await sees that it was interrupted. (Renewing it here made an
+   * interrupted metrics poll look like a failed one: an AWS error and a STALE sample were written,
+   * two fsyncs, before the rollback's requests reached the wire; bench/abort.)
+   */
   interruptLoop(): void {
-    const old = this.loopAbort;
-    this.loopAbort = new AbortController();
-    old.abort(new Error('interrupted'));
+    this.loopAbort.abort(new Error('interrupted'));
   }
 
   // ---- the conductor's actions (called through the key table) ------------------------

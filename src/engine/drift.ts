@@ -1,13 +1,11 @@
-import type { TrafficSnapshot } from '../core/session/events.js';
+import type { TrafficLambda, TrafficSnapshot } from '../core/session/events.js';
 import type { SessionState } from '../core/session/state.js';
 import type { EngineContext } from './context.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) < 0.5;
 
-type LambdaSplit = TrafficSnapshot['lambdas'][number];
-
 /** The percent of a Lambda alias's traffic on the canary version. */
-function canaryPercentOfAlias(lambda: LambdaSplit, canaryVersion: string): number {
+function canaryPercentOfAlias(lambda: TrafficLambda, canaryVersion: string): number {
   if (lambda.primaryVersion === canaryVersion) return 100 - lambda.additionalWeight * 100;
   if (lambda.additionalVersion === canaryVersion) return lambda.additionalWeight * 100;
   return 0;

@@ -1,10 +1,10 @@
+import type { MetricsResult } from '../core/canary/judge.js';
 import type { CommandStep, EvidenceRule, ExtraMetric, HttpStep, LoadStep } from '../core/runbook/schema.js';
 import type {
   CommandGroupRecord,
   EvidenceRecord,
   OrphanState,
   RollbackTargetRecord,
-  SeriesRecord,
   TrafficSnapshot,
 } from '../core/session/events.js';
 
@@ -19,20 +19,6 @@ export interface MetricsRequest {
   end: number;
   periodMs: number;
   extra?: ExtraMetric[];
-}
-
-export interface TargetMetrics {
-  targetId: string;
-  label: string;
-  canary: SeriesRecord;
-  baseline: SeriesRecord;
-  complete: boolean;
-}
-
-export interface MetricsResult {
-  targets: TargetMetrics[];
-  extra: Array<{ id: string; value: number | null }>;
-  calls: number;
 }
 
 /** The AWS side of one environment: identity, traffic and metrics of the promotion's canary targets. */

@@ -11,15 +11,7 @@ import { realTimeRemaining } from '../core/canary/stage.js';
 import type { CanaryStep } from '../core/runbook/schema.js';
 import type { SampleState, SessionState } from '../core/session/state.js';
 import { useTheme } from '../terminal/theme.js';
-import {
-  badgeVerdict,
-  chartedTarget,
-  chartTargets,
-  formatMs,
-  formatPct,
-  sampleBadges,
-  stageSeries,
-} from './series.js';
+import { chartedTarget, chartTargets, formatMs, formatPct, sampleBadges, stageSeries } from './series.js';
 
 /** The two charts side by side: error rate and p95, canary against baseline, with the band lines. */
 export function ChartPair(props: {
@@ -125,7 +117,7 @@ type WhyShown = 'all' | 'not-passing' | 'none';
 function targetRowsOf(sample: SampleState | undefined, why: WhyShown): Array<Record<string, Cell>> {
   return (sample?.targets ?? []).map((t) => {
     const verdict: Cell = {
-      text: verdictText(badgeVerdict(t.verdict)),
+      text: verdictText(t.verdict),
       tone:
         t.verdict === 'PASS' ? 'ok' : t.verdict === 'NO-GO' || t.verdict === 'ROLLBACK' ? 'danger' : 'warn',
       bold: t.verdict === 'NO-GO' || t.verdict === 'ROLLBACK',

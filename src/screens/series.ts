@@ -1,5 +1,4 @@
 import type { ChartSection, ChartThreshold } from '../components/MetricChart.js';
-import type { Verdict as BadgeVerdict } from '../components/VerdictBadge.js';
 import { p95Limit } from '../core/canary/judge.js';
 import { rollbackCounts } from '../core/canary/stage.js';
 import type { CanaryStep } from '../core/runbook/schema.js';
@@ -139,30 +138,17 @@ export function canaryTimeline(def: CanaryStep, canary: CanaryState | undefined)
   return { samples, slots, sections };
 }
 
-const BADGE: Record<Verdict, BadgeVerdict> = {
-  PASS: 'pass',
-  WATCH: 'watch',
-  'NO-GO': 'nogo',
-  ROLLBACK: 'rollback',
-  INSUFFICIENT: 'insufficient',
-  STALE: 'stale',
-};
-
-export function badgeVerdict(verdict: Verdict): BadgeVerdict {
-  return BADGE[verdict];
-}
-
 /** Each sample's verdict with, for ROLLBACK, how far the streak toward an automatic rollback had got. */
 export function sampleBadges(
   samples: readonly SampleState[],
   sustained: number,
-): Array<{ verdict: BadgeVerdict; breaches?: { count: number; of: number }; at: number }> {
+): Array<{ verdict: Verdict; breaches?: { count: number; of: number }; at: number }> {
   const counts = rollbackCounts(
     samples.map((s) => s.verdict),
     sustained,
   );
   return samples.map((sample, index) => {
-    const verdict = badgeVerdict(sample.verdict);
+    const { verdict } = sample;
     const count = counts[index];
     if (count === undefined) return { verdict, at: sample.at };
     return { verdict, breaches: { count, of: sustained }, at: sample.at };

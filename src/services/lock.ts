@@ -210,13 +210,46 @@ function whileRemoving<T>(file: string, act: () => T): T {
  * - no lock ('gone'): released, or replaced by another conductor that has not yet written its own.
  */
 function removeIfStill(file: string, replaceable: (text: string) => boolean): 'removed' | 'kept' | 'gone' {
-  return whileRemoving(file, () => {
-    const text = readText(file);
-    if (text === undefined) return 'gone';
-    if (!replaceable(text)) return 'kept';
-    rmSync(file, { force: true });
+  try {
+    return whileRemoving(file, () => {
+      const text = readText(file);
+      if (text === undefined) return 'gone';
+      if (!replaceable(text)) return 'kept';
+      rmSync(file, { force: true });
+      return 'removed';
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') throw error;
+    return removeAside(file, replaceable);
+  }
+}
+
+/**
+ * A full disk has no room for the removal mutex: an engine stopping on ENOSPC still releases its
+ * lock. The lock is moved aside under a name of its own (a rename needs no space), looked at, and
+ * put back by a hard link if it is not the one meant. While it is aside another conductor could
+ * create lock.json; on a disk too full for a mutex file it could not write its lock either.
+ */
+function removeAside(file: string, replaceable: (text: string) => boolean): 'removed' | 'kept' | 'gone' {
+  const aside = besides(file, 'aside');
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
+  }
+  if (replaceable(readFileSync(aside, 'utf8'))) {
+    rmSync(aside, { force: true });
     return 'removed';
-  });
+  }
+  try {
+    linkSync(aside, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  rmSync(aside, { force: true });
+  return 'kept';
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,6 +10,8 @@ import { appendFile } from 'node:fs';
  */
 export function frameLog(env: NodeJS.ProcessEnv = process.env): {
   onRender?: (m: { renderTime: number }) => void;
+  /** The key thread sent an abort itself (`keythread-abort 0 AT`): the bench counts which path won. */
+  onKeyThreadAbort?: (at: number) => void;
 } {
   const file = env.CONDUCTOR_FRAME_LOG;
   if (!file) return {};
@@ -26,6 +28,9 @@ export function frameLog(env: NodeJS.ProcessEnv = process.env): {
       lines.push(
         `output ${renderTime.toFixed(3)} ${(performance.timeOrigin + performance.now()).toFixed(1)}\n`,
       );
+    },
+    onKeyThreadAbort: (at) => {
+      lines.push(`keythread-abort 0 ${at.toFixed(1)}\n`);
     },
   };
 }

@@ -45,11 +45,13 @@ export class RemoteSession implements SessionView {
   private readonly partingListeners = new Set<(parting: Parting) => void>();
   private nextId = 1;
   private parting?: Parting;
+  private readonly abortToken?: string;
 
   constructor(
     private readonly socket: Socket,
     welcome: Welcome,
     role: ClientRole,
+    private readonly socketPath?: string,
   ) {
     const parsed = parseRunbook(welcome.runbookText, welcome.runbookFile);
     if (!parsed.ok) throw new UserError(parsed.problems.map(formatProblem).join('\n'));
@@ -63,6 +65,16 @@ export class RemoteSession implements SessionView {
     this.clock = welcome.clock;
     this.state_ = foldEvents(parsed.runbook, promotion, welcome.events);
     this.live = welcome.live;
+    this.abortToken = welcome.abortToken;
+  }
+
+  /**
+   * Where the key thread sends the abort key on a connection of its own (terminal/key-thread.ts):
+   * the engine's socket and the token of this driver; undefined for a watcher.
+   */
+  abortChannel(): { socketPath: string; token: string } | undefined {
+    if (this.readOnly || this.abortToken === undefined || this.socketPath === undefined) return undefined;
+    return { socketPath: this.socketPath, token: this.abortToken };
   }
 
   /** Messages after the welcome. */
@@ -270,7 +282,7 @@ export function attachSession(
         if (message.t !== 'welcome') return;
         clearTimeout(timer);
         try {
-          session = new RemoteSession(socket, message, role);
+          session = new RemoteSession(socket, message, role, socketPath);
           resolve(session);
         } catch (error) {
           socket.destroy();

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { Banner } from '../../src/components/Banner.js';
 import { Countdown } from '../../src/components/Countdown.js';
 import { formatAge, formatClock, sanitizeLine, truncate } from '../../src/components/format.js';
-import { type Verdict, VerdictBadge } from '../../src/components/VerdictBadge.js';
+import { VerdictBadge } from '../../src/components/VerdictBadge.js';
+import type { Verdict } from '../../src/core/canary/verdict.js';
 import { PLAIN_THEME, ThemeProvider } from '../../src/terminal/theme.js';
 import { colorOf, frameOf, stripAnsi } from './render-helpers.js';
 
@@ -14,11 +15,11 @@ const FOREGROUND = /\x1b\[(3\d|9\d)m/;
 
 describe('VerdictBadge', () => {
   const cases: Array<[Verdict, string]> = [
-    ['pass', '✓ PASS'],
-    ['watch', '! WATCH'],
-    ['nogo', '✗ NO-GO'],
-    ['insufficient', '? INSUFFICIENT DATA'],
-    ['stale', '… STALE'],
+    ['PASS', '✓ PASS'],
+    ['WATCH', '! WATCH'],
+    ['NO-GO', '✗ NO-GO'],
+    ['INSUFFICIENT', '? INSUFFICIENT DATA'],
+    ['STALE', '… STALE'],
   ];
 
   it('reads the same with NO_COLOR: a word and a symbol, no colour codes', async () => {
@@ -34,10 +35,10 @@ describe('VerdictBadge', () => {
   });
 
   it('counts the breaches toward a rollback and shows it in red', async () => {
-    const frame = await frameOf(<VerdictBadge verdict="rollback" breaches={{ count: 2, of: 3 }} />);
+    const frame = await frameOf(<VerdictBadge verdict="ROLLBACK" breaches={{ count: 2, of: 3 }} />);
     expect(frame).toContain('↺ ROLLBACK 2/3');
     expect(colorOf(frame, 'ROLLBACK')).toBe('red');
-    expect(colorOf(await frameOf(<VerdictBadge verdict="pass" />), 'PASS')).toBe('green');
+    expect(colorOf(await frameOf(<VerdictBadge verdict="PASS" />), 'PASS')).toBe('green');
   });
 });
 

@@ -50,6 +50,24 @@ describe('x during the canary: abort and roll back', () => {
     expect(s.canary?.stages).toHaveLength(2);
   }, 60_000);
 
+  it('while a metrics poll hangs: the interrupted poll is no AWS error and no STALE sample', async () => {
+    const r = await runningRehearsal({ scenario: 'healthy', advanceBelow: 25 });
+    await until(r, () => (stageOf(r)?.samples.length ?? 0) >= 2, 'two samples');
+    const before = r.sandbox.world.requestCounts.get('cloudwatch:GetMetricData') ?? 0;
+    r.sandbox.faults.set({ operation: 'cloudwatch:GetMetricData', hang: true });
+    await until(
+      r,
+      () => (r.sandbox.world.requestCounts.get('cloudwatch:GetMetricData') ?? 0) > before,
+      'a GetMetricData call to hang',
+    );
+    const abortAt = await pressAbort(r);
+    // The poll was cancelled by the abort, not failed by CloudWatch: nothing of it is journaled
+    // (its two fsyncs once went ahead of the rollback's requests).
+    expect(eventsOf(r, 'aws.error').filter((e) => e.at >= abortAt)).toEqual([]);
+    expect(eventsOf(r, 'canary.sample').filter((e) => e.at >= abortAt)).toEqual([]);
+    expect(r.conductor.state.rollback?.verified).toBe(true);
+  }, 60_000);
+
   it('after promotion, during monitoring, restores the stage recorded deployment and the stable aliases', async () => {
     const r = await runningRehearsal({ scenario: 'healthy', advanceBelow: 101 });
     await until(

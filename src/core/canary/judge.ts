@@ -1,4 +1,5 @@
 import type { CanaryBand, CanaryStep } from '../runbook/schema.js';
+import type { ExtraValue } from './extra-metrics.js';
 import { metricWords } from './target-metrics.js';
 import type { SeriesStats, Verdict } from './verdict.js';
 import { verdictRank, worstVerdict } from './verdict.js';
@@ -53,12 +54,24 @@ export interface TargetJudgement {
 }
 
 export interface TargetSample {
+  /** 'apigateway' or the Lambda function name. */
   targetId: string;
   label: string;
   canary: SeriesStats;
   baseline: SeriesStats;
-  /** False when the sampling window is not fully reported yet. */
+  /**
+   * False when the sampling window is not fully reported yet (a series came back PartialData, or
+   * the newest period of the window has no data yet).
+   */
   complete: boolean;
+}
+
+/** One metrics read: a sample per target, the runbook's extra metrics, and the calls it took. */
+export interface MetricsResult {
+  targets: TargetSample[];
+  extra: ExtraValue[];
+  /** GetMetricData calls made for this read: 1 unless CloudWatch paged the answer. */
+  calls: number;
 }
 
 export type Sample = { targets: TargetSample[] } | { stale: true; reason: string };

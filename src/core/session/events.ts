@@ -1,4 +1,8 @@
+import type { ExtraValue } from '../canary/extra-metrics.js';
+import type { SeriesStats, Verdict } from '../canary/verdict.js';
 import type { Risk } from '../runbook/schema.js';
+
+export type { Verdict };
 
 /**
  * Everything that happens in a session is one of these events. The journal holds them in
@@ -11,7 +15,7 @@ export interface TrafficLambda {
   alias: string;
   primaryVersion: string;
   additionalVersion?: string;
-  /** 0..1 */
+  /** Share of invocations that go to `additionalVersion`, 0..1 (0 when there is none). */
   additionalWeight: number;
 }
 export interface TrafficStage {
@@ -19,17 +23,21 @@ export interface TrafficStage {
   stage: string;
   deploymentId: string;
   canaryDeploymentId?: string;
-  /** 0..100 */
+  /** 0..100, 0 when the stage has no canary. */
   canaryPercent: number;
 }
 /** The live split as read back from AWS. */
 export interface TrafficSnapshot {
   apiGateway?: TrafficStage;
   lambdas: TrafficLambda[];
+  /** Epoch ms (on the AWS clients' clock) when this was read. */
   readAt: number;
 }
 
-/** Where a rollback goes, read from AWS before any traffic moves. */
+/**
+ * Where a rollback goes, read from AWS and recorded before any traffic moves, so that a rollback
+ * after a resume still knows the stable version and deployment.
+ */
 export interface RollbackTargetRecord {
   apiGateway?: { restApiId: string; stage: string; deploymentId: string; canaryDeploymentId?: string };
   lambdas: Array<{ functionName: string; alias: string; stableVersion: string; canaryVersion: string }>;
@@ -44,23 +52,13 @@ export interface EvidenceRecord {
   detail: string;
 }
 
-export interface SeriesRecord {
-  requests: number;
-  errors: number;
-  errorRatePct: number | null;
-  p95Ms: number | null;
-  throttles: number;
-}
-
-export type Verdict = 'PASS' | 'WATCH' | 'NO-GO' | 'ROLLBACK' | 'INSUFFICIENT' | 'STALE';
-
 export interface SampleTargetRecord {
   targetId: string;
   label: string;
   verdict: Verdict;
   reasons: string[];
-  canary: SeriesRecord;
-  baseline: SeriesRecord;
+  canary: SeriesStats;
+  baseline: SeriesStats;
   /**
    * The p95 the verdict's limits were computed from (the runbook's fixed baseline, the stable
    * version's, or the last good one); null when there was none. Charts draw the same lines.
@@ -349,7 +347,7 @@ export type SessionEvent =
       verdict: Verdict;
       reasons: string[];
       targets: SampleTargetRecord[];
-      extra?: Array<{ id: string; value: number | null }>;
+      extra?: ExtraValue[];
     }
   | { type: 'canary.paused'; at: number; step: string; by: string }
   | { type: 'canary.resumed'; at: number; step: string; by: string }

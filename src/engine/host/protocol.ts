@@ -8,6 +8,13 @@ import type { Waiting } from '../../core/session/waiting.js';
  */
 export const ABORT_LINE = 'x';
 
+/**
+ * The abort key from the driver's key thread (terminal/key-thread.ts), on a connection of its own
+ * that never says hello: `x <token>`, the token the engine gave the driver in its welcome. The key
+ * thread reads the keyboard beside the screen's render, so an abort never waits for a frame.
+ */
+export const abortLineWith = (token: string) => `${ABORT_LINE} ${token}`;
+
 export type ClientRole = 'driver' | 'watcher';
 
 /** What the engine does not journal but a screen shows. */
@@ -40,6 +47,8 @@ export type EngineMessage =
       /** The engine's clock read `at` at wall time `wall`, running `speed` times real time. */
       clock: { at: number; wall: number; speed: number };
       enginePid: number;
+      /** The driver's only: what its key thread's abort line carries (abortLineWith). */
+      abortToken?: string;
     }
   | { t: 'event'; event: SessionEvent }
   | { t: 'live'; live: LiveFacts }

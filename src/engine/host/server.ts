@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { SessionEvent } from '../../core/session/events.js';
@@ -5,6 +6,7 @@ import type { Conductor } from '../conductor.js';
 import { SESSION_ACTIONS, type SessionAction } from '../session-view.js';
 import {
   ABORT_LINE,
+  abortLineWith,
   type ClientMessage,
   type ClientRole,
   type EngineMessage,
@@ -19,6 +21,8 @@ interface Client {
   pid?: number;
   host?: string;
   left?: 'detach' | 'quit';
+  /** A driver's: the token its key thread's abort line must carry. */
+  abortToken?: string;
 }
 
 export interface SessionServerOptions {
@@ -134,6 +138,7 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
       live: liveOf(conductor),
       clock: { at: conductor.now(), wall: Date.now(), speed: conductor.clock.speed },
       enginePid: process.pid,
+      ...(client === driver ? { abortToken: (client.abortToken = randomBytes(16).toString('hex')) } : {}),
     });
     client.role = message.role;
   };
@@ -164,6 +169,11 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
     // The abort path: before any parsing, and only for the conductor's seat.
     if (line === ABORT_LINE) {
       if (client === driver) conductor.abort();
+      return;
+    }
+    // The driver's key thread, on its own connection: the token proves it is the driver's.
+    if (line.startsWith(`${ABORT_LINE} `)) {
+      if (driver?.abortToken !== undefined && line === abortLineWith(driver.abortToken)) conductor.abort();
       return;
     }
     let message: ClientMessage;

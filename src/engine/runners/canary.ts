@@ -1,4 +1,10 @@
-import { judgeSample, type SampleJudgement } from '../../core/canary/judge.js';
+import type { ExtraValue } from '../../core/canary/extra-metrics.js';
+import {
+  judgeSample,
+  type MetricsResult,
+  type SampleJudgement,
+  type TargetSample,
+} from '../../core/canary/judge.js';
 import {
   type CanaryAction,
   metricsFrom,
@@ -9,16 +15,16 @@ import {
   sampleWindow,
   staleHoldChange,
 } from '../../core/canary/planner.js';
-import { type Verdict, verdictRank } from '../../core/canary/verdict.js';
+import { type SeriesStats, type Verdict, verdictRank } from '../../core/canary/verdict.js';
 import type { CanaryStep, MonitorStep } from '../../core/runbook/schema.js';
-import type { RollbackTargetRecord, SeriesRecord, TrafficSnapshot } from '../../core/session/events.js';
+import type { RollbackTargetRecord, TrafficSnapshot } from '../../core/session/events.js';
 import { currentStage } from '../../core/session/selectors.js';
 import type { StepState } from '../../core/session/state.js';
 import type { EngineContext } from '../context.js';
 import { dangerGuardClear, heldByDangerGuard } from '../danger-guard.js';
 import { driftDetails } from '../drift.js';
 import { ensureIdentity } from '../identity.js';
-import type { MetricsRequest, MetricsResult, TargetMetrics } from '../ports.js';
+import type { MetricsRequest } from '../ports.js';
 import { postProgressIfDue } from '../progress-updates.js';
 import { backoffMs } from '../retry.js';
 import { AUTOPILOT } from './manual.js';
@@ -62,14 +68,14 @@ export async function prepareTarget(c: EngineContext): Promise<RollbackTargetRec
 /** The API Gateway target's id in a metrics sample (the metrics service names it so). */
 const API_TARGET_ID = 'apigateway';
 
-const NO_TRAFFIC: SeriesRecord = { requests: 0, errors: 0, errorRatePct: null, p95Ms: null, throttles: 0 };
+const NO_TRAFFIC: SeriesStats = { requests: 0, errors: 0, errorRatePct: null, p95Ms: null, throttles: 0 };
 
 /**
  * After promotion the stage itself runs the new deployment and its canary stage is gone: the
  * stage's own series is now the new version's, judged against the last good baseline. Without
  * this the monitor judged an empty canary stage (INSUFFICIENT) for the whole two hours.
  */
-function withPromotedStage(c: EngineContext, targets: TargetMetrics[]): TargetMetrics[] {
+function withPromotedStage(c: EngineContext, targets: TargetSample[]): TargetSample[] {
   if (!c.state.canary?.promoted) return targets;
   return targets.map((t) =>
     t.targetId === API_TARGET_ID ? { ...t, canary: t.baseline, baseline: NO_TRAFFIC } : t,
@@ -77,18 +83,14 @@ function withPromotedStage(c: EngineContext, targets: TargetMetrics[]): TargetMe
 }
 
 /** A baseline with too little traffic (at 100% the stable version gets none) is replaced by the last good one. */
-function withRememberedBaseline(
-  c: EngineContext,
-  def: CanaryStep,
-  targets: TargetMetrics[],
-): TargetMetrics[] {
+function withRememberedBaseline(c: EngineContext, def: CanaryStep, targets: TargetSample[]): TargetSample[] {
   const samples = [...(c.state.canary?.stages ?? []).flatMap((s) => s.samples)];
   return targets.map((t) => {
     if (t.baseline.requests >= def.minRequests && t.baseline.p95Ms !== null) return t;
     for (let i = samples.length - 1; i >= 0; i--) {
       const previous = samples[i].targets.find((p) => p.targetId === t.targetId);
       if (previous && previous.baseline.requests >= def.minRequests && previous.baseline.p95Ms !== null) {
-        const baseline: SeriesRecord = previous.baseline;
+        const baseline: SeriesStats = previous.baseline;
         return { ...t, baseline };
       }
     }
@@ -104,7 +106,7 @@ export const FETCHES_PER_POLL = 3;
  * before the sample is recorded, so the verdict in the journal is the one the rollback band counts.
  */
 export type ExtraVerdict = (
-  extra: Array<{ id: string; value: number | null }> | undefined,
+  extra: ExtraValue[] | undefined,
 ) => { verdict: Verdict; reasons: string[] } | undefined;
 
 /** Fetch the metrics, trying again after a failure while the poll's deadline allows. */
@@ -161,7 +163,7 @@ export async function pollOnce(
     () => undefined,
   );
   let judgement: SampleJudgement;
-  let extra: Array<{ id: string; value: number | null }> | undefined;
+  let extra: ExtraValue[] | undefined;
   let live: TrafficSnapshot | undefined;
   try {
     const [metrics, split] = await Promise.all([

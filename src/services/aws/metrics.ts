@@ -4,6 +4,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
+import type { TargetSample } from '../../core/canary/judge.js';
 import {
   apiGatewaySeries,
   lambdaSeries,
@@ -11,9 +12,11 @@ import {
   type Side,
   type TargetSeries,
 } from '../../core/canary/target-metrics.js';
+import type { SeriesStats } from '../../core/canary/verdict.js';
 import type { CanaryStep, ExtraMetric } from '../../core/runbook/schema.js';
+import type { RollbackTargetRecord } from '../../core/session/events.js';
 import { callAws } from './errors.js';
-import type { MetricsSnapshot, RollbackTarget, SeriesStats, TargetSample } from './types.js';
+import type { MetricsSnapshot } from './types.js';
 
 /**
  * The canary's numbers, every series of one poll in ONE GetMetricData call: Lambda per version
@@ -28,7 +31,7 @@ import type { MetricsSnapshot, RollbackTarget, SeriesStats, TargetSample } from 
 
 export interface MetricQueryInput {
   targets: CanaryStep['targets'];
-  rollbackTarget: RollbackTarget;
+  rollbackTarget: RollbackTargetRecord;
   /** Seconds per datapoint; a multiple of 60 for standard-resolution metrics. */
   periodSec: number;
   extra?: ExtraMetric[];

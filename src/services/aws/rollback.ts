@@ -1,11 +1,12 @@
 import { type PatchOperation, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import type { RollbackTargetRecord } from '../../core/session/events.js';
 import { UserError } from '../../errors.js';
 import type { AwsClients } from './clients.js';
 import { AwsCallError, callAws, describeAwsError, isRetryableAwsError } from './errors.js';
 import { aliasLabel, describeSplit, readTrafficSplit, stageLabel } from './traffic-read.js';
 import { type ExpectedSplit, splitMismatches } from './traffic-verify.js';
-import type { RollbackTarget, TrafficSplit } from './types.js';
+import type { TrafficSplit } from './types.js';
 
 /**
  * The one-key abort. Every rollback request starts synchronously, in the tick `rollback` is
@@ -91,7 +92,7 @@ async function sendUntilDone(
 }
 
 function stageOperations(
-  target: NonNullable<RollbackTarget['apiGateway']>,
+  target: NonNullable<RollbackTargetRecord['apiGateway']>,
   promoted: boolean,
 ): PatchOperation[] {
   if (promoted) return [{ op: 'replace', path: '/deploymentId', value: target.deploymentId }];
@@ -104,7 +105,7 @@ function stageOperations(
 /** Starts every request of one round (synchronously) and waits for all of them. */
 function sendRound(
   clients: AwsClients,
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   stageOps: PatchOperation[] | undefined,
   lambdaNames: Set<string> | undefined,
   options: RollbackOptions,
@@ -155,7 +156,7 @@ function sendRound(
 
 async function readBack(
   clients: AwsClients,
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   options: RollbackOptions,
 ): Promise<TrafficSplit> {
   for (let attempt = 1; ; attempt++) {
@@ -168,7 +169,7 @@ async function readBack(
   }
 }
 
-function rolledBackState(target: RollbackTarget): ExpectedSplit {
+function rolledBackState(target: RollbackTargetRecord): ExpectedSplit {
   return {
     apiGateway: target.apiGateway && { deploymentId: target.apiGateway.deploymentId, canaryPercent: 0 },
     lambdas: target.lambdas.map((lambda) => ({
@@ -182,7 +183,7 @@ function rolledBackState(target: RollbackTarget): ExpectedSplit {
 
 /** What still has to be written, from what AWS reads back. */
 function correctiveWrites(
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   split: TrafficSplit,
 ): { stageOps?: PatchOperation[]; lambdaNames: Set<string> } {
   let stageOps: PatchOperation[] | undefined;
@@ -207,7 +208,7 @@ function correctiveWrites(
   return { stageOps, lambdaNames };
 }
 
-function manualHint(target: RollbackTarget): string {
+function manualHint(target: RollbackTargetRecord): string {
   const lambda = target.lambdas[0];
   if (lambda) {
     return `aws lambda update-alias --function-name ${lambda.functionName} --name ${lambda.alias} --function-version ${lambda.stableVersion} --routing-config AdditionalVersionWeights={}`;
@@ -220,7 +221,7 @@ function manualHint(target: RollbackTarget): string {
 
 async function finishRollback(
   clients: AwsClients,
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   firstRound: Promise<Array<AwsCallError | undefined>>,
   options: RollbackOptions,
 ): Promise<TrafficSplit> {
@@ -255,7 +256,7 @@ async function finishRollback(
  */
 export function rollback(
   clients: AwsClients,
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   options: RollbackOptions,
 ): Promise<TrafficSplit> {
   const stageOps = target.apiGateway ? stageOperations(target.apiGateway, options.promoted) : undefined;

@@ -1,10 +1,11 @@
 import { GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import type { CanaryStep } from '../../core/runbook/schema.js';
+import type { RollbackTargetRecord, TrafficStage } from '../../core/session/events.js';
 import { UserError } from '../../errors.js';
 import type { AwsClients } from './clients.js';
 import { callAws } from './errors.js';
-import type { LambdaSplit, RollbackTarget, StageSplit, TrafficSplit } from './types.js';
+import type { LambdaSplit, TrafficSplit } from './types.js';
 
 export type CanaryTargets = CanaryStep['targets'];
 
@@ -25,7 +26,7 @@ export async function readStage(
   restApiId: string,
   stage: string,
   signal?: AbortSignal,
-): Promise<StageSplit & { stageVariableOverrides?: Record<string, string> }> {
+): Promise<TrafficStage & { stageVariableOverrides?: Record<string, string> }> {
   const answer = await callAws(
     'apigateway',
     'GetStage',
@@ -118,7 +119,7 @@ export async function readRollbackTarget(
   clients: AwsClients,
   targets: CanaryTargets,
   signal?: AbortSignal,
-): Promise<RollbackTarget> {
+): Promise<RollbackTargetRecord> {
   const stagePromise = targets.apiGateway
     ? readStage(clients, targets.apiGateway.restApiId, targets.apiGateway.stage, signal)
     : Promise.resolve(undefined);
@@ -169,7 +170,7 @@ export async function readRollbackTarget(
 /** The live split of every target, read in parallel. */
 export async function readTrafficSplit(
   clients: AwsClients,
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   signal?: AbortSignal,
 ): Promise<TrafficSplit> {
   const [stage, lambdas] = await Promise.all([

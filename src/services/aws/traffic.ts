@@ -1,5 +1,6 @@
 import { type PatchOperation, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import type { RollbackTargetRecord } from '../../core/session/events.js';
 import { UserError } from '../../errors.js';
 import type { AwsClients } from './clients.js';
 import { callAws } from './errors.js';
@@ -12,7 +13,7 @@ import {
   stageLabel,
 } from './traffic-read.js';
 import { type ExpectedSplit, splitMismatches } from './traffic-verify.js';
-import type { RollbackTarget, TrafficSplit } from './types.js';
+import type { TrafficSplit } from './types.js';
 
 export { type RollbackAttempt, type RollbackOptions, rollback } from './rollback.js';
 export { type CanaryTargets, readRollbackTarget, readTrafficSplit } from './traffic-read.js';
@@ -24,7 +25,7 @@ export function percentValue(percent: number): string {
 
 async function verified(
   clients: AwsClients,
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   expected: ExpectedSplit,
   what: string,
   signal?: AbortSignal,
@@ -47,7 +48,7 @@ async function verified(
  */
 export async function setCanaryWeight(
   clients: AwsClients,
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   percent: number,
   signal?: AbortSignal,
 ): Promise<TrafficSplit> {
@@ -115,7 +116,7 @@ export async function setCanaryWeight(
  */
 export async function promote(
   clients: AwsClients,
-  target: RollbackTarget,
+  target: RollbackTargetRecord,
   signal?: AbortSignal,
 ): Promise<TrafficSplit> {
   const stage = target.apiGateway;
@@ -189,8 +190,8 @@ export async function promote(
   );
 }
 
-type StageTarget = NonNullable<RollbackTarget['apiGateway']>;
-type AliasTarget = RollbackTarget['lambdas'][number];
+type StageTarget = NonNullable<RollbackTargetRecord['apiGateway']>;
+type AliasTarget = RollbackTargetRecord['lambdas'][number];
 
 /** UpdateStage on the target's stage with these patch operations. */
 async function patchStage(
@@ -251,7 +252,7 @@ interface TargetWrites {
 }
 
 /** Writes the stage (when the target has one) and every alias at the same time; see settleAll. */
-async function writeEveryTarget(target: RollbackTarget, writes: TargetWrites): Promise<void> {
+async function writeEveryTarget(target: RollbackTargetRecord, writes: TargetWrites): Promise<void> {
   await settleAll([
     ...(target.apiGateway ? [writes.stage(target.apiGateway)] : []),
     ...target.lambdas.map((lambda) => writes.alias(lambda)),

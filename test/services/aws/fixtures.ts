@@ -1,7 +1,7 @@
 import { LambdaServiceException } from '@aws-sdk/client-lambda';
 import type { CanaryStep } from '../../../src/core/runbook/schema.js';
+import type { RollbackTargetRecord } from '../../../src/core/session/events.js';
 import { type AwsClients, createAwsClients } from '../../../src/services/aws/clients.js';
-import type { RollbackTarget } from '../../../src/services/aws/types.js';
 
 /** Clients that never reach the network: unit tests put aws-sdk-client-mock on each of them. */
 export function offlineClients(now?: () => number): AwsClients {
@@ -22,7 +22,7 @@ export const canaryTargets: CanaryStep['targets'] = {
   ],
 };
 
-export const recordedTarget: RollbackTarget = {
+export const recordedTarget: RollbackTargetRecord = {
   apiGateway: {
     restApiId: 'a1b2c3',
     stage: 'prod',

@@ -82,9 +82,9 @@ export type KeyGroup = 'safety' | 'move' | 'screen' | 'views';
 export interface KeyBinding {
   id: string;
   /** Every key this binding can ever answer to (the help shows them all). */
-  keys: string[];
+  keys: readonly string[];
   /** The keys it answers to in a given context, when that is narrower than `keys`. */
-  keysFor?: (ctx: KeyContext) => string[];
+  keysFor?: (ctx: KeyContext) => readonly string[];
   label: string;
   help: string;
   /** What the key does in a given context, when that differs from `label`/`help` (a watcher's q). */
@@ -114,7 +114,7 @@ const scrollable = (ctx: KeyContext) =>
 const DETACH_HELP =
   'Leave the screen; the session is saved and can be resumed. While traffic is shifted it asks first: detach (the guard keeps watching and may still roll back), abort and roll back, or cancel.';
 
-export const KEY_BINDINGS: readonly KeyBinding[] = [
+export const KEY_BINDINGS = [
   {
     id: 'abort',
     keys: ['x', 'ctrl+x'],
@@ -331,10 +331,19 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     group: 'views',
     when: (ctx) => ctx.screen !== 'home' && (noOverlay(ctx) || ctx.overlay === 'journal'),
   },
-];
+] as const satisfies readonly KeyBinding[];
+
+/**
+ * The id of every binding of the table. A screen's key handlers are a map from this type, so a
+ * binding added to the table without a handler on each screen does not compile.
+ */
+export type BindingId = (typeof KEY_BINDINGS)[number]['id'];
+
+/** A binding of the table, its id one of `BindingId`. */
+export type Binding = KeyBinding & { readonly id: BindingId };
 
 /** The keys a binding answers to in this context. */
-export function activeKeys(binding: KeyBinding, ctx: KeyContext): string[] {
+export function activeKeys(binding: KeyBinding, ctx: KeyContext): readonly string[] {
   return binding.keysFor ? binding.keysFor(ctx) : binding.keys;
 }
 
@@ -371,6 +380,13 @@ export function keyName(input: string, key: InkKey): string | undefined {
 }
 
 /** The binding a key press (Ink's useInput arguments) triggers in this context, if any. */
+export function matchKey(input: string, key: InkKey, ctx: KeyContext): Binding | undefined;
+export function matchKey<B extends KeyBinding>(
+  input: string,
+  key: InkKey,
+  ctx: KeyContext,
+  table: readonly B[],
+): B | undefined;
 export function matchKey(
   input: string,
   key: InkKey,

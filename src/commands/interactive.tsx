@@ -2,16 +2,16 @@ import { render } from 'ink';
 import type { ExitHow } from '../app.js';
 import type { SessionView } from '../engine/session-view.js';
 import { UserError } from '../errors.js';
-import { Root, type RootProps } from '../root.js';
 import { type KeyContext, matchKey } from '../keys.js';
+import { Root, type RootProps } from '../root.js';
 import { frameLog } from '../terminal/frame-log.js';
-import { type AbortKeys, type KeyThread, startKeyThread } from '../terminal/key-thread.js';
 import {
   enterAltScreen,
   installTerminalRestore,
   type TerminalRestoreOptions,
   themeSetting,
 } from '../terminal/index.js';
+import { type AbortKeys, type KeyThread, startKeyThread } from '../terminal/key-thread.js';
 import type { Parting, RemoteSession } from '../wiring/session-client.js';
 
 /**

@@ -22,6 +22,7 @@ import {
 } from '../core/session/selectors.js';
 import { foldEvents, reduce, type SessionState, type StepState } from '../core/session/state.js';
 import { sessionVariables } from '../core/session/variables.js';
+import type { Waiting } from '../core/session/waiting.js';
 import type { Clock } from '../services/clock.js';
 import { JournalWriteError } from '../services/store/journal.js';
 import type { OpenedJournal, SessionStore } from '../services/store/session-store.js';
@@ -35,7 +36,6 @@ import { type RollbackHandle, startRollback } from './rollback.js';
 import { approveThroughGate } from './runners/approval.js';
 import { runStep } from './runners/index.js';
 import { approveSigned, type SignedApprovalInput } from './signed-approval.js';
-import type { Waiting } from '../core/session/waiting.js';
 import { waitWatching } from './watch.js';
 
 // Screens and the socket's client import the type from here, where it was first defined.

@@ -2,10 +2,10 @@ import type { Variables } from '../core/runbook/interpolate.js';
 import type { Environment, Promotion, Runbook, Step } from '../core/runbook/schema.js';
 import type { RollbackTrigger, SessionEvent, StageChoice } from '../core/session/events.js';
 import type { SessionState } from '../core/session/state.js';
+import type { Waiting } from '../core/session/waiting.js';
 import type { Clock } from '../services/clock.js';
 import type { AwsPort, NotifyPort, WorkPort } from './ports.js';
 import type { RetryPolicy } from './retry.js';
-import type { Waiting } from '../core/session/waiting.js';
 
 /**
  * The settings of a session that the engine's modules read. The Conductor's own options extend

@@ -6,7 +6,7 @@ import { type Cell, Table } from '../components/Table.js';
 import { WINDOW_HINT } from '../core/gates/window.js';
 import type { NextEdge } from '../core/runbook/next-edge.js';
 import type { Risk } from '../core/runbook/schema.js';
-import { type KeyContext, keyBarItems, matchKey } from '../keys.js';
+import { type BindingId, type KeyContext, keyBarItems, matchKey } from '../keys.js';
 import { useTheme } from '../terminal/theme.js';
 import { useKeypress } from '../terminal/use-keypress.js';
 import { FormView } from './FormView.js';
@@ -70,6 +70,9 @@ export interface HomeProps {
 }
 
 const RISKS: Risk[] = ['low', 'medium', 'high', 'critical'];
+
+/** The keys that answer inside the start form; anything else is typed into it. */
+type HomeFormKey = Extract<BindingId, 'interrupt' | 'back' | 'next-field' | 'up' | 'down' | 'confirm'>;
 
 function startForm(edges: readonly string[], defaults: Partial<StartRequest> = {}): FormModel {
   return makeForm({ type: 'start' }, 'Start a promotion', [
@@ -169,6 +172,68 @@ export function Home(props: HomeProps) {
     setForm(error ? withError(form, error) : undefined);
   };
 
+  const submitTyped = (typed: FormModel) => {
+    const missing = missingField(typed);
+    if (missing) return setForm(withError(typed, missing));
+    return submit(typed);
+  };
+
+  /** Inside the start form: these keys act, anything else is typed. */
+  const formKeys: Record<HomeFormKey, (form: FormModel) => void> = {
+    interrupt: () => props.onQuit(),
+    back: () => setForm(undefined),
+    'next-field': (open) => setForm(nextField(open)),
+    up: (open) => setForm(moveInForm(open, -1)),
+    down: (open) => setForm(moveInForm(open, 1)),
+    confirm: submitTyped,
+  };
+  const isFormKey = (id: BindingId): id is HomeFormKey => id in formKeys;
+
+  const none = () => undefined;
+  /** Every binding of the key table, as the home screen answers it (most never answer here). */
+  const handlers: Record<BindingId, () => void> = {
+    up: () => setSelected((s) => Math.max(0, s - 1)),
+    down: () => setSelected((s) => Math.min(Math.max(0, sorted.length - 1), s + 1)),
+    confirm: () => {
+      const chosen = sorted[selectedRef.current];
+      if (chosen) props.onResume(chosen.id);
+    },
+    start: () => setForm(startForm(edges, props.defaults)),
+    'next-edge': () => {
+      // The start form, filled in for the same version on the next edge: the ticket, risk and
+      // window of the next environment are still the conductor's to check before enter.
+      const next = offerAt(selectedRef.current);
+      if (!next) return;
+      setForm(
+        startForm(edges, {
+          ...props.defaults,
+          ...(next.runbookFile ? { runbookFile: next.runbookFile } : {}),
+          edge: next.edge,
+          version: next.version,
+        }),
+      );
+    },
+    detach: () => props.onQuit(),
+    interrupt: () => props.onQuit(),
+    // Nothing is shifted and no session is attached here: the session screen's keys do nothing.
+    abort: none,
+    back: none,
+    'next-field': none,
+    'chart-target': none,
+    'mark-done': none,
+    rerun: none,
+    abandon: none,
+    'hold-rollback': none,
+    approve: none,
+    advance: none,
+    pause: none,
+    extend: none,
+    help: none,
+    notifications: none,
+    copy: none,
+    journal: none,
+  };
+
   useKeypress((input, key, paste) => {
     const current = formRef.current;
     if (paste !== undefined) {
@@ -177,59 +242,17 @@ export function Home(props: HomeProps) {
     }
     const binding = matchKey(input, key, contextFor(current));
     if (current) {
-      if (binding?.id === 'interrupt') return props.onQuit();
-      if (binding?.id === 'back') return setForm(undefined);
-      if (binding?.id === 'next-field') return setForm(nextField(current));
-      if (binding?.id === 'up') return setForm(moveInForm(current, -1));
-      if (binding?.id === 'down') return setForm(moveInForm(current, 1));
-      if (binding?.id === 'confirm') {
-        const missing = missingField(current);
-        if (missing) return setForm(withError(current, missing));
-        return submit(current);
-      }
+      if (binding && isFormKey(binding.id)) return formKeys[binding.id](current);
       if (key.backspace || key.delete) return setForm(erase(current));
       if (input && !key.ctrl && !key.meta) {
         const chunk = readChunk(input);
         const typed = typeInto(current, chunk.text);
         if (!chunk.submit) return setForm(typed);
-        const missing = missingField(typed);
-        if (missing) return setForm(withError(typed, missing));
-        return submit(typed);
+        return submitTyped(typed);
       }
       return;
     }
-    switch (binding?.id) {
-      case 'up':
-        return setSelected((s) => Math.max(0, s - 1));
-      case 'down':
-        return setSelected((s) => Math.min(Math.max(0, sorted.length - 1), s + 1));
-      case 'confirm': {
-        const chosen = sorted[selectedRef.current];
-        if (chosen) props.onResume(chosen.id);
-        return;
-      }
-      case 'start':
-        return setForm(startForm(edges, props.defaults));
-      case 'next-edge': {
-        // The start form, filled in for the same version on the next edge: the ticket, risk and
-        // window of the next environment are still the conductor's to check before enter.
-        const next = offerAt(selectedRef.current);
-        if (!next) return;
-        return setForm(
-          startForm(edges, {
-            ...props.defaults,
-            ...(next.runbookFile ? { runbookFile: next.runbookFile } : {}),
-            edge: next.edge,
-            version: next.version,
-          }),
-        );
-      }
-      case 'detach':
-      case 'interrupt':
-        return props.onQuit();
-      default:
-        return;
-    }
+    if (binding) handlers[binding.id]();
   });
 
   return (

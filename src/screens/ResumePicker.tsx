@@ -7,7 +7,7 @@ import {
   mostUrgentFirst,
   type ResumeChoice,
 } from '../core/session/resume-choice.js';
-import { type KeyContext, matchKey } from '../keys.js';
+import { type BindingId, type KeyContext, matchKey } from '../keys.js';
 import { type Theme, useTheme } from '../terminal/theme.js';
 import { useKeypress } from '../terminal/use-keypress.js';
 
@@ -53,27 +53,47 @@ export function ResumePicker({ choices, now, onChoose, onCancel, width, height }
     setSelectedState(selectedRef.current);
   };
 
+  const cancel = () => {
+    answered.current = true;
+    onCancel();
+  };
+  const none = () => undefined;
+  /** Every binding of the key table, as the picker answers it: move, resume, or resume nothing. */
+  const handlers: Record<BindingId, () => void> = {
+    up: () => select(selectedRef.current - 1),
+    down: () => select(selectedRef.current + 1),
+    confirm: () => {
+      const choice = sorted[selectedRef.current];
+      if (!choice) return;
+      answered.current = true;
+      onChoose(choice.id);
+    },
+    back: cancel,
+    detach: cancel,
+    interrupt: cancel,
+    abort: none,
+    'next-field': none,
+    'chart-target': none,
+    start: none,
+    'next-edge': none,
+    'mark-done': none,
+    rerun: none,
+    abandon: none,
+    'hold-rollback': none,
+    approve: none,
+    advance: none,
+    pause: none,
+    extend: none,
+    help: none,
+    notifications: none,
+    copy: none,
+    journal: none,
+  };
+
   useKeypress((input, key, paste) => {
     if (answered.current || paste !== undefined) return;
-    switch (matchKey(input, key, KEY_CONTEXT)?.id) {
-      case 'up':
-        return select(selectedRef.current - 1);
-      case 'down':
-        return select(selectedRef.current + 1);
-      case 'confirm': {
-        const choice = sorted[selectedRef.current];
-        if (!choice) return;
-        answered.current = true;
-        return onChoose(choice.id);
-      }
-      case 'back':
-      case 'detach':
-      case 'interrupt':
-        answered.current = true;
-        return onCancel();
-      default:
-        return;
-    }
+    const binding = matchKey(input, key, KEY_CONTEXT);
+    if (binding) handlers[binding.id]();
   });
 
   const fits = Math.max(1, Math.floor((height - CHROME_ROWS) / ROWS_PER_CHOICE));

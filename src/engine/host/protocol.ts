@@ -1,6 +1,6 @@
 import type { SessionEvent } from '../../core/session/events.js';
-import type { SessionAction } from '../session-view.js';
 import type { Waiting } from '../../core/session/waiting.js';
+import type { SessionAction } from '../session-view.js';
 
 /**
  * The engine's socket speaks newline-delimited JSON. One line a message; the abort key is the

@@ -112,6 +112,8 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
         driver.socket.end();
       }
       driver = client;
+      // What this driver's key thread proves itself with (abortLineWith).
+      client.abortToken = randomBytes(16).toString('hex');
       if (conductor.state.status !== 'completed') {
         conductor.dispatch({
           type: 'session.attached',
@@ -138,7 +140,7 @@ export function serveSession(options: SessionServerOptions): Promise<SessionServ
       live: liveOf(conductor),
       clock: { at: conductor.now(), wall: Date.now(), speed: conductor.clock.speed },
       enginePid: process.pid,
-      ...(client === driver ? { abortToken: (client.abortToken = randomBytes(16).toString('hex')) } : {}),
+      ...(client.abortToken !== undefined ? { abortToken: client.abortToken } : {}),
     });
     client.role = message.role;
   };

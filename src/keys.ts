@@ -342,6 +342,14 @@ export type BindingId = (typeof KEY_BINDINGS)[number]['id'];
 /** A binding of the table, its id one of `BindingId`. */
 export type Binding = KeyBinding & { readonly id: BindingId };
 
+/**
+ * The handlers of a screen that answers a few bindings (home, the resume picker): every other
+ * binding of the table gets `none`. The session screen answers them all and lists each one.
+ */
+export function handlersOnly<H>(own: Partial<Record<BindingId, H>>, none: H): Record<BindingId, H> {
+  return Object.fromEntries(KEY_BINDINGS.map((b) => [b.id, own[b.id] ?? none])) as Record<BindingId, H>;
+}
+
 /** The keys a binding answers to in this context. */
 export function activeKeys(binding: KeyBinding, ctx: KeyContext): readonly string[] {
   return binding.keysFor ? binding.keysFor(ctx) : binding.keys;

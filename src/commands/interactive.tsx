@@ -12,6 +12,7 @@ import {
   themeSetting,
 } from '../terminal/index.js';
 import { type AbortKeys, type KeyThread, startKeyThread } from '../terminal/key-thread.js';
+import { NO_KEY } from '../terminal/keypress.js';
 import type { Parting, RemoteSession } from '../wiring/session-client.js';
 
 /**
@@ -72,8 +73,6 @@ export function leavingMessage(
   return `Session ${sessionId} left as it is; \`conductor resume ${sessionId}\` continues it.`;
 }
 
-const NO_KEY = { upArrow: false, downArrow: false, return: false, escape: false, ctrl: false, tab: false };
-
 /** What the abort keys do in this key context, by the key table itself (keys.ts). */
 export function abortKeysIn(ctx: KeyContext): AbortKeys {
   return {
@@ -110,6 +109,7 @@ export async function runInteractive(
   // The keyboard on a thread of its own, so the abort key never waits for a frame (key-thread.ts).
   const keyThread: KeyThread | undefined =
     process.env.CONDUCTOR_KEY_THREAD === '0' ? undefined : startKeyThread();
+
   const unmountScreen = () => {
     ink?.unmount();
     ink = undefined;

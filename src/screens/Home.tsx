@@ -6,7 +6,7 @@ import { type Cell, Table } from '../components/Table.js';
 import { WINDOW_HINT } from '../core/gates/window.js';
 import type { NextEdge } from '../core/runbook/next-edge.js';
 import type { Risk } from '../core/runbook/schema.js';
-import { type BindingId, type KeyContext, keyBarItems, matchKey } from '../keys.js';
+import { type BindingId, handlersOnly, type KeyContext, keyBarItems, matchKey } from '../keys.js';
 import { useTheme } from '../terminal/theme.js';
 import { useKeypress } from '../terminal/use-keypress.js';
 import { FormView } from './FormView.js';
@@ -191,48 +191,35 @@ export function Home(props: HomeProps) {
 
   const none = () => undefined;
   /** Every binding of the key table, as the home screen answers it (most never answer here). */
-  const handlers: Record<BindingId, () => void> = {
-    up: () => setSelected((s) => Math.max(0, s - 1)),
-    down: () => setSelected((s) => Math.min(Math.max(0, sorted.length - 1), s + 1)),
-    confirm: () => {
-      const chosen = sorted[selectedRef.current];
-      if (chosen) props.onResume(chosen.id);
+  const handlers = handlersOnly<() => void>(
+    {
+      up: () => setSelected((s) => Math.max(0, s - 1)),
+      down: () => setSelected((s) => Math.min(Math.max(0, sorted.length - 1), s + 1)),
+      confirm: () => {
+        const chosen = sorted[selectedRef.current];
+        if (chosen) props.onResume(chosen.id);
+      },
+      start: () => setForm(startForm(edges, props.defaults)),
+      'next-edge': () => {
+        // The start form, filled in for the same version on the next edge: the ticket, risk and
+        // window of the next environment are still the conductor's to check before enter.
+        const next = offerAt(selectedRef.current);
+        if (!next) return;
+        setForm(
+          startForm(edges, {
+            ...props.defaults,
+            ...(next.runbookFile ? { runbookFile: next.runbookFile } : {}),
+            edge: next.edge,
+            version: next.version,
+          }),
+        );
+      },
+      detach: () => props.onQuit(),
+      interrupt: () => props.onQuit(),
     },
-    start: () => setForm(startForm(edges, props.defaults)),
-    'next-edge': () => {
-      // The start form, filled in for the same version on the next edge: the ticket, risk and
-      // window of the next environment are still the conductor's to check before enter.
-      const next = offerAt(selectedRef.current);
-      if (!next) return;
-      setForm(
-        startForm(edges, {
-          ...props.defaults,
-          ...(next.runbookFile ? { runbookFile: next.runbookFile } : {}),
-          edge: next.edge,
-          version: next.version,
-        }),
-      );
-    },
-    detach: () => props.onQuit(),
-    interrupt: () => props.onQuit(),
-    // Nothing is shifted and no session is attached here: the session screen's keys do nothing.
-    abort: none,
-    back: none,
-    'next-field': none,
-    'chart-target': none,
-    'mark-done': none,
-    rerun: none,
-    abandon: none,
-    'hold-rollback': none,
-    approve: none,
-    advance: none,
-    pause: none,
-    extend: none,
-    help: none,
-    notifications: none,
-    copy: none,
-    journal: none,
-  };
+    // Any other binding (the session screen's) does nothing here.
+    none,
+  );
 
   useKeypress((input, key, paste) => {
     const current = formRef.current;

@@ -7,7 +7,7 @@ import {
   mostUrgentFirst,
   type ResumeChoice,
 } from '../core/session/resume-choice.js';
-import { type BindingId, type KeyContext, matchKey } from '../keys.js';
+import { handlersOnly, type KeyContext, matchKey } from '../keys.js';
 import { type Theme, useTheme } from '../terminal/theme.js';
 import { useKeypress } from '../terminal/use-keypress.js';
 
@@ -59,36 +59,23 @@ export function ResumePicker({ choices, now, onChoose, onCancel, width, height }
   };
   const none = () => undefined;
   /** Every binding of the key table, as the picker answers it: move, resume, or resume nothing. */
-  const handlers: Record<BindingId, () => void> = {
-    up: () => select(selectedRef.current - 1),
-    down: () => select(selectedRef.current + 1),
-    confirm: () => {
-      const choice = sorted[selectedRef.current];
-      if (!choice) return;
-      answered.current = true;
-      onChoose(choice.id);
+  const handlers = handlersOnly<() => void>(
+    {
+      up: () => select(selectedRef.current - 1),
+      down: () => select(selectedRef.current + 1),
+      confirm: () => {
+        const choice = sorted[selectedRef.current];
+        if (!choice) return;
+        answered.current = true;
+        onChoose(choice.id);
+      },
+      back: cancel,
+      detach: cancel,
+      interrupt: cancel,
     },
-    back: cancel,
-    detach: cancel,
-    interrupt: cancel,
-    abort: none,
-    'next-field': none,
-    'chart-target': none,
-    start: none,
-    'next-edge': none,
-    'mark-done': none,
-    rerun: none,
-    abandon: none,
-    'hold-rollback': none,
-    approve: none,
-    advance: none,
-    pause: none,
-    extend: none,
-    help: none,
-    notifications: none,
-    copy: none,
-    journal: none,
-  };
+    // Any other binding (the session screen's) does nothing here.
+    none,
+  );
 
   useKeypress((input, key, paste) => {
     if (answered.current || paste !== undefined) return;

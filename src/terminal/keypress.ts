@@ -203,6 +203,22 @@ export interface InkKeyFlags {
   shift: boolean;
 }
 
+/** No flag set: a plain key. */
+export const NO_KEY: InkKeyFlags = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  shift: false,
+};
+
 /**
  * One press as the `(input, key)` pair Ink's `useInput` would give for it alone, so code
  * written for `useInput` (`matchKey`, form typing) can be fed one press at a time. Unlike

@@ -1,6 +1,6 @@
 import { useStdin } from 'ink';
 import { useEffect, useRef } from 'react';
-import { createKeypressParser, type InkKeyFlags, inkKeyOf } from './keypress.js';
+import { createKeypressParser, type InkKeyFlags, inkKeyOf, NO_KEY } from './keypress.js';
 
 /**
  * One key press at a time, from the ONE keypress parser: a chunk of bytes (`xxx` from a laggy
@@ -11,21 +11,6 @@ export type KeypressHandler = (input: string, key: InkKeyFlags, paste?: string) 
 
 /** A paste whose end marker never came (a lost byte) must not swallow the abort key for ever. */
 const PASTE_END_WAIT_MS = 500;
-
-const NO_KEY: InkKeyFlags = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  shift: false,
-};
 
 export function useKeypress(handler: KeypressHandler): void {
   const { setRawMode, internal_eventEmitter: emitter } = useStdin();

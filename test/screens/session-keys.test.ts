@@ -12,23 +12,8 @@ import {
   type UiState,
   uiReducer,
 } from '../../src/screens/ui-state.js';
-import type { InkKeyFlags } from '../../src/terminal/keypress.js';
+import { NO_KEY } from '../../src/terminal/keypress.js';
 import { created, fold, promotion, runbook, T0 } from './fixtures.js';
-
-const NO_KEY: InkKeyFlags = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  shift: false,
-};
 
 /** The session screen's key handler over a session that stands still, its UI state kept here. */
 function keys(state: SessionState, from: UiState = INITIAL_UI) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { type Emulators, startEmulators } from '../../src/sandbox/emulators.js';
+import { dynamoCall } from '../support/dynamo-call.js';
 
 /**
  * Issue 17, point 7: a rehearsal's emulators keep their data in the session folder, so a resumed
@@ -29,20 +30,7 @@ async function stop(emulators: Emulators): Promise<void> {
   await emulators.close();
 }
 
-async function dynamo(url: string, operation: string, payload: unknown) {
-  const reply = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'X-Amz-Target': `DynamoDB_20120810.${operation}`,
-      'X-Amz-Date': '20261129T000000Z',
-      Authorization:
-        'AWS4-HMAC-SHA256 Credential=rehearsal/20261129/af-south-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(payload),
-  });
-  return { status: reply.status, body: await reply.json() };
-}
+const dynamo = dynamoCall;
 
 describe('the emulators given a data folder', () => {
   it('keep items, objects and bucket versioning across a stop and a start on the same folder', async () => {

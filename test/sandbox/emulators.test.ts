@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { type Emulators, startEmulators } from '../../src/sandbox/emulators.js';
 import { findOnPath } from '../../src/sandbox/standins/index.js';
+import { dynamoCall } from '../support/dynamo-call.js';
 
 let emulators: Emulators;
 
@@ -16,20 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulators.close());
 
-async function dynamo(operation: string, payload: unknown) {
-  const reply = await fetch(emulators.dynamodbUrl, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'X-Amz-Target': `DynamoDB_20120810.${operation}`,
-      'X-Amz-Date': '20261129T000000Z',
-      Authorization:
-        'AWS4-HMAC-SHA256 Credential=rehearsal/20261129/af-south-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(payload),
-  });
-  return { status: reply.status, body: await reply.json() };
-}
+const dynamo = (operation: string, payload: unknown) => dynamoCall(emulators.dynamodbUrl, operation, payload);
 
 describe('the DynamoDB and S3 emulators of a rehearsal', () => {
   it('serve a created table: ACTIVE, keyed as asked, one item, its index', async () => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/core/runbook/parse.js';
-import { foldEvents } from '../../src/core/session/state.js';
+import type { Promotion, Runbook } from '../../src/core/runbook/schema.js';
+import { foldEvents, type SessionState } from '../../src/core/session/state.js';
+import type { Waiting } from '../../src/core/session/waiting.js';
 import { Canary } from '../../src/screens/Canary.js';
 import { frameOf, stripAnsi } from '../components/render-helpers.js';
 import { runbook as bbws, promotion as bbwsPromotion, created, fold, T0 } from './fixtures.js';
@@ -26,56 +28,41 @@ const shopState = foldEvents(shop, shopPromotion, [
   }),
 ]);
 
+/** The canary screen at 100x26 before any traffic moved, waiting as `waiting` says. */
+async function canaryFrame(
+  waiting: Waiting,
+  of: { runbook: Runbook; promotion: Promotion; state: SessionState } = {
+    runbook: shop,
+    promotion: shopPromotion,
+    state: shopState,
+  },
+): Promise<string> {
+  return stripAnsi(
+    await frameOf(<Canary {...of} now={T0 + 60_000} waiting={waiting} width={100} height={26} />),
+  );
+}
+
 describe('Canary before traffic moves, in a runbook without a go/no-go', () => {
   it('says approvals, ticket and window gate traffic when the guard holds it', async () => {
-    const frame = stripAnsi(
-      await frameOf(
-        <Canary
-          runbook={shop}
-          promotion={shopPromotion}
-          state={shopState}
-          now={T0 + 60_000}
-          waiting={{ step: 'canary', kind: 'traffic-guard', message: 'Approvals are not complete.' }}
-          width={100}
-          height={26}
-        />,
-      ),
-    );
+    const frame = await canaryFrame({
+      step: 'canary',
+      kind: 'traffic-guard',
+      message: 'Approvals are not complete.',
+    });
     expect(frame).toContain('Traffic will not move: Approvals are not complete.');
     expect(frame).toContain(SENTENCE);
   });
 
   it('says it on the question that starts the canary too', async () => {
-    const frame = stripAnsi(
-      await frameOf(
-        <Canary
-          runbook={shop}
-          promotion={shopPromotion}
-          state={shopState}
-          now={T0 + 60_000}
-          waiting={{ step: 'canary', kind: 'canary-start', message: 'Start the canary?' }}
-          width={100}
-          height={26}
-        />,
-      ),
-    );
+    const frame = await canaryFrame({ step: 'canary', kind: 'canary-start', message: 'Start the canary?' });
     expect(frame).toContain('Start the canary? 20% of LIVE traffic moves to v42.');
     expect(frame).toContain(SENTENCE);
   });
 
   it('a runbook with a go/no-go does not say it', async () => {
-    const frame = stripAnsi(
-      await frameOf(
-        <Canary
-          runbook={bbws}
-          promotion={bbwsPromotion}
-          state={fold([created()])}
-          now={T0 + 60_000}
-          waiting={{ step: 'prod-canary', kind: 'canary-start', message: 'Start the canary?' }}
-          width={100}
-          height={26}
-        />,
-      ),
+    const frame = await canaryFrame(
+      { step: 'prod-canary', kind: 'canary-start', message: 'Start the canary?' },
+      { runbook: bbws, promotion: bbwsPromotion, state: fold([created()]) },
     );
     expect(frame).toContain('Start the canary?');
     expect(frame).not.toContain('No go/no-go');

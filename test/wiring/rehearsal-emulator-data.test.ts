@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RehearsalSession, resumeRehearsal, startRehearsal } from '../../src/wiring/rehearsal.js';
 import { engineTestRunbook, tempHome } from '../engine/helpers.js';
+import { dynamoCall } from '../support/dynamo-call.js';
 
 /**
  * Issue 17, point 7: a resumed rehearsal sees what its commands wrote. The emulators keep their data
@@ -14,20 +15,7 @@ afterEach(async () => {
   for (const rehearsal of open.splice(0)) await rehearsal.close();
 });
 
-async function dynamo(url: string, operation: string, payload: unknown) {
-  const reply = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'X-Amz-Target': `DynamoDB_20120810.${operation}`,
-      'X-Amz-Date': '20261129T000000Z',
-      Authorization:
-        'AWS4-HMAC-SHA256 Credential=rehearsal/20261129/af-south-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(payload),
-  });
-  return { status: reply.status, body: await reply.json() };
-}
+const dynamo = dynamoCall;
 
 describe("a resumed rehearsal's emulators", () => {
   it('hold what the rehearsal wrote before it stopped, kept in the session folder', async () => {

@@ -152,21 +152,38 @@ export async function endOrphans(c: EngineContext, why: string): Promise<void> {
   for (const step of c.state.steps) {
     const run = step.command;
     if (run?.orphan?.state !== 'running') continue;
-    const stopped = (await c.options.work.stopGroup?.(run)) ?? false;
-    c.dispatch({
-      type: 'command.orphan-stopped',
-      at: c.now(),
-      step: step.id,
-      attempt: run.attempt,
-      pid: run.pid,
-      by: 'session end',
-      reason: 'session-end',
-      stopped,
-      detail: stopped
-        ? `\`${run.command}\` from the previous engine (pid ${run.pid}) was stopped: ${why}.`
-        : `\`${run.command}\` from the previous engine (pid ${run.pid}) could not be stopped (${why}): stop it by hand.`,
-    });
+    await stopOrphanGroup(c, step.id, run, { by: 'session end', reason: 'session-end', why });
   }
+}
+
+/**
+ * Stops the process group of a run the previous engine left, and journals what came of it
+ * (`command.orphan-stopped`). True when nothing of the group runs any more.
+ */
+async function stopOrphanGroup(
+  c: EngineContext,
+  stepId: string,
+  run: CommandRunState,
+  how: { by: string; reason: 'asked' | 'timeout' | 'session-end'; why: string },
+): Promise<boolean> {
+  const stopped = (await c.options.work.stopGroup?.(run)) ?? false;
+  const what = `\`${run.command}\` from the previous engine (pid ${run.pid})`;
+  c.dispatch({
+    type: 'command.orphan-stopped',
+    at: c.now(),
+    step: stepId,
+    attempt: run.attempt,
+    pid: run.pid,
+    by: how.by,
+    reason: how.reason,
+    stopped,
+    detail: stopped
+      ? `${what} was stopped: ${how.why}.`
+      : how.reason === 'session-end'
+        ? `${what} could not be stopped (${how.why}): stop it by hand.`
+        : `${what} could not be stopped: ${how.why}.`,
+  });
+  return stopped;
 }
 
 /**
@@ -217,19 +234,10 @@ export async function settleOrphan(c: EngineContext, announced: StepState): Prom
     kind: 'orphan',
     message: `Stopping \`${run.command}\` (pid ${run.pid}) from the previous engine: ${why}.`,
   });
-  const stopped = (await c.options.work.stopGroup?.(run)) ?? false;
-  c.dispatch({
-    type: 'command.orphan-stopped',
-    at: c.now(),
-    step: step.id,
-    attempt: run.attempt,
-    pid: run.pid,
+  const stopped = await stopOrphanGroup(c, step.id, run, {
     by: askedBy ?? 'timeout',
     reason: askedBy !== undefined ? 'asked' : 'timeout',
-    stopped,
-    detail: stopped
-      ? `\`${run.command}\` from the previous engine (pid ${run.pid}) was stopped: ${why}.`
-      : `\`${run.command}\` from the previous engine (pid ${run.pid}) could not be stopped: ${why}.`,
+    why,
   });
   c.setWaiting(undefined);
   if (stopped && askedBy !== undefined) return true;

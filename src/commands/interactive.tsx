@@ -81,6 +81,15 @@ export function abortKeysIn(ctx: KeyContext): AbortKeys {
   };
 }
 
+/** The key thread, or none where a worker cannot start (the screen's thread then reads the keys). */
+function startKeyThreadOrNot(): KeyThread | undefined {
+  try {
+    return startKeyThread();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The full-screen app: one screen, a client of the engine process that drives the session. The
  * screen never drives anything itself: leaving it (q, a signal, a dropped connection, a crash)
@@ -108,7 +117,7 @@ export async function runInteractive(
 
   // The keyboard on a thread of its own, so the abort key never waits for a frame (key-thread.ts).
   const keyThread: KeyThread | undefined =
-    process.env.CONDUCTOR_KEY_THREAD === '0' ? undefined : startKeyThread();
+    process.env.CONDUCTOR_KEY_THREAD === '0' ? undefined : startKeyThreadOrNot();
 
   const unmountScreen = () => {
     ink?.unmount();

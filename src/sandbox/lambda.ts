@@ -307,7 +307,7 @@ const routes: RestRoute[] = [
             RepositoryType: 'S3',
             Location: `https://awslambda-${world.region}-tasks.s3.${world.region}.amazonaws.com/snapshots/${world.accountId}/${fn.name}`,
           },
-          Tags: { app: 'bbws', rehearsal: 'true' },
+          Tags: { rehearsal: 'true' },
         },
       };
     },

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { type Theme, useTheme } from '../terminal/theme.js';
 import { padTo } from './format.js';
-import { wrappedRows } from './wrap.js';
+import { wrapLines } from './wrap.js';
 
 export type CellTone = 'ok' | 'warn' | 'danger' | 'muted';
 export type Cell = string | { text: string; tone?: CellTone; bold?: boolean };
@@ -108,8 +108,8 @@ export function tableLayout(
 function rowLines(layout: TableLayout, row: Record<string, Cell>): number {
   if (!layout.wrap) return 1;
   const text = cellText(row[layout.wrap.column.key]);
-  if (layout.wrap.under) return 1 + (text ? wrappedRows(text, layout.wrap.width) : 0);
-  return text ? wrappedRows(text, layout.wrap.width) : 1;
+  if (layout.wrap.under) return 1 + (text ? wrapLines(text, layout.wrap.width).length : 0);
+  return text ? wrapLines(text, layout.wrap.width).length : 1;
 }
 
 /** The rows of the body shown: a window that keeps the selection in view, as many whole rows as the lines allow. */
@@ -162,7 +162,7 @@ export const Table = memo(function Table({ columns, rows, width, maxRows, maxLin
   const sentence = (row: Record<string, Cell>, inverse: boolean) =>
     wrap ? (
       <Text wrap="wrap" inverse={inverse} {...styleOf(row[wrap.column.key])}>
-        {cellText(row[wrap.column.key])}
+        {wrapLines(cellText(row[wrap.column.key]), wrap.width).join('\n')}
       </Text>
     ) : null;
   return (

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { wrappedRows } from '../../src/components/wrap.js';
+import { wrapLines, wrappedRows } from '../../src/components/wrap.js';
 import { stripAnsi, tick } from './render-helpers.js';
 
 /** The rows Ink itself draws for `text` wrapped in a box `width` wide. */
@@ -37,4 +37,28 @@ describe('wrappedRows', () => {
           rows: await inkRows(text, width),
         });
   }, 60_000);
+});
+
+describe('wrapLines', () => {
+  it('breaks where Ink breaks, never starts a row with the space the row before filled up at', async () => {
+    for (const text of SENTENCES)
+      for (let width = 8; width <= 60; width += 1) {
+        const lines = wrapLines(text, width);
+        // As many rows as Ink draws for the sentence, none wider than the row.
+        expect({ text, width, rows: lines.length }).toEqual({ text, width, rows: wrappedRows(text, width) });
+        for (const line of lines) expect([...line].length).toBeLessThanOrEqual(width);
+        // A row starts with a space only where the sentence itself has two in a row.
+        for (const line of lines.slice(1))
+          if (line.startsWith(' ')) expect(text).toContain(`  ${line.trimStart().split(' ')[0]}`);
+        // Nothing lost: the words come back in order.
+        expect(lines.join(' ').split(/ +/).join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+      }
+  });
+
+  it('a reason that fills a row exactly: the next row starts at the column of the others', () => {
+    // 10 columns: "0123456789" fills the first row; Ink would draw the next one as " next" (the
+    // breaks stay Ink's, the space is not drawn).
+    expect(wrapLines('0123456789 next words', 10)).toEqual(['0123456789', 'next', 'words']);
+    expect(wrapLines('0123456789 next word', 10)).toEqual(['0123456789', 'next word']);
+  });
 });

@@ -1,16 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Runbook } from '../../src/core/runbook/schema.js';
 import type { EventOf, SessionEvent } from '../../src/core/session/events.js';
 import { Conductor } from '../../src/engine/conductor.js';
-import type { AwsPort, WorkPort } from '../../src/engine/ports.js';
+import type { WorkPort } from '../../src/engine/ports.js';
 import { systemClock } from '../../src/services/clock.js';
 import type { OpenedJournal } from '../../src/services/store/session-store.js';
 import { SessionStore } from '../../src/services/store/session-store.js';
 import { createWorkPort } from '../../src/wiring/work-port.js';
 import { approvalStep, commandStep, miniRunbook } from '../support/mini-runbook.js';
+import { processesRunning } from '../support/processes.js';
+import { stsOnlyAws } from '../support/sts-only-aws.js';
 
 /**
  * Issue 17, point 7: an engine killed while a command step runs leaves its process group running.
@@ -46,20 +48,7 @@ function runbookWith(timeout: string, deploy: Deploy = SLEEP, rollbackSteps: Dep
   });
 }
 
-const noAws = (): Promise<never> => Promise.reject(new Error('no AWS in these tests'));
-const aws = (env: { accountId: string }): AwsPort => ({
-  verifyIdentity: async () => ({
-    account: env.accountId,
-    arn: `arn:aws:sts::${env.accountId}:assumed-role/t`,
-  }),
-  readRollbackTarget: noAws,
-  readTrafficSplit: noAws,
-  setCanaryWeight: noAws,
-  promote: noAws,
-  rollback: noAws,
-  fetchMetrics: noAws,
-  describeError: (error) => (error instanceof Error ? error.message : String(error)),
-});
+const aws = stsOnlyAws;
 
 const conductors: Conductor[] = [];
 afterEach(async () => {
@@ -97,14 +86,7 @@ function conductorOn(runbook: Runbook, store: SessionStore, journal: OpenedJourn
 
 /** Live processes running our sleep (a zombie has no command line). */
 function sleeps(): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8') === `sleep\0${SECONDS}\0`) found.push(Number(entry));
-    } catch {}
-  }
-  return found;
+  return processesRunning(['sleep', SECONDS]);
 }
 
 function alive(pid: number): boolean {

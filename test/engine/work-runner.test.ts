@@ -12,6 +12,7 @@ import { runWork } from '../../src/engine/runners/work.js';
 import type { Clock } from '../../src/services/clock.js';
 import { SessionStore } from '../../src/services/store/session-store.js';
 import { bbwsPromotion } from '../core/session/traffic-oracle.js';
+import { stsOnlyAws } from '../support/sts-only-aws.js';
 
 /**
  * The work runner between the runbook and the work port: what reaches a process or a request, and
@@ -58,7 +59,6 @@ function recordingWork(calls: Calls, loadEvidence: EvidenceRecord[] = []): WorkP
 }
 
 const notify: NotifyPort = { post: async () => undefined };
-const noAws = (): Promise<never> => Promise.reject(new Error('no AWS in these tests'));
 const open: Conductor[] = [];
 afterEach(() => {
   while (open.length) open.pop()?.options.journal.writer.close();
@@ -79,19 +79,7 @@ function conductorFor(
     journal: store.create(clock.now()),
     clock,
     // Only STS is asked (identity before touch): it answers each environment's own account.
-    aws: (env) => ({
-      verifyIdentity: async () => ({
-        account: env.accountId,
-        arn: `arn:aws:sts::${env.accountId}:assumed-role/t`,
-      }),
-      readRollbackTarget: noAws,
-      readTrafficSplit: noAws,
-      setCanaryWeight: noAws,
-      promote: noAws,
-      rollback: noAws,
-      fetchMetrics: noAws,
-      describeError: (error) => (error instanceof Error ? error.message : String(error)),
-    }),
+    aws: stsOnlyAws,
     work,
     notify,
     conductor: '@carol',

@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf, SessionEvent } from '../../../src/core/session/events.js';
 import { readJournal } from '../../../src/services/store/journal.js';
 import { approvalStep, canaryStep, commandStep, miniRunbookYaml } from '../../support/mini-runbook.js';
+import { processesRunning } from '../../support/processes.js';
 import { buildPrivateDist, type PrivateDist } from './dist.js';
 import { DrivenSession, type DriverOptions } from './driver.js';
 
@@ -65,14 +66,7 @@ afterAll(() => build?.remove());
 
 /** Live processes running our sleep (a zombie has no command line). */
 function sleeps(): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8') === `sleep\0${SECONDS}\0`) found.push(Number(entry));
-    } catch {}
-  }
-  return found;
+  return processesRunning(['sleep', SECONDS]);
 }
 
 async function until(predicate: () => boolean, what: string, limitMs = 60_000): Promise<void> {

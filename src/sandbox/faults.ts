@@ -24,7 +24,10 @@ export interface FaultSpec {
 
 export interface FaultDecision {
   hang: boolean;
+  /** Real milliseconds before the answer (`latencyMs`). */
   delayRealMs: number;
+  /** Milliseconds of the sandbox's clock before the answer (`clockLatencyMs`): slept on the clock. */
+  delayClockMs: number;
   error?: { code: string; status?: number };
 }
 
@@ -35,7 +38,7 @@ export interface FaultInjector {
   clear(operation?: string): void;
   list(): FaultSpec[];
   /** What to do with one call (consumes `times`). */
-  decide(service: string, operation: string, clockSpeed: number): FaultDecision;
+  decide(service: string, operation: string): FaultDecision;
 }
 
 function matches(pattern: string, service: string, operation: string): boolean {
@@ -89,8 +92,8 @@ export function createFaultInjector(
         remaining === undefined ? spec : { ...spec, times: remaining },
       );
     },
-    decide(service, operation, clockSpeed) {
-      const decision: FaultDecision = { hang: false, delayRealMs: 0 };
+    decide(service, operation) {
+      const decision: FaultDecision = { hang: false, delayRealMs: 0, delayClockMs: 0 };
       for (const fault of faults) {
         if (!matches(fault.operation, service, operation)) continue;
         let applied = false;
@@ -103,7 +106,7 @@ export function createFaultInjector(
           applied = true;
         }
         if (fault.clockLatencyMs) {
-          decision.delayRealMs += fault.clockLatencyMs / clockSpeed;
+          decision.delayClockMs += fault.clockLatencyMs;
           applied = true;
         }
         if (fault.errorRate !== undefined && !decision.error && random() < fault.errorRate) {

@@ -51,24 +51,71 @@ export class Bucket {
     this.statisticSetsOnly = true;
   }
 
+  /** Whether `values` is in order: sorted when a percentile is first asked, not for every minute. */
+  private ordered = false;
+
   finish(): this {
-    if (Array.isArray(this.values)) this.values = Float32Array.from(this.values).sort();
+    if (Array.isArray(this.values)) this.values = Float32Array.from(this.values);
+    this.ordered = false;
     return this;
+  }
+
+  /** The samples in order (sorted in place once): most buckets are never asked a percentile. */
+  sortedValues(): Float32Array | undefined {
+    if (!(this.values instanceof Float32Array)) this.finish();
+    const values = this.values as Float32Array | undefined;
+    if (values && !this.ordered) {
+      values.sort();
+      this.ordered = true;
+    }
+    return values;
   }
 
   static merge(buckets: Bucket[]): Bucket {
     const keep = buckets.some((b) => b.values !== undefined);
-    const out = new Bucket(keep);
+    const out = new Bucket(false);
+    const runs: Float32Array[] = [];
     for (const b of buckets) {
       out.sampleCount += b.sampleCount;
       out.sum += b.sum;
       out.minimum = Math.min(out.minimum, b.minimum);
       out.maximum = Math.max(out.maximum, b.maximum);
       out.statisticSetsOnly ||= b.statisticSetsOnly || (keep && b.values === undefined && b.sampleCount > 0);
-      if (Array.isArray(out.values) && b.values) for (const v of b.values) out.values.push(v);
+      const sorted = b.values ? b.sortedValues() : undefined;
+      if (sorted?.length) runs.push(sorted);
     }
-    return out.finish();
+    if (keep) {
+      // Each minute's samples are sorted once and kept: a window merges them in order, O(n log k),
+      // rather than sorting the whole window again at every poll.
+      out.values = mergeSorted(runs);
+      out.ordered = true;
+    }
+    return out;
   }
+}
+
+/** One sorted array of sorted runs, merged pairwise. */
+function mergeSorted(runs: Float32Array[]): Float32Array {
+  if (runs.length === 0) return new Float32Array(0);
+  let level = runs;
+  while (level.length > 1) {
+    const next: Float32Array[] = [];
+    for (let i = 0; i < level.length; i += 2)
+      next.push(i + 1 < level.length ? mergeTwo(level[i], level[i + 1]) : level[i]);
+    level = next;
+  }
+  return level[0];
+}
+
+function mergeTwo(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }
 
 /** All series of one minute. */
@@ -100,7 +147,7 @@ export function statisticOf(bucket: Bucket, stat: string): number | undefined {
   const p = Number(match[1]) / 100;
   if (bucket.values && bucket.values.length > 0 && !bucket.statisticSetsOnly) {
     // Nearest rank over the sorted samples.
-    const sorted = bucket.values;
+    const sorted = bucket.sortedValues() as Float32Array;
     const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
     return sorted[rank];
   }

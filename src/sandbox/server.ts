@@ -384,7 +384,7 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     world.countRequest(service, operation);
     const record = (status: number) => parts.record({ at: now, realAt, service, operation, input, status });
 
-    const decision = faults.decide(service, operation, clock.speed);
+    const decision = faults.decide(service, operation);
     const outage = service === 'cloudwatch' && operation === 'GetMetricData' && world.metricDataOutage(now);
     if (decision.hang || outage) {
       // Held until the client gives up: a timeout or an abort on its side closes the socket.
@@ -394,6 +394,7 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     let reply: Reply;
     try {
       if (decision.delayRealMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayRealMs));
+      if (decision.delayClockMs > 0) await clock.sleep(decision.delayClockMs);
       if (decision.error) {
         const code = decision.error.code || DEFAULT_FAULT_CODE[service];
         const status = decision.error.status ?? statusOfCode(code);

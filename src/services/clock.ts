@@ -14,6 +14,31 @@ export interface Clock {
    * dated and expires by its approver's real clock). Absent: this clock is the real world's.
    */
   wallNow?(): number;
+  /**
+   * Real work the clock's reader awaits (an AWS call, a command, a webhook): returned unchanged. A
+   * clock that skips idle time (the tests' virtual clock) holds still until it settles. Absent:
+   * this clock's time runs whatever the process does.
+   */
+  track?<T>(work: Promise<T>): Promise<T>;
+}
+
+/**
+ * The port with every call that returns a promise handed to `clock.track`: what the engine awaits
+ * of the outside world is known to its clock in one place. A clock without `track` gets the port
+ * itself.
+ */
+export function trackedBy<T extends object>(clock: Clock, port: T): T {
+  const track = clock.track?.bind(clock);
+  if (!track) return port;
+  const tracked = { ...port } as Record<string, unknown>;
+  for (const [name, member] of Object.entries(port)) {
+    if (typeof member !== 'function') continue;
+    tracked[name] = (...args: unknown[]) => {
+      const result = (member as (...a: unknown[]) => unknown).apply(port, args);
+      return result instanceof Promise ? track(result) : result;
+    };
+  }
+  return tracked as T;
 }
 
 /** The real world's time by this clock: its own time when it is the wall clock. */

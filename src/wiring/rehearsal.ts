@@ -41,6 +41,11 @@ export interface RehearsalOptions {
    */
   aws?: 'this-process' | 'child';
   /**
+   * The rehearsal's clock, shared by the engine and a sandbox in this process; default an
+   * accelerated clock at `speed` from `clockStart`. Tests pass a virtual one (test/support/test-clock.ts).
+   */
+  clock?: Clock;
+  /**
    * Answer `aws` with the stand-in even when an AWS CLI is installed: for tests that are not about
    * the CLI (the real one takes about 0.4 s a call).
    */
@@ -104,9 +109,11 @@ async function wire(
       `Unknown sandbox scenario "${options.scenario}": use one of ${scenarioNames().join(', ')}.`,
     );
   // Minute-aligned, like CloudWatch's periods, so every judged window is whole minutes of the sandbox.
-  const clockStart = options.clockStart ?? Math.floor(Date.now() / 60_000) * 60_000;
+  if (options.clock && options.aws === 'child')
+    throw new Error('a rehearsal clock of its own needs the sandbox in this process');
+  const clockStart = options.clock?.now() ?? options.clockStart ?? Math.floor(Date.now() / 60_000) * 60_000;
   const wallAt = Date.now();
-  const clock = acceleratedClock(options.speed, clockStart);
+  const clock = options.clock ?? acceleratedClock(options.speed, clockStart);
   const place = {
     runbook: loaded.runbook,
     runbookFile: options.runbookFile,

@@ -7,7 +7,7 @@ import { findPromotion } from '../core/session/selectors.js';
 import { Conductor } from '../engine/conductor.js';
 import type { AwsPort, NotifyPort } from '../engine/ports.js';
 import { UserError } from '../errors.js';
-import type { Clock } from '../services/clock.js';
+import { type Clock, trackedBy } from '../services/clock.js';
 import { acquireLock, type HeldLock } from '../services/lock.js';
 import { slackNotifier } from '../services/notify/notifier.js';
 import type { OpenedJournal, SessionStore } from '../services/store/session-store.js';
@@ -79,7 +79,7 @@ export function buildConductor(options: RuntimeOptions): Conductor {
   const aws = (env: Environment): AwsPort => {
     let port = ports.get(env.id);
     if (!port) {
-      port = createAwsPort({
+      const built = createAwsPort({
         env,
         canary,
         clock,
@@ -96,12 +96,13 @@ export function buildConductor(options: RuntimeOptions): Conductor {
           }
         },
       });
+      port = trackedBy(clock, built);
       ports.set(env.id, port);
     }
     return port;
   };
   // A rehearsal never reaches a real channel unless CONDUCTOR_REHEARSAL_WEBHOOKS=1 asks for it.
-  const notify: NotifyPort = slackNotifier({ rehearsal: options.rehearsal });
+  const notify: NotifyPort = trackedBy(clock, slackNotifier({ rehearsal: options.rehearsal }));
   conductor = new Conductor({
     runbook: loaded.runbook,
     runbookFile: loaded.file,
@@ -110,11 +111,15 @@ export function buildConductor(options: RuntimeOptions): Conductor {
     journal: options.journal,
     clock,
     aws,
-    work: createWorkPort({
-      cwd: options.cwd ?? join(options.journal.dir, 'work'),
-      path: options.path,
-      rehearsal: options.rehearsal,
-    }),
+    // What the engine awaits of the outside world, known to its clock (services/clock.ts trackedBy).
+    work: trackedBy(
+      clock,
+      createWorkPort({
+        cwd: options.cwd ?? join(options.journal.dir, 'work'),
+        path: options.path,
+        rehearsal: options.rehearsal,
+      }),
+    ),
     notify,
     conductor: options.conductor,
     autopilot: options.autopilot,

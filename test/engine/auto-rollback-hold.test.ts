@@ -9,6 +9,8 @@ describe('the automatic-rollback countdown: real seconds, and h holds it', () =>
       scenario: 'error-spike',
       advanceBelow: 50,
       speed: SPEED,
+      // Real seconds are the subject: the accelerated wall clock, not the virtual one.
+      wallClock: true,
       runbookFile: runbookWithCountdown('3s', { rollbackErrorRatePct: 2 }),
     });
     await until(r, () => r.conductor.state.canary?.autoRollback !== undefined, 'the countdown', 180_000);

@@ -91,13 +91,18 @@ describe('fault injection', () => {
       { operation: 'cloudwatch:GetMetricData', hang: true },
       { operation: '*', errorRate: 1, errorCode: 'Boom', times: 2 },
     ]);
-    expect(injector.decide('lambda', 'GetAlias', 1)).toEqual({
+    expect(injector.decide('lambda', 'GetAlias')).toEqual({
       hang: false,
       delayRealMs: 5,
+      delayClockMs: 0,
       error: { code: 'Boom' },
     });
-    expect(injector.decide('cloudwatch', 'GetMetricData', 1).hang).toBe(true);
-    expect(injector.decide('cloudwatch', 'ListMetrics', 1)).toEqual({ hang: false, delayRealMs: 0 });
+    expect(injector.decide('cloudwatch', 'GetMetricData').hang).toBe(true);
+    expect(injector.decide('cloudwatch', 'ListMetrics')).toEqual({
+      hang: false,
+      delayRealMs: 0,
+      delayClockMs: 0,
+    });
     expect(() => injector.set({ operation: 'x', errorRate: 2 })).toThrow(
       /errorRate must be a number from 0 to 1/,
     );

@@ -53,7 +53,8 @@ async function untilClient(
 
 describe('the engine socket', () => {
   it('a screen folds the same state as the engine, event by event, and its x rolls back', async () => {
-    const rehearsal = await runningRehearsal({ scenario: 'healthy' });
+    // A screen runs the engine's clock on from the wall clock at its speed: the accelerated one.
+    const rehearsal = await runningRehearsal({ scenario: 'healthy', wallClock: true });
     const { conductor } = rehearsal;
     const engine = await served(rehearsal);
     try {

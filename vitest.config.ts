@@ -11,6 +11,10 @@ const WALL_CLOCK = [
   'test/e2e/**/*.test.ts',
   'test/engine/crash/**/*.test.ts',
   'test/engine/guard/sighup.test.ts',
+  // Rehearsals on the accelerated wall clock: a sandbox in a child process, real seconds.
+  'test/sandbox/rehearsal-without-emulators.test.ts',
+  'test/engine/auto-rollback-hold.test.ts',
+  'test/engine/host/session-socket.test.ts',
   'test/scripts/prepack.test.ts',
   'test/services/load*.test.ts',
   'test/services/load*.test.tsx',

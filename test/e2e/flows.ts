@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { TestBbwsOptions } from '../support/test-bbws.js';
 import {
   BUILD_TIMEOUT_MS,
   bbwsRunbook,
@@ -20,6 +21,8 @@ export interface RehearsalOptions {
   speed?: number;
   /** `--autopilot`: the rehearsal answers the checklist, approvals and stage decisions itself. */
   autopilot?: boolean;
+  /** What the runbook copy changes beyond its load tests (test/support/test-bbws.ts). */
+  runbook?: TestBbwsOptions;
 }
 
 /** The argv of `conductor rehearse` for these options, writing the runbook copy into `home`. */
@@ -30,7 +33,7 @@ export function rehearseArgs(home: string, options: RehearsalOptions = {}): stri
     ...(options.autopilot ? ['--autopilot'] : []),
     ...(options.speed !== undefined ? ['--speed', String(options.speed)] : []),
     '--runbook',
-    bbwsRunbook(home),
+    bbwsRunbook(home, options.runbook),
   ];
 }
 

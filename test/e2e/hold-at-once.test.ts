@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { useConductorHome } from './flows.js';
 import { eventsOf, pause } from './terminal.js';
 
-/** The countdown of the shipped runbook's canary (rollbackCountdown's default): 30 real seconds. */
-const COUNTDOWN_MS = 30_000;
+/** The canary's countdown in this test's runbook: 10 real seconds (the shipped default is 30). */
+const COUNTDOWN_MS = 10_000;
 const countdownLine = /AUTO-ROLLBACK \([^)]*\): (\d\d:\d\d) left · h: hold it/;
 
 describe('h during the automatic-rollback countdown', () => {
@@ -12,7 +12,12 @@ describe('h during the automatic-rollback countdown', () => {
   it('stops the countdown at once, asks the reason after, and no rollback fires while it is typed', async () => {
     const { home } = e2e;
     // x120, not faster: on two busy cores a poll must be answered within its period (0.5 real s).
-    const app = e2e.startRehearsal({ scenario: 'error-spike', autopilot: true, speed: 120 });
+    const app = e2e.startRehearsal({
+      scenario: 'error-spike',
+      autopilot: true,
+      speed: 120,
+      runbook: { rollbackCountdown: `${COUNTDOWN_MS / 1000}s` },
+    });
     // The countdown line and the key bar with the abort key, in one frame.
     await app.waitForText([countdownLine, /x ABORT & ROLL BACK/], 240_000);
     app.show('the countdown');

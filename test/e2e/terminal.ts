@@ -17,6 +17,8 @@ import { type IPty, spawn } from '@lydell/node-pty';
 import { Terminal } from '@xterm/headless';
 
 /** The repository root: the binary and the default runbook path are relative to it. */
+import { type TestBbwsOptions, testBbwsText } from '../support/test-bbws.js';
+
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const BIN = join(REPO, 'bin', 'conductor.js');
 
@@ -440,22 +442,13 @@ export function eventsOf(home: string, type: string): JournalEvent[] {
   return readJournal(home).filter((event) => event.type === type);
 }
 
-/**
- * The BBWS runbook as shipped, with one difference: the SIT load step's latency limits. That step
- * measures real loopback latency of 1000 requests at concurrency 100 against the in-process
- * sandbox, which on two shared cores has measured 276-476 ms against the 250 ms baseline and
- * turned the healthy rehearsal's go/no-go into NO-GO. Every other step, gate and canary band is
- * the shipped one. Written into `home`; returns its path for `--runbook`.
- */
-export function bbwsRunbook(home: string): string {
-  const shipped = readFileSync(join(REPO, 'runbooks', 'bbws.yaml'), 'utf8');
-  const relaxed = shipped
-    .replace(/baselineP95: 250ms/g, 'baselineP95: 20s')
-    .replace(/maxP95: 1s/g, 'maxP95: 30s');
-  if (relaxed === shipped)
-    throw new Error('runbooks/bbws.yaml no longer has the load limits this test relaxes');
-  const file = join(home, 'bbws-e2e.yaml');
-  writeFileSync(file, relaxed);
+/** The e2e copy of BBWS (test/support/test-bbws.ts), written into `home`; returns its path for `--runbook`. */
+export function bbwsRunbook(home: string, options: TestBbwsOptions = {}): string {
+  const file = join(
+    home,
+    options.baselineP95 ? `bbws-baseline-${options.baselineP95}.yaml` : 'bbws-e2e.yaml',
+  );
+  writeFileSync(file, testBbwsText(options));
   return file;
 }
 

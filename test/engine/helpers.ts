@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -9,6 +9,7 @@ import {
   type SessionFields,
   startRehearsal,
 } from '../../src/wiring/rehearsal.js';
+import { testBbwsText } from '../support/test-bbws.js';
 import { TestClock } from '../support/test-clock.js';
 
 const open: Rehearsal[] = [];
@@ -176,23 +177,8 @@ export function advanceAsksBelow(rehearsal: Rehearsal, belowWeight: number): voi
  * at a rehearsal's speed, so the seed's 30 s would cost each rollback test 30 real seconds), and
  * optionally a lower rollback error rate (8 % errors then never dip out of the band by chance).
  */
-/**
- * The seed runbook with the SIT load tests shortened and their limits widened (as the e2e tests do): these tests run
- * the engine, the sandbox and vitest's other workers on two shared cores, where a p95 measured
- * through one busy event loop says nothing about the release. The load judgement has tests of its
- * own (test/core/evidence/performance.test.ts, test/engine/work-runner.test.ts).
- */
-export function relaxedSeedText(): string {
-  const shipped = readFileSync('runbooks/bbws.yaml', 'utf8');
-  const relaxed = shipped
-    .replace(/baselineP95: 250ms/g, 'baselineP95: 20s')
-    .replace(/maxP95: 1s/g, 'maxP95: 30s')
-    // 200 requests judge a load test as well as 1000 here, in a fifth of the real time.
-    .replace(/requests: 1000\n/g, 'requests: 200\n');
-  if (relaxed === shipped)
-    throw new Error('runbooks/bbws.yaml no longer has the load limits these tests relax');
-  return relaxed;
-}
+/** The seed runbook with its SIT load tests shortened and relaxed (test/support/test-bbws.ts). */
+export const relaxedSeedText = (): string => testBbwsText();
 
 let relaxedFile: string | undefined;
 
@@ -208,19 +194,7 @@ export function runbookWithCountdown(
   countdown: string,
   options: { rollbackErrorRatePct?: number } = {},
 ): string {
-  let text = relaxedSeedText();
-  const sustained = '            sustained: 3\n';
-  if (!text.includes(sustained)) throw new Error('the seed runbook no longer sets sustained: 3');
-  text = text.replace(sustained, `${sustained}            rollbackCountdown: ${countdown}\n`);
-  if (options.rollbackErrorRatePct !== undefined) {
-    const band = 'rollback: { errorRatePct: 5, p95OverBaselinePct: 100 }';
-    if (!text.includes(band)) throw new Error('the seed runbook no longer has its rollback band');
-    text = text.replace(
-      band,
-      `rollback: { errorRatePct: ${options.rollbackErrorRatePct}, p95OverBaselinePct: 100 }`,
-    );
-  }
   const file = join(tempHome(), 'bbws.yaml');
-  writeFileSync(file, text);
+  writeFileSync(file, testBbwsText({ rollbackCountdown: countdown, ...options }));
   return file;
 }

@@ -22,6 +22,25 @@ import {
 } from './resources.js';
 import { type Scenario, type VersionBehaviour, WRONG_ACCOUNT } from './scenarios.js';
 
+/** The metrics the sandbox records for every request, by namespace, in the order they are added. */
+interface MetricNames {
+  namespace: string;
+  names: readonly string[];
+}
+const LAMBDA_METRICS: MetricNames = {
+  namespace: 'AWS/Lambda',
+  names: ['Throttles', 'Invocations', 'Errors', 'Duration'],
+};
+const API_METRICS: MetricNames = {
+  namespace: 'AWS/ApiGateway',
+  names: ['Count', '5XXError', '4XXError', 'Latency', 'IntegrationLatency'],
+};
+
+/** One dimension list's buckets in one minute: the `index`th of its metric names. */
+interface MinuteSeries {
+  at(data: MinuteData, index: number): Bucket;
+}
+
 export const MINUTE_MS = 60_000;
 /** Metrics older than this are forgotten, which keeps memory bounded on a long rehearsal. */
 export const RETENTION_MS = 3_600_000;
@@ -402,6 +421,27 @@ export class World {
     const lambdas = this.targets.lambdas;
     const api = this.targets.apiGateway;
     let routeIndex = this.routingIndexAt(start);
+    // This minute's buckets by dimension list, each found once (not once per request and metric),
+    // and each made at its first sample, in the order the samples come.
+    const series = new Map<Dimension[], MinuteSeries>();
+    const seriesOf = (dims: Dimension[], metrics: MetricNames): MinuteSeries => {
+      let found = series.get(dims);
+      if (!found) {
+        const made: Array<Bucket | undefined> = [];
+        found = {
+          at: (data, index) => {
+            let bucket = made[index];
+            if (!bucket) {
+              bucket = this.bucketIn(data, metrics.namespace, metrics.names[index], dims);
+              made[index] = bucket;
+            }
+            return bucket;
+          },
+        };
+        series.set(dims, found);
+      }
+      return found;
+    };
     for (let i = 0; i < perMinute; i++) {
       const at = start + ((i + 0.5) * MINUTE_MS) / perMinute;
       if (at >= upTo) break;
@@ -434,11 +474,12 @@ export class World {
           [{ Name: 'FunctionName', Value: fn }],
         ]);
         for (const dims of dimensionSets) {
-          this.bucketIn(data, 'AWS/Lambda', 'Throttles', dims).add(throttled ? 1 : 0);
+          const buckets = seriesOf(dims, LAMBDA_METRICS);
+          buckets.at(data, 0).add(throttled ? 1 : 0);
           if (throttled) continue;
-          this.bucketIn(data, 'AWS/Lambda', 'Invocations', dims).add(1);
-          this.bucketIn(data, 'AWS/Lambda', 'Errors', dims).add(failed ? 1 : 0);
-          this.bucketIn(data, 'AWS/Lambda', 'Duration', dims).add(duration);
+          buckets.at(data, 1).add(1);
+          buckets.at(data, 2).add(failed ? 1 : 0);
+          buckets.at(data, 3).add(duration);
         }
         if (!throttled) {
           const declared = this.declaredSeriesFor(`lambda\u0000${fn}\u0000${version}`, () =>
@@ -456,11 +497,12 @@ export class World {
           [{ Name: 'ApiName', Value: api.apiName }],
         ]);
         for (const dims of stageDims) {
-          this.bucketIn(data, 'AWS/ApiGateway', 'Count', dims).add(1);
-          this.bucketIn(data, 'AWS/ApiGateway', '5XXError', dims).add(failed ? 1 : 0);
-          this.bucketIn(data, 'AWS/ApiGateway', '4XXError', dims).add(clientError || throttled ? 1 : 0);
-          this.bucketIn(data, 'AWS/ApiGateway', 'Latency', dims).add(duration + 6);
-          this.bucketIn(data, 'AWS/ApiGateway', 'IntegrationLatency', dims).add(duration);
+          const buckets = seriesOf(dims, API_METRICS);
+          buckets.at(data, 0).add(1);
+          buckets.at(data, 1).add(failed ? 1 : 0);
+          buckets.at(data, 2).add(clientError || throttled ? 1 : 0);
+          buckets.at(data, 3).add(duration + 6);
+          buckets.at(data, 4).add(duration);
         }
         if (!throttled) {
           const declared = this.declaredSeriesFor(canaryStage ? 'api:canary' : 'api:main', () =>

@@ -15,6 +15,9 @@ function canaryPercentOfAlias(lambda: TrafficLambda, canaryVersion: string): num
 export function driftDetails(state: SessionState, live: TrafficSnapshot): string[] {
   const target = state.rollbackTarget;
   if (!target) return [];
+  // A rollback under way moves the split back on purpose: what is read meanwhile is not drift (the
+  // revert is sent until AWS reads back the stable version, then compared).
+  if (state.rollback && state.rollback.revertedAt === undefined) return [];
   const details: string[] = [];
   const promoted = state.canary?.promoted === true;
   const rolledBack = state.rollback?.revertedAt !== undefined;

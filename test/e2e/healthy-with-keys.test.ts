@@ -15,8 +15,13 @@ async function advanceStage(app: TerminalSession, n: number, weight: number): Pr
 }
 
 const SPEED = 120;
-/** The runbook's 2-hour monitoring window in real milliseconds at SPEED. */
-const MONITOR_REAL_MS = (2 * 3_600_000) / SPEED;
+/**
+ * Stages of 5 minutes and 30 minutes of monitoring instead of the shipped 15 and 120: every sample
+ * judged at x120 still, the walk through four stages and the monitoring a minute shorter.
+ */
+const CANARY_MINUTES = { hold: 5, monitor: 30 };
+/** The monitoring window in real milliseconds at SPEED. */
+const MONITOR_REAL_MS = (CANARY_MINUTES.monitor * 60_000) / SPEED;
 
 describe('a healthy rehearsal from the home screen to the summary, answered with keys', () => {
   const e2e = useConductorHome();
@@ -27,7 +32,7 @@ describe('a healthy rehearsal from the home screen to the summary, answered with
     const version = rehearsalVersion(Date.now());
     // x120, not faster: at x300 a poll has 0.2 real s to be answered, and on two busy cores most
     // samples were STALE; a stage that cannot judge its samples does not offer advance.
-    const app = e2e.startRehearsal({ speed: SPEED });
+    const app = e2e.startRehearsal({ speed: SPEED, runbook: { canaryMinutes: CANARY_MINUTES } });
 
     // Home: nothing to resume yet; start a promotion from the form.
     await app.waitForText(
@@ -95,9 +100,9 @@ describe('a healthy rehearsal from the home screen to the summary, answered with
     // Seven AWS CLI smoke commands run first, real processes whose time the clock does not shorten:
     // on two busy cores each has taken 10 s.
     await confirmItem(app, 'Custom domain routing, firewall rules', 'WAF and DLQ checked', 240_000);
-    await app.waitForText('Watch PROD for 2 hours', 60_000);
-    // The monitoring runs its 2 clock hours first: 60 real s at x120, and a wait of only that long
-    // ran out as the window closed (CI, 2026-12-02). Give it the window twice over.
+    await app.waitForText(`Watch PROD for ${CANARY_MINUTES.monitor} minutes`, 60_000);
+    // The monitoring runs its clock minutes first, and a wait of only that long ran out as the
+    // window closed (CI, 2026-12-02). Give it the window twice over.
     await confirmItem(
       app,
       'Customers told (email, in-app message',

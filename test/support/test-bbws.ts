@@ -15,6 +15,11 @@ export interface TestBbwsOptions {
   rollbackCountdown?: string;
   /** A lower rollback error rate (8 % errors then never dip out of the band by chance). */
   rollbackErrorRatePct?: number;
+  /**
+   * Shorter canary stages and monitoring, in minutes (the shipped 15 and 120), for a test that walks
+   * the whole canary at a speed a busy machine still judges every sample at: titles say the same.
+   */
+  canaryMinutes?: { hold: number; monitor: number };
 }
 
 /**
@@ -33,7 +38,24 @@ export function testBbwsText(options: TestBbwsOptions = {}): string {
     .replace(/requests: 1000\n/g, `requests: ${options.loadRequests ?? 200}\n`);
   if (!/baselineP95: 250ms/.test(shipped) || !/requests: 1000\n/.test(shipped))
     throw new Error('runbooks/bbws.yaml no longer has the load steps these tests shorten and relax');
-  return withRollbackBand(text, options);
+  return withShorterCanary(withRollbackBand(text, options), options);
+}
+
+function withShorterCanary(text: string, options: TestBbwsOptions): string {
+  const minutes = options.canaryMinutes;
+  if (!minutes) return text;
+  const parts: Array<[RegExp, string]> = [
+    [/(\{ weight: \d+, hold: )15m( \})/g, `$1${minutes.hold}m$2`],
+    [/Extended monitoring \(2 hours\)/, `Extended monitoring (${minutes.monitor} minutes)`],
+    [/Watch PROD for 2 hours/, `Watch PROD for ${minutes.monitor} minutes`],
+    [/duration: 2h\n/, `duration: ${minutes.monitor}m\n`],
+  ];
+  let out = text;
+  for (const [pattern, replacement] of parts) {
+    if (!pattern.test(out)) throw new Error(`the seed runbook no longer has ${pattern}`);
+    out = out.replace(pattern, replacement);
+  }
+  return out;
 }
 
 function withRollbackBand(text: string, options: TestBbwsOptions): string {

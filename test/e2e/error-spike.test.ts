@@ -10,7 +10,13 @@ describe('an error spike during the canary, on autopilot', () => {
     // x120, not faster (as hold-at-once.test.ts): at x300 a poll has 0.2 real s to be answered, and
     // on two busy cores most were STALE; the stage then stopped for a decision instead of judging,
     // and the rehearsal's 4 clock hours of window (48 real s at x300) closed before the spike.
-    const app = e2e.startRehearsal({ scenario: 'error-spike', autopilot: true, speed: 120 });
+    // The automatic rollback's countdown is real seconds: 10 of them here, not the shipped 30.
+    const app = e2e.startRehearsal({
+      scenario: 'error-spike',
+      autopilot: true,
+      speed: 120,
+      runbook: { rollbackCountdown: '10s' },
+    });
     // Checklist, approvals and go/no-go first: the budget the other canary tests give them.
     await app.waitForText('ABORT & ROLL BACK', 120_000);
     // One frame with all of it: the banner, why, the read-back split and each procedure step.

@@ -15,6 +15,7 @@ const WALL_CLOCK = [
   'test/sandbox/rehearsal-without-emulators.test.ts',
   'test/engine/auto-rollback-hold.test.ts',
   'test/engine/host/session-socket.test.ts',
+  'test/engine/canary-throttled.test.ts',
   'test/scripts/prepack.test.ts',
   'test/services/load*.test.ts',
   'test/services/load*.test.tsx',

@@ -3,7 +3,9 @@ import { canaryWeightAtSandbox, eventsOf, runningRehearsal, until } from './help
 
 describe('throttled: CloudWatch answers half the calls with Throttling', () => {
   it('retries through the throttling, completes the promotion, and the retries are in the journal', async () => {
-    const r = await runningRehearsal({ scenario: 'throttled', advanceBelow: 101 });
+    // On the accelerated wall clock, one file at a time (vitest.config.ts): on the virtual clock its
+    // monitoring once judged 7 samples, not 119, beside another file (not understood yet).
+    const r = await runningRehearsal({ scenario: 'throttled', advanceBelow: 101, wallClock: true });
     await until(r, () => r.conductor.state.status === 'completed', 'the promotion', 70_000);
     const s = r.conductor.state;
     expect(s.outcome).toBe('promoted');

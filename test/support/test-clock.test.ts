@@ -102,3 +102,17 @@ describe('TestClock: virtual time that jumps over idle time', () => {
     expect(woke).toBe(true);
   });
 });
+
+describe('TestClock: a process that is never idle', () => {
+  it('lets time run at its speed after the grace, so a loop that wakes at once cannot stop the clock', async () => {
+    const clock = new TestClock({ start: START, speed: 600, graceMs: 20 });
+    let spinning = true;
+    // Sleeps of 0 ms, one after the other: never idle, and never a sleeper in the future for a jump.
+    void (async () => {
+      while (spinning) await clock.sleep(0);
+    })();
+    await clock.sleep(60_000);
+    spinning = false;
+    expect(clock.now()).toBeGreaterThanOrEqual(START + 60_000);
+  });
+});

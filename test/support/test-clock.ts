@@ -25,13 +25,15 @@ const realPause = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /**
  * The engine's and the sandbox's clock in tests: virtual time that jumps over idle time.
  *
- * Time stands still while anything happens, and moves in three ways only:
+ * Time stands still while anything happens, and moves in these ways only:
  * - when the process is idle (no tracked work in flight, no sleep begun or ended for a few loop
  *   turns and a real millisecond), it jumps to the earliest sleeper's moment and wakes it: a
  *   15-minute hold costs the real time of its polls, not 15 minutes / speed;
  * - while tracked work (an AWS call, a command, a webhook: `track`, wired by services/clock.ts
  *   trackedBy) has held it still for `graceMs`, it runs at `speed`, so a call that hangs meets its
  *   clock deadline as it would in a rehearsal;
+ * - when the process has not been idle for `graceMs` (a loop that sleeps and wakes at once,
+ *   untracked work), it runs at `speed` too: never slower than a rehearsal's accelerated clock;
  * - `advance(ms)` moves it on demand.
  *
  * So a sample is judged at the moment it is due however busy the machine is (no STALE by chance),
@@ -46,8 +48,12 @@ export class TestClock implements Clock {
   /** Bumped by every sleep begun or ended and every tracked call begun or settled. */
   private stir = 0;
   private busy = 0;
-  /** Real moment (performance.now()) up to which time has run for held work. */
+  /** Real moment (performance.now()) from which held work lets time run. */
   private ranTo = 0;
+  /** Real moment up to which time has run at `speed` (for held work or a process never idle). */
+  private creditedTo = 0;
+  /** Real moment of the last idle moment (or of the last wake-up a jump made). */
+  private quietAt = performance.now();
   private runner?: NodeJS.Timeout;
   private checking = false;
   private stopped = false;
@@ -55,6 +61,8 @@ export class TestClock implements Clock {
   /** Jumps made over idle time, and the clock time they skipped. */
   jumps = 0;
   skippedMs = 0;
+  /** Clock time that ran at `speed` under work held past the grace. */
+  ranMs = 0;
 
   constructor(options: TestClockOptions = {}) {
     this.speed = options.speed ?? 600;
@@ -109,7 +117,11 @@ export class TestClock implements Clock {
     this.stir++;
     const settled = () => {
       this.runHeld();
-      if (--this.busy === 0) clearInterval(this.runner);
+      if (--this.busy === 0) {
+        clearInterval(this.runner);
+        // The held work's time is counted (runHeld): the grace for a busy process starts anew.
+        this.quietAt = performance.now();
+      }
       this.stir++;
       this.check();
     };
@@ -142,10 +154,18 @@ export class TestClock implements Clock {
 
   private runHeld(): void {
     if (this.busy === 0) return;
+    this.runFrom(this.ranTo);
+  }
+
+  /** Time runs at `speed` from real moment `from` (or from where it last ran, if later) to now. */
+  private runFrom(from: number): void {
     const real = performance.now();
-    if (real <= this.ranTo) return;
-    this.at += Math.floor((real - this.ranTo) * this.speed);
-    this.ranTo = real;
+    const start = Math.max(from, this.creditedTo);
+    if (real <= start) return;
+    const ran = Math.floor((real - start) * this.speed);
+    this.at += ran;
+    this.ranMs += ran;
+    this.creditedTo = real;
   }
 
   private wakeDue(): void {
@@ -169,6 +189,7 @@ export class TestClock implements Clock {
 
   /** While anyone sleeps: wake the due, and jump over idle time to the next one. */
   private async watch(): Promise<void> {
+    this.quietAt = Math.max(this.quietAt, performance.now() - this.graceMs / 2);
     while (!this.stopped && this.sleepers.length > 0) {
       this.wakeDue();
       if (this.sleepers.length === 0 || this.busy > 0) return;
@@ -177,7 +198,13 @@ export class TestClock implements Clock {
       await nextTurn();
       await realPause(1);
       if (this.stopped || this.busy > 0) return;
-      if (this.stir !== stir || this.sleepers.length === 0) continue;
+      if (this.stir !== stir || this.sleepers.length === 0) {
+        // Never idle for longer than the grace (a loop that sleeps and wakes at once, untracked
+        // work): time runs at `speed`, as on a rehearsal's clock, rather than standing still for ever.
+        this.runFrom(this.quietAt + this.graceMs);
+        continue;
+      }
+      this.quietAt = performance.now();
       for (const listener of this.idleListeners) listener();
       if (this.stir !== stir) continue;
       const next = this.sleepers[0].at;

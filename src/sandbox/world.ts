@@ -91,7 +91,7 @@ export class World {
   readonly clock: Clock;
   readonly seed: number;
   readonly startedAt: number;
-  /** Control-plane randomness: revision ids, request ids, app requests. */
+  /** Control-plane randomness: revision ids, request ids. */
   readonly random: Random;
   readonly requestCounts = new Map<string, number>();
   readonly appCounts = { stable: 0, canary: 0, errors: 0 };
@@ -317,16 +317,20 @@ export class World {
     return this.scenario.behaviour(isNew, at, this.firstReached);
   }
 
-  /** Serves one real request to the application: which version, what status, how slow. */
+  /**
+   * Serves one real request to the application: which version, what status, how slow. The n-th
+   * request draws from a stream of its own (seed, n), so its outcome does not depend on how many
+   * AWS calls (each drawing a request id) happened before it: same seed, same runbook, same answers.
+   */
   serveApp(functionName: string | undefined, now = this.clock.now()): AppOutcome {
     const snapshot = this.routing[this.routingIndexAt(now)];
-    const { canaryStage, version, isNew } = this.route(snapshot, functionName, this.random());
+    const random = seededRandom(hashSeed(this.seed, 'app', this.appServed));
+    const { canaryStage, version, isNew } = this.route(snapshot, functionName, random());
     const cold = this.scenario.coldStart;
     const behaviour = cold && this.appServed < cold.requests ? cold.behaviour : this.behaviourAt(isNew, now);
     this.appServed++;
-    const latencyMs =
-      behaviour.latencyMedianMs * Math.exp(behaviour.latencySigma * standardNormal(this.random));
-    const failed = this.random() < behaviour.errorProbability;
+    const latencyMs = behaviour.latencyMedianMs * Math.exp(behaviour.latencySigma * standardNormal(random));
+    const failed = random() < behaviour.errorProbability;
     if (isNew) this.appCounts.canary++;
     else this.appCounts.stable++;
     if (failed) this.appCounts.errors++;

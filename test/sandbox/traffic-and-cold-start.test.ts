@@ -69,3 +69,22 @@ describe('the slow-load-once scenario', () => {
     expect(p95(warm)).toBeLessThan(250);
   });
 });
+
+describe('application requests are reproducible', () => {
+  it('the n-th request gets the same answer whatever AWS calls came between (same seed)', async () => {
+    const quiet = await startTestSandbox({ scenario: 'slow-burn' });
+    const outcomes = Array.from({ length: 400 }, () => quiet.sandbox.world.serveApp(undefined));
+    await quiet.sandbox.close();
+    const busy = await startTestSandbox({ scenario: 'slow-burn' });
+    sandbox = busy.sandbox;
+    const world = busy.sandbox.world;
+    const again = Array.from({ length: 400 }, (_, i) => {
+      // AWS calls draw request ids from the control plane's stream: a different number each time.
+      for (let k = 0; k < i % 7; k++) world.newRequestId();
+      return world.serveApp(undefined);
+    });
+    expect(again).toEqual(outcomes);
+    // Not one fixed answer: the stream varies from request to request.
+    expect(new Set(outcomes.map((o) => o.latencyMs)).size).toBe(400);
+  });
+});

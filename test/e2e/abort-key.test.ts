@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useConductorHome, waitForCanaryStage } from './flows.js';
+import { QUICK_FIRST_STAGE, useConductorHome, waitForCanaryStage } from './flows.js';
 import { eventsOf, readJournal } from './terminal.js';
 
 interface Split {
@@ -12,8 +12,9 @@ describe('x in the middle of the 25% stage', () => {
 
   it('rolls back at once, by the conductor, and the traffic is read back on the stable version', async () => {
     const { home } = e2e;
-    // 80x: the 15-minute hold at 25% lasts about 11 seconds, ample time to land a key in it.
-    const app = e2e.startRehearsal({ autopilot: true, speed: 80 });
+    // 80x: the 15-minute hold at 25% lasts about 11 seconds, ample time to land a key in it; the
+    // 10% stage before it holds 5 minutes (about 4 seconds).
+    const app = e2e.startRehearsal({ autopilot: true, speed: 80, runbook: QUICK_FIRST_STAGE });
     // The stage strip and the split line come from different events: one frame that shows both.
     const during = await waitForCanaryStage(app, 25, { holding: true, also: [/75% .* 25% canary/] });
     expect(during).toMatch(/10% ✓ → \[25%\] → 50%/);

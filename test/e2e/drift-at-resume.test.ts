@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useConductorHome, waitForCanaryStage } from './flows.js';
+import { QUICK_FIRST_STAGE, useConductorHome, waitForCanaryStage } from './flows.js';
 import { enginePid, eventsOf, type JournalEvent, processAlive, readJournal, sessionDir } from './terminal.js';
 
 interface LiveSplit {
@@ -25,7 +25,12 @@ describe('traffic moved while the engine was down, then conductor resume', () =>
 
   it('asks about the mixed split while the polls go on; adopt records it and the canary goes on without drifting again', async () => {
     const { home } = e2e;
-    const first = e2e.startRehearsal({ scenario: 'drift-while-away', autopilot: true, speed: 120 });
+    const first = e2e.startRehearsal({
+      scenario: 'drift-while-away',
+      autopilot: true,
+      speed: 120,
+      runbook: QUICK_FIRST_STAGE,
+    });
     await waitForCanaryStage(first, 25, { holding: true });
     await first.waitFor(
       () => eventsOf(home, 'canary.sample').some((e) => e.stage === 1) || undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useConductorHome } from './flows.js';
+import { QUICK_TO_HALF, useConductorHome } from './flows.js';
 import { eventsOf } from './terminal.js';
 
 describe('an error spike during the canary, on autopilot', () => {
@@ -15,7 +15,7 @@ describe('an error spike during the canary, on autopilot', () => {
       scenario: 'error-spike',
       autopilot: true,
       speed: 120,
-      runbook: { rollbackCountdown: '10s' },
+      runbook: { rollbackCountdown: '10s', canaryMinutes: QUICK_TO_HALF },
     });
     // Checklist, approvals and go/no-go first: the budget the other canary tests give them.
     await app.waitForText('ABORT & ROLL BACK', 120_000);

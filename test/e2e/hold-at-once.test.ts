@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useConductorHome } from './flows.js';
+import { QUICK_TO_HALF, useConductorHome } from './flows.js';
 import { eventsOf, pause } from './terminal.js';
 
 /** The canary's countdown in this test's runbook: 10 real seconds (the shipped default is 30). */
@@ -16,7 +16,7 @@ describe('h during the automatic-rollback countdown', () => {
       scenario: 'error-spike',
       autopilot: true,
       speed: 120,
-      runbook: { rollbackCountdown: `${COUNTDOWN_MS / 1000}s` },
+      runbook: { rollbackCountdown: `${COUNTDOWN_MS / 1000}s`, canaryMinutes: QUICK_TO_HALF },
     });
     // The countdown line and the key bar with the abort key, in one frame.
     await app.waitForText([countdownLine, /x ABORT & ROLL BACK/], 240_000);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useConductorHome, waitForCanaryStage } from './flows.js';
+import { QUICK_FIRST_STAGE, useConductorHome, waitForCanaryStage } from './flows.js';
 import { eventsOf, pause } from './terminal.js';
 
 // The keyboard is read on a thread of its own (src/terminal/key-thread.ts): x sends the abort line
@@ -13,7 +13,7 @@ describe('the key thread', () => {
   it('n then x at once types x into the form; esc, then x rolls back from the key thread', async () => {
     const { home } = e2e;
     const frames = join(home, 'frames.log');
-    const app = e2e.startRehearsal({ autopilot: true, speed: 80 }, { env: { CONDUCTOR_FRAME_LOG: frames } });
+    const app = e2e.startRehearsal({ autopilot: true, speed: 80, runbook: QUICK_FIRST_STAGE }, { env: { CONDUCTOR_FRAME_LOG: frames } });
     await waitForCanaryStage(app, 25, { holding: true });
 
     // Two writes, no wait between them: the x lands before the screen has drawn the form.

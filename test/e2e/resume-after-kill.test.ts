@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rehearsalVersion } from '../../src/core/gates/rehearsal-version.js';
-import { useConductorHome, waitForCanaryStage, withConductorHome } from './flows.js';
+import { QUICK_FIRST_STAGE, useConductorHome, waitForCanaryStage, withConductorHome } from './flows.js';
 import { enginePid, eventsOf, processAlive, readJournal, sessionDir } from './terminal.js';
 
 /** SIGKILL the session's engine (the process that drives it) and wait until it is gone. */
@@ -16,7 +16,7 @@ describe('SIGKILL during the canary, then conductor resume', () => {
 
   it('a killed screen leaves the engine guarding; a killed engine is taken up from the journal at the same stage', async () => {
     const { home } = e2e;
-    const first = e2e.startRehearsal({ autopilot: true, speed: 120 });
+    const first = e2e.startRehearsal({ autopilot: true, speed: 120, runbook: QUICK_FIRST_STAGE });
     expect(await waitForCanaryStage(first, 25)).toMatch(/10% ✓ → \[25%\]/);
     // At least one sample of the 25% stage is in the journal before the kill.
     await first.waitFor(

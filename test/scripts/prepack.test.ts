@@ -147,14 +147,14 @@ describe('the packed package, run from another directory', { timeout: 300_000 },
     expect(validate.stdout).toContain(`${join(packageDir, 'runbooks', 'bbws.yaml')}: valid: `);
 
     const home = join(work, 'home');
-    const rehearsal = startConductor(['rehearse', '--autopilot', '--speed', '300'], {
+    const rehearsal = startConductor(['rehearse', '--autopilot', '--speed', '600'], {
       home,
       bin,
       cwd: elsewhere,
     });
     try {
       // Without the emulators the runbook's aws commands get the stand-in's answers: the header says so.
-      await rehearsal.waitForText(['REHEARSAL healthy ×300 AUTOPILOT aws stand-in'], 60_000);
+      await rehearsal.waitForText(['REHEARSAL healthy ×600 AUTOPILOT aws stand-in'], 60_000);
       await rehearsal.waitForText([/ PROMOTED$/m, 'promoted to PROD; every step passed.'], 600_000);
       await rehearsal.press('enter');
       expect((await rehearsal.waitForExit(30_000)).exitCode).toBe(0);

@@ -16,10 +16,12 @@ export interface TestBbwsOptions {
   /** A lower rollback error rate (8 % errors then never dip out of the band by chance). */
   rollbackErrorRatePct?: number;
   /**
-   * Shorter canary stages and monitoring, in minutes (the shipped 15 and 120), for a test that walks
-   * the whole canary at a speed a busy machine still judges every sample at: titles say the same.
+   * Shorter canary stages and monitoring, in minutes (the shipped 15 each and 120), for a test that
+   * walks the canary at a speed a busy machine still judges every sample at: titles say the same.
+   * `hold` is one figure for every stage or one per stage (10%, 25%, 50%, 100%): a test that acts
+   * in the 25% stage passes through 10% quickly and keeps 25% long enough to land a key in.
    */
-  canaryMinutes?: { hold: number; monitor: number };
+  canaryMinutes?: { hold?: number | number[]; monitor?: number };
 }
 
 /**
@@ -44,16 +46,23 @@ export function testBbwsText(options: TestBbwsOptions = {}): string {
 function withShorterCanary(text: string, options: TestBbwsOptions): string {
   const minutes = options.canaryMinutes;
   if (!minutes) return text;
-  const parts: Array<[RegExp, string]> = [
-    [/(\{ weight: \d+, hold: )15m( \})/g, `$1${minutes.hold}m$2`],
-    [/Extended monitoring \(2 hours\)/, `Extended monitoring (${minutes.monitor} minutes)`],
-    [/Watch PROD for 2 hours/, `Watch PROD for ${minutes.monitor} minutes`],
-    [/duration: 2h\n/, `duration: ${minutes.monitor}m\n`],
-  ];
   let out = text;
-  for (const [pattern, replacement] of parts) {
+  const replace = (pattern: RegExp, replacement: string | ((match: string, ...groups: string[]) => string)) => {
     if (!pattern.test(out)) throw new Error(`the seed runbook no longer has ${pattern}`);
-    out = out.replace(pattern, replacement);
+    out = out.replace(pattern, replacement as string);
+  };
+  if (minutes.hold !== undefined) {
+    const holds = [minutes.hold].flat();
+    let stage = 0;
+    replace(/(\{ weight: \d+, hold: )15m( \})/g, (_match, before, after) => {
+      const hold = holds[Math.min(stage++, holds.length - 1)];
+      return `${before}${hold}m${after}`;
+    });
+  }
+  if (minutes.monitor !== undefined) {
+    replace(/Extended monitoring \(2 hours\)/, `Extended monitoring (${minutes.monitor} minutes)`);
+    replace(/Watch PROD for 2 hours/, `Watch PROD for ${minutes.monitor} minutes`);
+    replace(/duration: 2h\n/, `duration: ${minutes.monitor}m\n`);
   }
   return out;
 }

@@ -7,7 +7,12 @@ describe('someone moves the traffic behind the conductor’s back during the can
 
   it('shows the drift, asks, and re-applies the recorded split when told to', async () => {
     const { home } = e2e;
-    const app = e2e.startRehearsal({ scenario: 'drift', autopilot: true, speed: 120, runbook: QUICK_FIRST_STAGE });
+    const app = e2e.startRehearsal({
+      scenario: 'drift',
+      autopilot: true,
+      speed: 120,
+      runbook: QUICK_FIRST_STAGE,
+    });
     await waitForCanaryStage(app, 25);
     const drift = await app.waitForText(
       'DRIFT: the journal says 25% on the new version, AWS says 40%',

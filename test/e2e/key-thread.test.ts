@@ -13,7 +13,10 @@ describe('the key thread', () => {
   it('n then x at once types x into the form; esc, then x rolls back from the key thread', async () => {
     const { home } = e2e;
     const frames = join(home, 'frames.log');
-    const app = e2e.startRehearsal({ autopilot: true, speed: 80, runbook: QUICK_FIRST_STAGE }, { env: { CONDUCTOR_FRAME_LOG: frames } });
+    const app = e2e.startRehearsal(
+      { autopilot: true, speed: 80, runbook: QUICK_FIRST_STAGE },
+      { env: { CONDUCTOR_FRAME_LOG: frames } },
+    );
     await waitForCanaryStage(app, 25, { holding: true });
 
     // Two writes, no wait between them: the x lands before the screen has drawn the form.

@@ -47,9 +47,9 @@ function withShorterCanary(text: string, options: TestBbwsOptions): string {
   const minutes = options.canaryMinutes;
   if (!minutes) return text;
   let out = text;
-  const replace = (pattern: RegExp, replacement: string | ((match: string, ...groups: string[]) => string)) => {
+  const replace = (pattern: RegExp, replacement: (match: string, ...groups: string[]) => string) => {
     if (!pattern.test(out)) throw new Error(`the seed runbook no longer has ${pattern}`);
-    out = out.replace(pattern, replacement as string);
+    out = out.replace(pattern, replacement);
   };
   if (minutes.hold !== undefined) {
     const holds = [minutes.hold].flat();
@@ -60,9 +60,9 @@ function withShorterCanary(text: string, options: TestBbwsOptions): string {
     });
   }
   if (minutes.monitor !== undefined) {
-    replace(/Extended monitoring \(2 hours\)/, `Extended monitoring (${minutes.monitor} minutes)`);
-    replace(/Watch PROD for 2 hours/, `Watch PROD for ${minutes.monitor} minutes`);
-    replace(/duration: 2h\n/, `duration: ${minutes.monitor}m\n`);
+    replace(/Extended monitoring \(2 hours\)/, () => `Extended monitoring (${minutes.monitor} minutes)`);
+    replace(/Watch PROD for 2 hours/, () => `Watch PROD for ${minutes.monitor} minutes`);
+    replace(/duration: 2h\n/, () => `duration: ${minutes.monitor}m\n`);
   }
   return out;
 }

@@ -202,6 +202,45 @@ const start = fc.record({
   window: fc.boolean(),
 });
 
+/**
+ * Runs drawn at random rarely satisfy every gate (5-12 in 100 moved traffic), so one run in four
+ * starts ready (both approvals, a ticket, an open window, a usual risk) and is given only the
+ * commands of a normal night (approvals, short waits, a go/no-go): whether traffic may move is then
+ * often yes, and the "moved" side of the property is exercised whatever the seed.
+ */
+const readyStart = fc.record({
+  approvedFirst: fc.constant(true),
+  risk: fc.constantFrom<Risk>('low', 'medium'),
+  ticket: fc.constant('CHG-2041'),
+  window: fc.constant(true),
+});
+const nightCommand: fc.Arbitrary<Command> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('approve' as const),
+      role: fc.constantFrom('tech-lead', 'infrastructure-lead'),
+      approver: fc.constantFrom('@jane.doe', '@john.smith', '@sarah.johnson'),
+      comment: fc.constant('Ready for PROD'),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: HOUR / 2 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('gonogo' as const),
+      decision: fc.constantFrom('GO' as const, 'GO-EXTRA-MONITORING' as const),
+    }),
+  },
+);
+const run = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(start, fc.array(command, { minLength: 3, maxLength: 25, size: 'max' })) },
+  { weight: 1, arbitrary: fc.tuple(readyStart, fc.array(nightCommand, { minLength: 3, maxLength: 10 })) },
+);
+
 function apply(c: Conductor, clock: TestClock, cmd: Command): void {
   clock.time += cmd.kind === 'wait' ? cmd.ms : 1_000;
   switch (cmd.kind) {
@@ -248,123 +287,120 @@ async function neverWithoutGates(targetStep: Target) {
   let held = 0;
   try {
     await fc.assert(
-      fc.asyncProperty(
-        start,
-        fc.array(command, { minLength: 3, maxLength: 25, size: 'max' }),
-        async (first, commands) => {
-          const clock = new TestClock(T0);
-          const journal = store.create(clock.now());
-          const file = store.journalFile(journal.id);
-          const recording: Recording = { shifts: [], commands: [] };
-          const c = new Conductor({
-            runbook,
-            runbookFile: 'runbooks/bbws.yaml',
-            promotion,
-            store,
-            journal,
-            clock,
-            aws: () => recordingPort(clock, file, recording),
-            work: recordingWork(clock, file, recording),
-            notify,
-            conductor: CONDUCTOR,
+      fc.asyncProperty(run, async ([first, commands]) => {
+        const clock = new TestClock(T0);
+        const journal = store.create(clock.now());
+        const file = store.journalFile(journal.id);
+        const recording: Recording = { shifts: [], commands: [] };
+        const c = new Conductor({
+          runbook,
+          runbookFile: 'runbooks/bbws.yaml',
+          promotion,
+          store,
+          journal,
+          clock,
+          aws: () => recordingPort(clock, file, recording),
+          work: recordingWork(clock, file, recording),
+          notify,
+          conductor: CONDUCTOR,
+        });
+        try {
+          c.create({
+            version: 'v2026.11.29.1',
+            risk: first.risk,
+            ticket: first.ticket,
+            window: first.window ? { start: T0 - HOUR, end: T0 + 6 * HOUR } : undefined,
+            runbookText: 'bbws',
           });
-          try {
-            c.create({
-              version: 'v2026.11.29.1',
-              risk: first.risk,
-              ticket: first.ticket,
-              window: first.window ? { start: T0 - HOUR, end: T0 + 6 * HOUR } : undefined,
-              runbookText: 'bbws',
+          for (const step of c.state.steps) {
+            if (step.id === targetStep) break;
+            c.dispatch({
+              type: 'step.completed',
+              at: clock.time,
+              step: step.id,
+              outcome: 'passed',
+              detail: 'ok',
             });
-            for (const step of c.state.steps) {
-              if (step.id === targetStep) break;
-              c.dispatch({
-                type: 'step.completed',
-                at: clock.time,
-                step: step.id,
-                outcome: 'passed',
-                detail: 'ok',
-              });
-            }
-            if (first.approvedFirst) {
-              apply(c, clock, {
-                kind: 'approve',
-                role: 'tech-lead',
-                approver: '@jane.doe',
-                comment: 'Ready for PROD',
-              });
-              apply(c, clock, {
-                kind: 'approve',
-                role: 'infrastructure-lead',
-                approver: '@john.smith',
-                comment: 'OK',
-              });
-            }
-            for (const cmd of commands) apply(c, clock, cmd);
-            expect(currentStep(c.state)?.id).toBe(targetStep);
-
-            const expected = oracleAllowsProdTraffic(readJournal(file).events, clock.now());
-            const blockers = dangerBlockersOf(runbook, promotion, c.state, targetStep, clock.now());
-            // Into the runner, until the step ran (traffic shifted, the apply started) or it said
-            // why it waits. Whatever the person is asked (run the apply? start the canary?) is
-            // answered yes at once: only the gates may hold the step.
-            let stopping = false;
-            c.subscribe(() => {
-              if (stopping) return;
-              const step = c.state.steps.find((s) => s.id === targetStep);
-              if (c.waiting?.kind === 'dangerous' && !step?.dangerousConfirmedBy)
-                c.confirmDangerous(targetStep);
-              else if (c.waiting?.kind === 'canary-start' && !step?.startConfirmedBy) c.confirmCanaryStart();
-              const started =
-                targetStep === 'prod-canary'
-                  ? (c.state.canary?.stages.length ?? 0) > 0
-                  : c.state.steps.find((s) => s.id === targetStep)?.status === 'passed';
-              if (c.waiting?.kind === 'traffic-guard' || started) {
-                stopping = true;
-                c.stop();
-              }
-            });
-            await c.start();
-
-            expect(recording.shifts.filter((s) => !s.allowed)).toEqual([]);
-            expect(recording.commands.filter((s) => !s.allowed)).toEqual([]);
-            if (expected) {
-              moved++;
-              if (targetStep === 'prod-canary') {
-                expect(recording.shifts).toEqual([{ percent: 10, allowed: true }]);
-                expect(c.state.recordedWeight).toBe(10);
-                expect(c.state.canary?.stages[0]).toMatchObject({ index: 0, weight: 10 });
-              } else {
-                expect(recording.commands).toEqual([{ step: targetStep, allowed: true }]);
-              }
-            } else {
-              held++;
-              expect(recording.shifts).toEqual([]);
-              expect(recording.commands).toEqual([]);
-              expect(c.state.recordedWeight).toBe(0);
-              // The apply never started: the guard stands before its process, not inside it.
-              if (targetStep === 'terraform-apply-prod')
-                expect(c.state.steps.find((s) => s.id === targetStep)?.attempts).toBe(0);
-              expect(c.waiting).toEqual({
-                step: targetStep,
-                kind: 'traffic-guard',
-                message: blockers.join(' '),
-              });
-            }
-            // Replaying the journal gives the state the live dispatches built.
-            expect(foldEvents(runbook, promotion, readJournal(file).events)).toEqual(c.state);
-          } finally {
-            c.stop();
-            journal.writer.close();
           }
-        },
-      ),
+          if (first.approvedFirst) {
+            apply(c, clock, {
+              kind: 'approve',
+              role: 'tech-lead',
+              approver: '@jane.doe',
+              comment: 'Ready for PROD',
+            });
+            apply(c, clock, {
+              kind: 'approve',
+              role: 'infrastructure-lead',
+              approver: '@john.smith',
+              comment: 'OK',
+            });
+          }
+          for (const cmd of commands) apply(c, clock, cmd);
+          expect(currentStep(c.state)?.id).toBe(targetStep);
+
+          const expected = oracleAllowsProdTraffic(readJournal(file).events, clock.now());
+          const blockers = dangerBlockersOf(runbook, promotion, c.state, targetStep, clock.now());
+          // Into the runner, until the step ran (traffic shifted, the apply started) or it said
+          // why it waits. Whatever the person is asked (run the apply? start the canary?) is
+          // answered yes at once: only the gates may hold the step.
+          let stopping = false;
+          c.subscribe(() => {
+            if (stopping) return;
+            const step = c.state.steps.find((s) => s.id === targetStep);
+            if (c.waiting?.kind === 'dangerous' && !step?.dangerousConfirmedBy)
+              c.confirmDangerous(targetStep);
+            else if (c.waiting?.kind === 'canary-start' && !step?.startConfirmedBy) c.confirmCanaryStart();
+            const started =
+              targetStep === 'prod-canary'
+                ? (c.state.canary?.stages.length ?? 0) > 0
+                : c.state.steps.find((s) => s.id === targetStep)?.status === 'passed';
+            if (c.waiting?.kind === 'traffic-guard' || started) {
+              stopping = true;
+              c.stop();
+            }
+          });
+          await c.start();
+
+          expect(recording.shifts.filter((s) => !s.allowed)).toEqual([]);
+          expect(recording.commands.filter((s) => !s.allowed)).toEqual([]);
+          if (expected) {
+            moved++;
+            if (targetStep === 'prod-canary') {
+              expect(recording.shifts).toEqual([{ percent: 10, allowed: true }]);
+              expect(c.state.recordedWeight).toBe(10);
+              expect(c.state.canary?.stages[0]).toMatchObject({ index: 0, weight: 10 });
+            } else {
+              expect(recording.commands).toEqual([{ step: targetStep, allowed: true }]);
+            }
+          } else {
+            held++;
+            expect(recording.shifts).toEqual([]);
+            expect(recording.commands).toEqual([]);
+            expect(c.state.recordedWeight).toBe(0);
+            // The apply never started: the guard stands before its process, not inside it.
+            if (targetStep === 'terraform-apply-prod')
+              expect(c.state.steps.find((s) => s.id === targetStep)?.attempts).toBe(0);
+            expect(c.waiting).toEqual({
+              step: targetStep,
+              kind: 'traffic-guard',
+              message: blockers.join(' '),
+            });
+          }
+          // Replaying the journal gives the state the live dispatches built.
+          expect(foldEvents(runbook, promotion, readJournal(file).events)).toEqual(c.state);
+        } finally {
+          c.stop();
+          journal.writer.close();
+        }
+      }),
       { numRuns: 100 },
     );
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
-  expect(moved).toBeGreaterThan(1);
+  console.info(`${targetStep}: ${moved} moved, ${held} held`);
+  expect(moved).toBeGreaterThanOrEqual(5);
   expect(held).toBeGreaterThan(20);
 }
 

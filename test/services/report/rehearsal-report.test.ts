@@ -83,7 +83,9 @@ describe('the report of a rehearsed session', () => {
     expect(data.canary?.promoted).toBe(true);
     const canary = section(markdown, 'Canary');
     for (const stage of data.canary?.stages ?? []) {
-      expect(stage.verdict).toBe('PASS');
+      // A stage the autopilot advanced passed. One it extended (a STALE poll on a busy machine, see
+      // below) ends on its worst sample, and a healthy canary may have had a WATCH one.
+      expect(stage.verdict).toEqual(stage.extendedMs > 0 ? expect.stringMatching(/^(PASS|WATCH)$/) : 'PASS');
       expect(stage.samples).toBeGreaterThan(3);
       expect(stage.errorRatePct.canary).not.toBeNull();
       expect(stage.p95Ms.canary).toBeGreaterThan(0);
@@ -91,7 +93,7 @@ describe('the report of a rehearsed session', () => {
       expect(canary).toMatch(
         new RegExp(
           // The hold, and any extension the autopilot chose (a STALE poll on a busy machine): "15m +15m".
-          `\\| ${stage.number} \\| ${stage.weight}% \\| 15m( \\+\\d+m)* \\| [\\dms]+ \\| PASS \\| ${stage.samples} \\| `,
+          `\\| ${stage.number} \\| ${stage.weight}% \\| 15m( \\+\\d+m)* \\| [\\dms]+ \\| ${stage.verdict} \\| ${stage.samples} \\| `,
         ),
       );
       expect(canary).toContain(`### Stage ${stage.number}: ${stage.weight}% of traffic`);

@@ -14,7 +14,11 @@ describe('x in the middle of the 25% stage', () => {
     const { home } = e2e;
     // 80x: the 15-minute hold at 25% lasts about 11 seconds, ample time to land a key in it; the
     // 10% stage before it holds 5 minutes (about 4 seconds).
-    const app = e2e.startRehearsal({ autopilot: true, speed: 80, runbook: QUICK_FIRST_STAGE });
+    const app = e2e.startRehearsal({
+      autopilot: true,
+      speed: 80,
+      runbook: { canaryMinutes: QUICK_FIRST_STAGE },
+    });
     // The stage strip and the split line come from different events: one frame that shows both.
     const during = await waitForCanaryStage(app, 25, { holding: true, also: [/75% .* 25% canary/] });
     expect(during).toMatch(/10% ✓ → \[25%\] → 50%/);

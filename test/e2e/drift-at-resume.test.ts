@@ -29,7 +29,7 @@ describe('traffic moved while the engine was down, then conductor resume', () =>
       scenario: 'drift-while-away',
       autopilot: true,
       speed: 120,
-      runbook: QUICK_FIRST_STAGE,
+      runbook: { canaryMinutes: QUICK_FIRST_STAGE },
     });
     await waitForCanaryStage(first, 25, { holding: true });
     await first.waitFor(

@@ -11,7 +11,7 @@ describe('someone moves the traffic behind the conductor’s back during the can
       scenario: 'drift',
       autopilot: true,
       speed: 120,
-      runbook: QUICK_FIRST_STAGE,
+      runbook: { canaryMinutes: QUICK_FIRST_STAGE },
     });
     await waitForCanaryStage(app, 25);
     const drift = await app.waitForText(

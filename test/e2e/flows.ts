@@ -120,11 +120,13 @@ export function waitForCanaryStage(
   return app.waitForText([new RegExp(`\\[${weight}%\\]${holding ? '[^\\n]*hold' : ''}`), ...also], timeoutMs);
 }
 
+type CanaryMinutes = NonNullable<TestBbwsOptions['canaryMinutes']>;
+
 /**
  * A 5-minute 10% stage, then the shipped 15-minute holds: for a test that acts in the 25% stage,
  * which waits seconds less for it and still has the whole 25% hold to land its keys in.
  */
-export const QUICK_FIRST_STAGE: TestBbwsOptions = { canaryMinutes: { hold: [5, 15] } };
+export const QUICK_FIRST_STAGE: CanaryMinutes = { hold: [5, 15] };
 
 /** 5-minute 10% and 25% stages, then 15-minute holds: for a test whose scenario starts at 50%. */
-export const QUICK_TO_HALF: NonNullable<TestBbwsOptions['canaryMinutes']> = { hold: [5, 5, 15] };
+export const QUICK_TO_HALF: CanaryMinutes = { hold: [5, 5, 15] };

@@ -14,7 +14,7 @@ describe('the key thread', () => {
     const { home } = e2e;
     const frames = join(home, 'frames.log');
     const app = e2e.startRehearsal(
-      { autopilot: true, speed: 80, runbook: QUICK_FIRST_STAGE },
+      { autopilot: true, speed: 80, runbook: { canaryMinutes: QUICK_FIRST_STAGE } },
       { env: { CONDUCTOR_FRAME_LOG: frames } },
     );
     await waitForCanaryStage(app, 25, { holding: true });

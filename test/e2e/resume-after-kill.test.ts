@@ -16,7 +16,11 @@ describe('SIGKILL during the canary, then conductor resume', () => {
 
   it('a killed screen leaves the engine guarding; a killed engine is taken up from the journal at the same stage', async () => {
     const { home } = e2e;
-    const first = e2e.startRehearsal({ autopilot: true, speed: 120, runbook: QUICK_FIRST_STAGE });
+    const first = e2e.startRehearsal({
+      autopilot: true,
+      speed: 120,
+      runbook: { canaryMinutes: QUICK_FIRST_STAGE },
+    });
     expect(await waitForCanaryStage(first, 25)).toMatch(/10% ✓ → \[25%\]/);
     // At least one sample of the 25% stage is in the journal before the kill.
     await first.waitFor(

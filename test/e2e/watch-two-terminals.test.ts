@@ -15,7 +15,11 @@ describe('a second person watches the canary from another terminal', () => {
   it('sees the stage, the verdicts and the rollback; its own keys move nothing', async () => {
     const { home } = e2e;
     // 80x: a 15-minute hold lasts about 11 seconds (the 10% stage's 5 minutes about 4).
-    const app = e2e.startRehearsal({ autopilot: true, speed: 80, runbook: QUICK_FIRST_STAGE });
+    const app = e2e.startRehearsal({
+      autopilot: true,
+      speed: 80,
+      runbook: { canaryMinutes: QUICK_FIRST_STAGE },
+    });
     await waitForCanaryStage(app, 10, { timeoutMs: 180_000 });
     const dir = sessionDir(home);
     expect(dir).toBeDefined();

@@ -55,6 +55,8 @@ async function trial({ speed, runbookFile, home }) {
     await until(() => canaryShiftedAt, 120_000, 'the canary to shift traffic', app);
     // Charts with data on screen first, then one poll left hanging.
     await until(() => answeredMetricCalls >= 2, 30_000, 'two answered metric polls', app);
+    // A second of the canary screen drawn, for its frames' figures (the 10% stage lasts 1.5 s at x600).
+    await until(() => performance.now() - canaryShiftedAt >= 1000, 30_000, 'a second of canary', app);
     const before = sandbox.world.requestCounts.get(GET_METRIC_DATA) ?? 0;
     sandbox.faults.set({ operation: GET_METRIC_DATA, hang: true });
     await until(
@@ -94,18 +96,32 @@ async function canaryFrames(file, fromReal, toReal) {
   await pause(700);
   const from = performance.timeOrigin + fromReal;
   const to = performance.timeOrigin + toReal;
-  const frames = { output: [], keythread: [], seconds: (to - from) / 1000 };
+  const frames = { output: [], keythread: [], seconds: (to - from) / 1000, busy: { ms: 0, frames: 0 } };
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     return frames;
   }
+  const outputsAt = [];
+  const busy = [];
   for (const line of text.split('\n')) {
     const [what, ms, at] = line.split(' ');
     if (what === 'keythread-abort' && Number(at) >= to) frames.keythread.push(Number(at));
-    if (what !== 'output' || Number(at) < from || Number(at) > to) continue;
+    if (what === 'busy') busy.push({ ms: Number(ms), at: Number(at) });
+    if (what !== 'output') continue;
+    outputsAt.push(Number(at));
+    if (Number(at) < from || Number(at) > to) continue;
     frames.output.push(Number(ms));
+  }
+  // The screen's busy time over the whole sampling intervals inside the canary stretch, and the frames
+  // drawn in those intervals: what a frame costs in all (render, layout, output), on average.
+  for (let i = 1; i < busy.length; i++) {
+    const start = busy[i - 1].at;
+    const end = busy[i].at;
+    if (start < from || end > to) continue;
+    frames.busy.ms += busy[i].ms;
+    frames.busy.frames += outputsAt.filter((at) => at > start && at <= end).length;
   }
   return frames;
 }
@@ -129,6 +145,7 @@ function isRollback(request, stableVersion) {
 export async function benchAbort({ trials = 50, speed = 600, maxMinutes = 20, log = () => {} } = {}) {
   const latencies = [];
   const outputs = [];
+  const busy = { ms: 0, frames: 0 };
   let canarySeconds = 0;
   const firsts = {};
   let byKeyThread = 0;
@@ -147,6 +164,8 @@ export async function benchAbort({ trials = 50, speed = 600, maxMinutes = 20, lo
       if (split) splits.push(split);
       latencies.push(latencyMs);
       outputs.push(...frames.output);
+      busy.ms += frames.busy.ms;
+      busy.frames += frames.busy.frames;
       canarySeconds += frames.seconds;
       if (frames.keythread.length > 0) byKeyThread++;
       firsts[first] = (firsts[first] ?? 0) + 1;
@@ -177,6 +196,8 @@ export async function benchAbort({ trials = 50, speed = 600, maxMinutes = 20, lo
       outputP50Ms: median(outputs),
       outputP99Ms: quantile(outputs, 0.99),
       perSecond: canarySeconds > 0 ? Math.round((outputs.length / canarySeconds) * 10) / 10 : undefined,
+      // The screen's thread busy, per frame drawn (everything a frame costs, averaged).
+      busyPerFrameMs: busy.frames > 0 ? busy.ms / busy.frames : undefined,
     },
     latenciesMs: latencies.map((v) => Math.round(v * 10) / 10),
   };

@@ -99,19 +99,48 @@ if (chosen.includes('abort')) {
   r.floor = await benchKeyFloor();
   results.abort = r;
   const of = r.trials < r.trialsAsked ? `${r.trials} of ${r.trialsAsked} trials` : `${r.trials} trials`;
+  // Issue 15: median <= 10 ms and p99 <= 30 ms, every trial asked for taken within the limit.
+  row(
+    'abort',
+    'trials taken within the time limit',
+    `${r.trials} of ${r.trialsAsked}`,
+    'all',
+    r.trials === r.trialsAsked,
+  );
   row(
     'abort',
     `key -> first rollback request, median (${of})`,
     ms(r.medianMs),
-    '<= 30 ms',
-    r.trials ? r.medianMs <= 30 : false,
+    '<= 10 ms',
+    r.trials ? r.medianMs <= 10 : false,
   );
   row(
     'abort',
     `key -> first rollback request, p99 (${of})`,
     ms(r.p99Ms),
-    '<= 100 ms',
-    r.trials ? r.p99Ms <= 100 : false,
+    '<= 30 ms',
+    r.trials ? r.p99Ms <= 30 : false,
+  );
+  row(
+    'abort',
+    'where it went: key -> key thread, thread -> request (medians)',
+    `${ms(r.keyToThreadMedianMs)}, ${ms(r.threadToRequestMedianMs)}`,
+    `sent by the key thread in ${r.byKeyThread} of ${r.trials}`,
+    undefined,
+  );
+  row(
+    'abort',
+    'canary frame at 120x40: Ink output pass p50 / p99',
+    `${ms(r.frames.outputP50Ms)} / ${ms(r.frames.outputP99Ms)}`,
+    `${r.frames.perSecond} frames/s`,
+    undefined,
+  );
+  row(
+    'abort',
+    'canary frame at 120x40: screen thread busy per frame (mean)',
+    ms(r.frames.busyPerFrameMs),
+    'render + layout + output',
+    undefined,
   );
   row(
     'abort',

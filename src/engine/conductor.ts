@@ -87,6 +87,8 @@ export class Conductor implements EngineContext {
   private wakers: Array<() => void> = [];
   private loopAbort = new AbortController();
   private rollbackHandle?: RollbackHandle;
+  /** The revert is kept signed ahead of the key (keepRevertReady). */
+  private revertArmed = false;
   /** Events in effect whose write waits for the revert requests to leave (dispatchAfterRequests). */
   private unwritten: SessionEvent[] = [];
   private stopped = false;
@@ -202,6 +204,7 @@ export class Conductor implements EngineContext {
 
   /** Tell screens something not journaled changed (live output, waiting reason). */
   notify(): void {
+    this.keepRevertReady();
     for (const listener of this.listeners) listener(this.state_);
     const wakers = this.wakers;
     this.wakers = [];
@@ -456,9 +459,25 @@ export class Conductor implements EngineContext {
     return this.rollbackHandle?.reverted;
   }
 
+  /**
+   * While traffic is shifted and no rollback runs, the revert of the recorded target is kept
+   * signed ahead of the key (services/aws/signed-revert.ts): the abort then writes it straight to
+   * a socket. Called at every change of state; the port does nothing when nothing changed.
+   */
+  private keepRevertReady(): void {
+    const s = this.state_;
+    const target = s.rollbackTarget;
+    const armed =
+      !this.stopped && target !== undefined && !s.rollback && s.status !== 'completed' && this.trafficShifted;
+    if (!armed && !this.revertArmed) return;
+    this.revertArmed = armed;
+    this.awsFor().readyRollback?.(armed ? target : undefined, s.canary?.promoted === true);
+  }
+
   // ---- the loop -----------------------------------------------------------------------
 
   start(): Promise<void> {
+    this.keepRevertReady();
     this.running ??= this.loop().catch((error) => {
       const message = error instanceof Error ? error.message : String(error);
       if (!this.stopped)
@@ -549,6 +568,8 @@ export class Conductor implements EngineContext {
   stop(): void {
     this.writeAfterRequests();
     this.stopped = true;
+    if (this.revertArmed) this.awsFor().readyRollback?.(undefined, false);
+    this.revertArmed = false;
     this.loopAbort.abort(new Error('conductor stopped'));
     this.stopAbort.abort(new Error('conductor stopped'));
     this.notify();

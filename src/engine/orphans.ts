@@ -32,7 +32,8 @@ function noticedBy(c: EngineContext): Set<string> {
 
 const keyOf = (step: string, run: CommandRunState) => `${step}#${run.attempt}#${run.pid}@${run.host}`;
 
-const seconds = (ms: number) => formatDuration(Math.round(ms / 1_000) * 1_000);
+// A process's start is known to about a second (/proc's btime): a younger one is "under 1s".
+const seconds = (ms: number) => (ms < 1_000 ? 'under 1s' : formatDuration(Math.round(ms / 1_000) * 1_000));
 
 function look(c: EngineContext, run: CommandRunState): { state: OrphanState; runningForMs?: number } {
   return c.options.work.inspectGroup?.(run) ?? { state: 'unverifiable' };

@@ -46,6 +46,12 @@ export interface AwsPort {
     target: RollbackTargetRecord,
     options: { promoted: boolean; signal?: AbortSignal; once?: boolean },
   ): Promise<TrafficSnapshot>;
+  /**
+   * Keep the revert of `target` ready for `rollback` (signed ahead of the key, refreshed in the
+   * background) while traffic is shifted; `undefined` once there is nothing to revert. Never
+   * throws, never waits: without it `rollback` works the same, a little later.
+   */
+  readyRollback?(target: RollbackTargetRecord | undefined, promoted: boolean): void;
   fetchMetrics(
     target: RollbackTargetRecord,
     request: MetricsRequest,

@@ -25,6 +25,8 @@ export interface RecordedRequest {
   input: unknown;
   /** HTTP status answered; 0 when the client gave up on a request that was held (hang). */
   status: number;
+  /** Real time (epoch ms) of its SigV4 signature (X-Amz-Date), when signed. */
+  signedAt?: number;
 }
 
 interface Reply {
@@ -382,7 +384,21 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     }
     const { service, operation, protocol, input } = classified;
     world.countRequest(service, operation);
-    const record = (status: number) => parts.record({ at: now, realAt, service, operation, input, status });
+    const signedAt = signatureTime(req.headers['x-amz-date']);
+    const record = (status: number) =>
+      parts.record({ at: now, realAt, service, operation, input, status, ...(signedAt && { signedAt }) });
+    // As AWS does: a signature is good for five minutes of real time (the signer's clock is real).
+    if (signedAt !== undefined && service !== 'app' && Date.now() - signedAt > SIGNATURE_GOOD_FOR_MS) {
+      const expired = new ServiceError(
+        'InvalidSignatureException',
+        `Signature expired: ${req.headers['x-amz-date']} is now earlier than the request's time less 5 min.`,
+        403,
+      );
+      const reply = errorReply(service, protocol, expired, requestId);
+      res.writeHead(reply.status, reply.headers).end(reply.body);
+      record(reply.status);
+      return;
+    }
 
     const decision = faults.decide(service, operation);
     const outage = service === 'cloudwatch' && operation === 'GetMetricData' && world.metricDataOutage(now);
@@ -474,4 +490,15 @@ async function serveApp(world: World, operation: string, classified: Classified)
   }
   const reply = classified.run(world.clock.now());
   return { ...reply, headers: { ...reply.headers, ...headers } };
+}
+
+const SIGNATURE_GOOD_FOR_MS = 5 * 60_000;
+
+/** The epoch ms of an X-Amz-Date header (20261203T021500Z), or undefined. */
+function signatureTime(header: string | string[] | undefined): number | undefined {
+  const match =
+    typeof header === 'string' ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(header) : null;
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, se] = match.map(Number);
+  return Date.UTC(y, mo - 1, d, h, mi, se);
 }

@@ -92,10 +92,12 @@ input.on('data', (chunk) => {
   const current = acked === forwarded;
   if (current && channel && socket && !socket.connecting && !socket.destroyed &&
       ((first === 'x' && keys.x) || (first === '\x18' && keys.ctrlX))) {
+    // Stamped before the write: writing wakes the engine, which may take this thread's core.
+    const at = performance.timeOrigin + performance.now();
     socket.write('x ' + channel.token + '\n');
     // Until the screen has handled this chunk, its word on the keys is not current.
     keys = { x: false, ctrlX: false };
-    parentPort.postMessage({ t: 'aborted', at: performance.timeOrigin + performance.now() });
+    parentPort.postMessage({ t: 'aborted', at });
   }
   forwarded++;
   parentPort.postMessage({ t: 'chunk', seq: forwarded, text });

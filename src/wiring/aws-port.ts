@@ -5,6 +5,7 @@ import { type AwsClients, createAwsClients, type RetryInfo } from '../services/a
 import { describeAwsError, isCredentialsError, isRetryableAwsError } from '../services/aws/errors.js';
 import { callerIdentity } from '../services/aws/identity.js';
 import { fetchMetrics } from '../services/aws/metrics.js';
+import { ReadyRevert } from '../services/aws/signed-revert.js';
 import {
   promote,
   readRollbackTarget,
@@ -38,6 +39,8 @@ export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: Aws
     clockSpeed: options.clock.speed,
     requestTimeoutMs: options.requestTimeoutMs,
   });
+  // The revert, signed ahead of the key while traffic is shifted (the engine arms it).
+  const ready = new ReadyRevert(clients);
   const targets = (): CanaryStep['targets'] => {
     if (!canary) throw new Error(`the promotion to ${env.title} has no canary step with traffic targets`);
     return canary.targets;
@@ -50,7 +53,9 @@ export function createAwsPort(options: AwsPortOptions): AwsPort & { clients: Aws
     readTrafficSplit: (target, signal) => readTrafficSplit(clients, target, signal),
     setCanaryWeight: (target, percent, signal) => setCanaryWeight(clients, target, percent, signal),
     promote: (target, signal) => promote(clients, target, signal),
-    rollback: (target, { promoted, signal, once }) => rollback(clients, target, { promoted, signal, once }),
+    rollback: (target, { promoted, signal, once }) =>
+      rollback(clients, target, { promoted, signal, once, signed: ready.take(target, promoted) }),
+    readyRollback: (target, promoted) => ready.arm(target, promoted),
     fetchMetrics: async (target, request, signal) => {
       const snapshot = await fetchMetrics(
         clients.cloudwatch,

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import type { AwsClients } from '../../src/services/aws/clients.js';
 import type { Rehearsal } from '../../src/wiring/rehearsal.js';
 import {
   aliasesAtSandbox,
@@ -16,6 +19,22 @@ async function pressAbort(r: Rehearsal) {
   r.conductor.abort();
   await until(r, () => r.conductor.state.status === 'completed', 'the rollback');
   return abortAt;
+}
+
+/**
+ * Watches the SDK's sends of the engine's AWS port: the revert the engine kept signed ahead of the
+ * key (services/aws/signed-revert.ts) goes straight to a socket, so no write of it passes here.
+ */
+function sdkWritesOf(r: Rehearsal): () => string[] {
+  const { clients } = r.conductor.awsFor() as unknown as { clients: AwsClients };
+  const sends = [vi.spyOn(clients.apigateway, 'send'), vi.spyOn(clients.lambda, 'send')];
+  return () =>
+    sends.flatMap((spy) =>
+      spy.mock.calls
+        .map(([command]) => command)
+        .filter((command) => command instanceof UpdateStageCommand || command instanceof UpdateAliasCommand)
+        .map((command) => command.constructor.name),
+    );
 }
 
 function expectStableEverywhere(r: Rehearsal) {
@@ -60,7 +79,11 @@ describe('x during the canary: abort and roll back', () => {
       () => (r.sandbox.world.requestCounts.get('cloudwatch:GetMetricData') ?? 0) > before,
       'a GetMetricData call to hang',
     );
+    const sdkWrites = sdkWritesOf(r);
     const abortAt = await pressAbort(r);
+    // Every revert write went out signed ahead, none through the SDK's middleware.
+    expect(requestsTo(r, 'apigateway', 'UpdateStage', abortAt)).toHaveLength(1);
+    expect(sdkWrites()).toEqual([]);
     // The poll was cancelled by the abort, not failed by CloudWatch: nothing of it is journaled
     // (its two fsyncs once went ahead of the rollback's requests).
     expect(eventsOf(r, 'aws.error').filter((e) => e.at >= abortAt)).toEqual([]);
@@ -78,7 +101,10 @@ describe('x during the canary: abort and roll back', () => {
     expect(canaryWeightAtSandbox(r)).toBe(100);
     const recorded = r.conductor.state.rollbackTarget!.apiGateway!.deploymentId;
     expect(r.sandbox.world.describe().apiGateway?.deploymentId).not.toBe(recorded);
+    const sdkWrites = sdkWritesOf(r);
     const abortAt = await pressAbort(r);
+    // The revert kept ready was signed again for the promoted stage: it went out as signed.
+    expect(sdkWrites()).toEqual([]);
 
     expect(requestsTo(r, 'apigateway', 'UpdateStage', abortAt).length).toBeGreaterThanOrEqual(1);
     expect(requestsTo(r, 'lambda', 'UpdateAlias', abortAt).length).toBeGreaterThanOrEqual(

@@ -110,6 +110,9 @@ function ofType<T extends SessionEvent['type']>(events: SessionEvent[], type: T)
   return events.filter((e): e is EventOf<T> => e.type === type);
 }
 
+/** The dead engine's runner must not stop its command at the step's timeout: only the next one does. */
+const DEAD_ENGINE_NEVER_STOPS_MS = 24 * 3_600_000;
+
 /**
  * A session whose engine died while `deploy` ran: its sleep still runs, the journal says it started
  * and nothing after. `fake` changes what the dying engine journals of the group.
@@ -129,17 +132,21 @@ async function sessionLeftByADeadEngine(
     command(step, context) {
       // Killed between command.starting and the spawn: nothing ever ran.
       if (diesAt === 'before-spawn') return new Promise(() => undefined);
-      // The command runs on; its engine never hears from it again (no signal, no completion).
-      void real.command(step, {
-        ...context,
-        signal: new AbortController().signal,
-        onStarted: (group) => {
-          // Killed after the spawn, before command.started was written (the window issue 17 found).
-          if (diesAt === 'before-started') return;
-          const probe = { ...group } as EventOf<'command.started'>;
-          context.onStarted?.({ ...group, ...(fake ? fake(probe) : {}) });
+      // The command runs on; its engine never hears from it again (no signal, no completion, and
+      // no timeout of its own: a dead engine stops nothing, only the next engine does).
+      void real.command(
+        { ...step, timeout: DEAD_ENGINE_NEVER_STOPS_MS },
+        {
+          ...context,
+          signal: new AbortController().signal,
+          onStarted: (group) => {
+            // Killed after the spawn, before command.started was written (the window issue 17 found).
+            if (diesAt === 'before-started') return;
+            const probe = { ...group } as EventOf<'command.started'>;
+            context.onStarted?.({ ...group, ...(fake ? fake(probe) : {}) });
+          },
         },
-      });
+      );
       return new Promise(() => undefined);
     },
   };
@@ -187,7 +194,7 @@ describe('an orphaned command group found on resume', () => {
     expect(found[0]).toMatchObject({ step: 'deploy', pid: orphan, state: 'running' });
     expect(found[0]?.detail).toMatch(
       new RegExp(
-        `^\`sleep ${SECONDS.replace('.', '\\.')}\` from the previous engine is still running \\(pid ${orphan}, \\d+s\\): waiting for it to end, up to the step's 10m timeout`,
+        `^\`sleep ${SECONDS.replace('.', '\\.')}\` from the previous engine is still running \\(pid ${orphan}, (under 1s|\\d+s)\\): waiting for it to end, up to the step's 10m timeout`,
       ),
     );
     // The checklist shows it on the step.

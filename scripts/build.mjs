@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { inkOutputPlugin } from './ink-output-patch.mjs';
+import { yogaWasmPlugin } from './yoga-wasm-patch.mjs';
 
 const REPO = join(import.meta.dirname, '..');
 const SRC = join(REPO, 'src');
@@ -65,6 +66,7 @@ function fingerprint() {
     'tsconfig.json',
     relative(REPO, import.meta.filename),
     join('scripts', 'ink-output-patch.mjs'),
+    join('scripts', 'yoga-wasm-patch.mjs'),
   ];
   const hash = createHash('sha256');
   for (const file of inputs) {
@@ -150,8 +152,9 @@ async function build(print) {
       splitting: true,
       chunkNames: `${CHUNKS}/[name]-[hash]`,
       metafile: true,
-      // Ink's frame assembly remembers what did not change between frames (scripts/ink-output-patch.mjs).
-      plugins: [inkOutputPlugin(REPO)],
+      // Ink's frame assembly remembers what did not change between frames (scripts/ink-output-patch.mjs);
+      // yoga's wasm is compiled from its bytes, not fetched through undici (scripts/yoga-wasm-patch.mjs).
+      plugins: [inkOutputPlugin(REPO), yogaWasmPlugin(REPO)],
       // Less to read and parse before the first frame; names kept for messages and stack traces.
       minify: true,
       keepNames: true,

@@ -40,7 +40,7 @@ describe('npm run build (scripts/build.mjs): rebuilds exactly when an input chan
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'conductor-build-'));
     mkdirSync(join(root, 'scripts'));
-    for (const script of ['build.mjs', 'ink-output-patch.mjs'])
+    for (const script of ['build.mjs', 'ink-output-patch.mjs', 'yoga-wasm-patch.mjs'])
       copyFileSync(join(REPO, 'scripts', script), join(root, 'scripts', script));
     symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
     write('package.json', '{ "type": "module" }\n');

@@ -2,7 +2,7 @@ import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AwsClients } from '../../src/services/aws/clients.js';
-import type { Rehearsal } from '../../src/wiring/rehearsal.js';
+import { type Rehearsal, resumeRehearsal } from '../../src/wiring/rehearsal.js';
 import {
   aliasesAtSandbox,
   canaryWeightAtSandbox,
@@ -22,19 +22,26 @@ async function pressAbort(r: Rehearsal) {
 }
 
 /**
- * Watches the SDK's sends of the engine's AWS port: the revert the engine kept signed ahead of the
- * key (services/aws/signed-revert.ts) goes straight to a socket, so no write of it passes here.
+ * Watches the SDK's sends of the engine's AWS port. The revert the engine keeps signed ahead of the
+ * key (services/aws/signed-revert.ts) is built by `send` with a middleware that takes the request
+ * before it leaves (`signings`), then goes straight to a socket: no write of it is an SDK `write`.
  */
-function sdkWritesOf(r: Rehearsal): () => string[] {
+function sdkSendsOf(r: { conductor: Rehearsal['conductor'] }) {
   const { clients } = r.conductor.awsFor() as unknown as { clients: AwsClients };
-  const sends = [vi.spyOn(clients.apigateway, 'send'), vi.spyOn(clients.lambda, 'send')];
-  return () =>
-    sends.flatMap((spy) =>
-      spy.mock.calls
-        .map(([command]) => command)
-        .filter((command) => command instanceof UpdateStageCommand || command instanceof UpdateAliasCommand)
-        .map((command) => command.constructor.name),
-    );
+  const spies = [vi.spyOn(clients.apigateway, 'send'), vi.spyOn(clients.lambda, 'send')];
+  const revertCommands = () =>
+    spies
+      .flatMap((spy) => spy.mock.calls.map(([command]) => command))
+      .filter((command) => command instanceof UpdateStageCommand || command instanceof UpdateAliasCommand);
+  const signing = (command: { middlewareStack: { identify(): string[] } }) =>
+    command.middlewareStack.identify().some((entry) => entry.startsWith('conductorSignedAhead'));
+  return {
+    writes: () =>
+      revertCommands()
+        .filter((command) => !signing(command))
+        .map((c) => c.constructor.name),
+    signings: () => revertCommands().filter(signing).length,
+  };
 }
 
 function expectStableEverywhere(r: Rehearsal) {
@@ -79,11 +86,11 @@ describe('x during the canary: abort and roll back', () => {
       () => (r.sandbox.world.requestCounts.get('cloudwatch:GetMetricData') ?? 0) > before,
       'a GetMetricData call to hang',
     );
-    const sdkWrites = sdkWritesOf(r);
+    const sends = sdkSendsOf(r);
     const abortAt = await pressAbort(r);
     // Every revert write went out signed ahead, none through the SDK's middleware.
     expect(requestsTo(r, 'apigateway', 'UpdateStage', abortAt)).toHaveLength(1);
-    expect(sdkWrites()).toEqual([]);
+    expect(sends.writes()).toEqual([]);
     // The poll was cancelled by the abort, not failed by CloudWatch: nothing of it is journaled
     // (its two fsyncs once went ahead of the rollback's requests).
     expect(eventsOf(r, 'aws.error').filter((e) => e.at >= abortAt)).toEqual([]);
@@ -101,10 +108,10 @@ describe('x during the canary: abort and roll back', () => {
     expect(canaryWeightAtSandbox(r)).toBe(100);
     const recorded = r.conductor.state.rollbackTarget!.apiGateway!.deploymentId;
     expect(r.sandbox.world.describe().apiGateway?.deploymentId).not.toBe(recorded);
-    const sdkWrites = sdkWritesOf(r);
+    const sends = sdkSendsOf(r);
     const abortAt = await pressAbort(r);
     // The revert kept ready was signed again for the promoted stage: it went out as signed.
-    expect(sdkWrites()).toEqual([]);
+    expect(sends.writes()).toEqual([]);
 
     expect(requestsTo(r, 'apigateway', 'UpdateStage', abortAt).length).toBeGreaterThanOrEqual(1);
     expect(requestsTo(r, 'lambda', 'UpdateAlias', abortAt).length).toBeGreaterThanOrEqual(
@@ -116,4 +123,39 @@ describe('x during the canary: abort and roll back', () => {
     expect(started.trigger).toBe('conductor');
     expect(r.conductor.state.outcome).toBe('rolled-back');
   }, 60_000);
+
+  it('after a resume with traffic shifted: the new engine signs the revert ahead before any key', async () => {
+    const r = await runningRehearsal({ scenario: 'healthy', advanceBelow: 25 });
+    await until(r, () => stageOf(r)?.weight === 25 && stageOf(r)!.samples.length >= 1, 'a sample at 25%');
+    const home = r.store.home;
+    const sessionId = r.conductor.state.meta.sessionId;
+    await r.close();
+
+    const again = await resumeRehearsal({
+      home,
+      sessionId,
+      autopilot: true,
+      awsStandin: true,
+      aws: 'this-process',
+    });
+    try {
+      const resumed = again as Rehearsal;
+      const sends = sdkSendsOf(again);
+      void again.conductor.start();
+      await until(
+        resumed,
+        () => sends.signings() >= 1 + aliasesAtSandbox(resumed).length,
+        'the revert signed ahead',
+      );
+      // The autopilot moves traffic on meanwhile (those are SDK writes); the revert's are not.
+      const shifts = sends.writes().length;
+      const abortAt = await pressAbort(resumed);
+      expect(requestsTo(resumed, 'apigateway', 'UpdateStage', abortAt).length).toBeGreaterThanOrEqual(1);
+      expect(sends.writes().slice(shifts)).toEqual([]);
+      expectStableEverywhere(resumed);
+      expect(again.conductor.state.rollback?.verified).toBe(true);
+    } finally {
+      await again.close();
+    }
+  }, 90_000);
 });

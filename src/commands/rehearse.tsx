@@ -6,7 +6,6 @@ import { UserError } from '../errors.js';
 import { findScenario, scenarioNames } from '../sandbox/scenarios.js';
 import type { StartRequest } from '../screens/Home.js';
 import { packagedRunbook } from '../services/package-files.js';
-import { SessionStore } from '../services/store/session-store.js';
 import { loadRunbook } from '../wiring/runbook-file.js';
 import type { RemoteSession } from '../wiring/session-client.js';
 import { requireTty, runInteractive } from './interactive.js';
@@ -62,7 +61,6 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
   // The ticket the autopilot types and the form offers: the runbook's example, or one made to match.
   const example = rehearsalTicket(loaded.runbook, promotion);
   if (options.autopilot && 'problem' in example) throw new UserError(example.problem);
-  const store = new SessionStore(options.home);
   const base = {
     kind: 'rehearse' as const,
     scenario: options.scenario,
@@ -75,6 +73,9 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
 
   // The session runs in an engine process of its own; this process is only its screen. What starts
   // and attaches to it is loaded when a session starts, not before the first frame.
+  // The session store (and conf, the index's writer) is loaded when a session is resumed, too.
+  const sessionStore = async (home?: string) =>
+    new (await import('../services/store/session-store.js')).SessionStore(home);
   const engines = async () => ({
     ...(await import('../wiring/engine-process.js')),
     ...(await import('../wiring/session-client.js')),
@@ -95,7 +96,7 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
 
   return runInteractive({
     initial,
-    sessions: await screenSessionRows(store),
+    sessions: await screenSessionRows(options.home),
     edges: loaded.runbook.promotions.map((p) => p.id),
     nextEdges: nextEdges(loaded.runbook),
     defaults: {
@@ -109,6 +110,9 @@ export async function rehearseCommand(options: RehearseOptions): Promise<number>
     validate: (request) => validateStart(loaded.runbook, request),
     start,
     resume: async (id) =>
-      (await engines()).attachOrResume(store, id, { home: options.home, autopilot: options.autopilot }),
+      (await engines()).attachOrResume(await sessionStore(options.home), id, {
+        home: options.home,
+        autopilot: options.autopilot,
+      }),
   });
 }

@@ -3,7 +3,6 @@ import { choosePromotion } from '../core/runbook/promotion-choice.js';
 import { UserError } from '../errors.js';
 import type { StartRequest } from '../screens/Home.js';
 import { packagedRunbook } from '../services/package-files.js';
-import { SessionStore } from '../services/store/session-store.js';
 import { loadRunbook } from '../wiring/runbook-file.js';
 import { requireTty, runInteractive } from './interactive.js';
 import { screenSessionRows } from './session-rows.js';
@@ -23,9 +22,8 @@ export async function startCommand(options: {
   const chosen = choosePromotion(loaded.runbook, runbookFile, options.promotion, 'start');
   if (!chosen.ok) throw new UserError(chosen.message);
   requireTty();
-  const store = new SessionStore(options.home);
   return runInteractive({
-    sessions: (await screenSessionRows(store)).filter((s) => !s.rehearsal),
+    sessions: (await screenSessionRows(options.home)).filter((s) => !s.rehearsal),
     edges: loaded.runbook.promotions.map((p) => p.id),
     nextEdges: nextEdges(loaded.runbook),
     defaults: { runbookFile, edge: chosen.promotion.id, risk: 'medium' },
@@ -44,7 +42,8 @@ export async function startCommand(options: {
     },
     resume: async (id) => {
       const { attachOrResume } = await import('../wiring/engine-process.js');
-      return attachOrResume(store, id, { home: options.home });
+      const { SessionStore } = await import('../services/store/session-store.js');
+      return attachOrResume(new SessionStore(options.home), id, { home: options.home });
     },
   });
 }

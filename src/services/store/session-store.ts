@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -15,19 +15,9 @@ import {
   readJournal,
 } from './journal.js';
 import { conductorHome, ownPrivateDir, privateDir, sessionDir, sessionsDir } from './paths.js';
+import { INDEX_DIR, INDEX_NAME, journalIdsIn, newestFirst, type SessionIndexEntry } from './session-index.js';
 
-export interface SessionIndexEntry {
-  id: string;
-  title: string;
-  runbookFile: string;
-  promotionId: string;
-  version: string;
-  status: string;
-  currentStep: string;
-  createdAt: number;
-  updatedAt: number;
-  rehearsal: boolean;
-}
+export type { SessionIndexEntry } from './session-index.js';
 
 interface Preferences {
   sessions: Record<string, SessionIndexEntry>;
@@ -72,7 +62,11 @@ export class SessionStore {
     this.home = privateDir(home);
     this.conf = new Conf<Preferences>({
       projectName: 'conductor',
-      cwd: ownPrivateDir(join(this.home, 'config')),
+      // Read without conf by a screen's first frame (session-index.ts): keep the two in step.
+      cwd: ownPrivateDir(join(this.home, INDEX_DIR)),
+      configName: INDEX_NAME,
+      // A cache rebuilt from the journals: an index that does not parse is started afresh.
+      clearInvalidConfig: true,
       configFileMode: 0o600,
       defaults: { sessions: {} },
     });
@@ -192,13 +186,11 @@ export class SessionStore {
   }
 
   index(): SessionIndexEntry[] {
-    return Object.values(this.conf.get('sessions') ?? {}).sort((a, b) => b.updatedAt - a.updatedAt);
+    return newestFirst(Object.values(this.conf.get('sessions') ?? {}));
   }
 
   /** Session ids found on disk, whether or not the index knows them. */
   journalIds(): string[] {
-    return readdirSync(sessionsDir(this.home)).filter((id) =>
-      existsSync(join(sessionsDir(this.home), id, 'journal.jsonl')),
-    );
+    return journalIdsIn(this.home);
   }
 }

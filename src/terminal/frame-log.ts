@@ -1,5 +1,8 @@
 import { appendFile } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import type { Performance } from 'node:perf_hooks';
+
+/** Node's global `performance` (its utilisation API), without loading node:perf_hooks first. */
+const nodePerformance = performance as unknown as Performance;
 
 /**
  * What a frame costs, for bench/abort: with CONDUCTOR_FRAME_LOG=FILE the screen appends
@@ -20,11 +23,11 @@ export function frameLog(env: NodeJS.ProcessEnv = process.env): {
   const file = env.CONDUCTOR_FRAME_LOG;
   if (!file) return {};
   let lines: string[] = [];
-  let utilisation = performance.eventLoopUtilization();
+  let utilisation = nodePerformance.eventLoopUtilization();
   let samples = 0;
   const timer = setInterval(() => {
-    const since = performance.eventLoopUtilization(utilisation);
-    utilisation = performance.eventLoopUtilization();
+    const since = nodePerformance.eventLoopUtilization(utilisation);
+    utilisation = nodePerformance.eventLoopUtilization();
     lines.push(`busy ${since.active.toFixed(3)} ${wallNow().toFixed(1)}\n`);
     if (++samples % SAMPLES_PER_FLUSH !== 0) return;
     const batch = lines.join('');

@@ -471,7 +471,11 @@ export class Conductor implements EngineContext {
       !this.stopped && target !== undefined && !s.rollback && s.status !== 'completed' && this.trafficShifted;
     if (!armed && !this.revertArmed) return;
     this.revertArmed = armed;
-    this.awsFor().readyRollback?.(armed ? target : undefined, s.canary?.promoted === true);
+    try {
+      this.awsFor().readyRollback?.(armed ? target : undefined, s.canary?.promoted === true);
+    } catch {
+      // Never in the way of a change of state: a revert not signed ahead goes through the SDK.
+    }
   }
 
   // ---- the loop -----------------------------------------------------------------------

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { serveSession } from '../../src/engine/host/server.js';
 import { AUTOPILOT } from '../../src/engine/runners/manual.js';
 import { engineSocketPath } from '../../src/services/store/paths.js';
-import { type Rehearsal, type RehearsalSession, resumeRehearsal } from '../../src/wiring/rehearsal.js';
+import type { Rehearsal, RehearsalSession } from '../../src/wiring/rehearsal.js';
 import { attachSession } from '../../src/wiring/session-client.js';
-import { eventsOf, rehearse, runningRehearsal as running, until } from './helpers.js';
+import { eventsOf, rehearse, resumedHere, runningRehearsal as running, until } from './helpers.js';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -21,7 +21,7 @@ async function stoppedAtTheStart(): Promise<{ home: string; sessionId: string }>
 }
 
 async function resume(home: string, sessionId: string, autopilot?: boolean): Promise<RehearsalSession> {
-  const again = await resumeRehearsal({ home, sessionId, autopilot, awsStandin: true, aws: 'this-process' });
+  const again = await resumedHere(home, sessionId, autopilot);
   cleanup.push(() => again.close());
   return again;
 }

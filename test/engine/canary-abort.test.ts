@@ -2,12 +2,13 @@ import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { AwsClients } from '../../src/services/aws/clients.js';
-import { type Rehearsal, resumeRehearsal } from '../../src/wiring/rehearsal.js';
+import type { Rehearsal } from '../../src/wiring/rehearsal.js';
 import {
   aliasesAtSandbox,
   canaryWeightAtSandbox,
   eventsOf,
   requestsTo,
+  resumedHere,
   runningRehearsal,
   stageOf,
   until,
@@ -131,13 +132,7 @@ describe('x during the canary: abort and roll back', () => {
     const sessionId = r.conductor.state.meta.sessionId;
     await r.close();
 
-    const again = await resumeRehearsal({
-      home,
-      sessionId,
-      autopilot: true,
-      awsStandin: true,
-      aws: 'this-process',
-    });
+    const again = await resumedHere(home, sessionId, true);
     try {
       const resumed = again as Rehearsal;
       const sends = sdkSendsOf(again);

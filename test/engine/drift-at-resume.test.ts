@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/core/session/events.js';
-import { type RehearsalSession, resumeRehearsal } from '../../src/wiring/rehearsal.js';
-import { runningRehearsal, until } from './helpers.js';
+import type { RehearsalSession } from '../../src/wiring/rehearsal.js';
+import { resumedHere, runningRehearsal, until } from './helpers.js';
 
 const resumed: RehearsalSession[] = [];
 afterEach(async () => {
@@ -32,13 +32,7 @@ describe('drift-while-away: the split was changed while no engine ran', () => {
     await r.close();
     expect(r.conductor.state.drift).toBeUndefined();
 
-    const again = await resumeRehearsal({
-      home,
-      sessionId,
-      autopilot: true,
-      awsStandin: true,
-      aws: 'this-process',
-    });
+    const again = await resumedHere(home, sessionId, true);
     resumed.push(again);
     const { conductor } = again;
     const journal = (): SessionEvent[] => again.store.readEvents(sessionId);

@@ -6,6 +6,8 @@ import type { SessionEvent } from '../../src/core/session/events.js';
 import {
   type Rehearsal,
   type RehearsalOptions,
+  type RehearsalSession,
+  resumeRehearsal,
   type SessionFields,
   startRehearsal,
 } from '../../src/wiring/rehearsal.js';
@@ -87,6 +89,14 @@ export async function runningRehearsal(
  * the session and at every idle moment of a virtual clock, before time jumps on, so a state that
  * lasts one step of the engine is seen; and every 25 real ms for what neither announces.
  */
+/**
+ * A stopped rehearsal resumed by a new engine in this process, its stand-in for AWS here too, as
+ * `conductor resume` would. The caller closes it.
+ */
+export function resumedHere(home: string, sessionId: string, autopilot?: boolean): Promise<RehearsalSession> {
+  return resumeRehearsal({ home, sessionId, autopilot, awsStandin: true, aws: 'this-process' });
+}
+
 export async function until(
   rehearsal: Rehearsal,
   predicate: () => boolean,
